@@ -1,0 +1,37 @@
+"""GET /v2/template/{id} and GET /v2/template/{id}/version/{n}: one template of the caller's service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from tidings.api.entry import http_entry
+from tidings.api.http import uuid_param
+from tidings.api.notify_v2.auth import current_caller
+from tidings.api.notify_v2.resolver import notify_v2_resolver
+from tidings.api.notify_v2.template_views import template_json
+from tidings.domain.template_queries import get_template
+from tidings.wiring import deps
+
+app = notify_v2_resolver()
+
+
+@app.get("/v2/template/<template_id>")
+def get_latest(template_id: str) -> dict[str, Any]:
+    return _template(template_id, None)
+
+
+@app.get("/v2/template/<template_id>/version/<version>")
+def get_version(template_id: str, version: str) -> dict[str, Any]:
+    if not version.isdigit():  # Notify's route only matches integers
+        raise NotFoundError()
+    return _template(template_id, int(version))
+
+
+def _template(template_id: str, version: int | None) -> dict[str, Any]:
+    caller = current_caller(app)
+    template = get_template(deps().templates, caller.service_id, uuid_param(template_id, "id"), version)
+    return template_json(template)
+
+
+lambda_handler = http_entry(app)

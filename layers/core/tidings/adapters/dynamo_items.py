@@ -1,0 +1,41 @@
+"""Pydantic records to DynamoDB attribute maps and back."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from pydantic import BaseModel
+
+from tidings.adapters.aws import dynamodb
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
+
+M = TypeVar("M", bound=BaseModel)
+_serialise = TypeSerializer().serialize
+_deserialise = TypeDeserializer().deserialize
+
+
+def to_item(record: BaseModel, **keys: Any) -> dict[str, Any]:
+    data = {**record.model_dump(mode="json"), **keys}
+    return {name: _serialise(value) for name, value in data.items()}
+
+
+def from_item(model: type[M], item: dict[str, AttributeValueTypeDef]) -> M:
+    return model.model_validate({name: _deserialise(value) for name, value in item.items()})
+
+
+def key(**values: str | int) -> dict[str, Any]:
+    return {name: _serialise(value) for name, value in values.items()}
+
+
+def query_all(**request: Any) -> list[dict[str, Any]]:
+    """Every item a Query matches, following LastEvaluatedKey."""
+    items: list[dict[str, Any]] = []
+    while True:
+        page = dynamodb().query(**request)
+        items.extend(page["Items"])
+        if "LastEvaluatedKey" not in page:
+            return items
+        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]

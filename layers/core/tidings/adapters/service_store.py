@@ -1,0 +1,116 @@
+"""Services and everything that hangs off them, in one DynamoDB table keyed (service_id, sk).
+
+One Query on the partition returns the whole bundle that auth and the accept path need.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+from pydantic import BaseModel
+
+from tidings.adapters.aws import dynamodb
+from tidings.adapters.dynamo_items import from_item, key, query_all, to_item
+from tidings.domain.models import (
+    AccessToken,
+    ApiKey,
+    Callback,
+    GuestList,
+    InboundNumber,
+    ReplyTo,
+    Service,
+    ServiceBundle,
+)
+
+SERVICE, GUEST_LIST = "service", "guest_list"
+_LISTS: dict[str, tuple[str, type[BaseModel]]] = {
+    "key#": ("api_keys", ApiKey),
+    "reply_to#": ("reply_tos", ReplyTo),
+    "callback#": ("callbacks", Callback),
+    "token#": ("access_tokens", AccessToken),
+    "inbound#": ("inbound_numbers", InboundNumber),
+}
+
+
+class DynamoServiceStore:
+    def __init__(self, table: str) -> None:
+        self._table = table
+
+    def load(self, service_id: str) -> ServiceBundle | None:
+        items = self._query_partition(service_id)
+        service = next((i for i in items if i["sk"]["S"] == SERVICE), None)
+        if service is None:
+            return None
+        parts: dict[str, Any] = {"service": from_item(Service, service)}
+        for item in items:
+            sk = item["sk"]["S"]
+            if sk == GUEST_LIST:
+                parts["guest_list"] = from_item(GuestList, item)
+            for prefix, (field, model) in _LISTS.items():
+                if sk.startswith(prefix):
+                    parts.setdefault(field, []).append(from_item(model, item))
+        return ServiceBundle.model_validate(parts)
+
+    def create_service(self, service: Service) -> None:
+        self._put(service.id, SERVICE, service, condition="attribute_not_exists(service_id)")
+
+    def save_service(self, service: Service) -> None:
+        self._put(service.id, SERVICE, service, condition="attribute_exists(service_id)")
+
+    def put_api_key(self, api_key: ApiKey) -> None:
+        self._put(api_key.service_id, f"key#{api_key.id}", api_key)
+
+    def put_guest_list(self, service_id: str, guest_list: GuestList) -> None:
+        self._put(service_id, GUEST_LIST, guest_list)
+
+    def put_reply_to(self, service_id: str, reply_to: ReplyTo) -> None:
+        self._put(service_id, f"reply_to#{reply_to.id}", reply_to)
+
+    def put_callback(self, service_id: str, callback: Callback) -> None:
+        self._put(service_id, f"callback#{callback.type}", callback)
+
+    def put_access_token(self, token: AccessToken) -> None:
+        self._put(token.service_id, f"token#{token.id}", token)
+
+    def claim_inbound_number(self, number: InboundNumber) -> bool:
+        # The number's own item makes ownership unique across services; both writes land or neither.
+        try:
+            dynamodb().transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": to_item(number, service_id=f"number#{number.number}", sk="owner"),
+                            "ConditionExpression": "attribute_not_exists(service_id)",
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": to_item(number, sk=f"inbound#{number.number}"),
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "TransactionCanceledException":
+                return False
+            raise
+        return True
+
+    def _put(self, service_id: str, sk: str, record: BaseModel, condition: str | None = None) -> None:
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "Item": to_item(record, service_id=service_id, sk=sk),
+        }
+        if condition:
+            request["ConditionExpression"] = condition
+        dynamodb().put_item(**request)
+
+    def _query_partition(self, service_id: str) -> list[dict[str, Any]]:
+        return query_all(
+            TableName=self._table,
+            KeyConditionExpression="service_id = :id",
+            ExpressionAttributeValues=key(**{":id": service_id}),
+        )

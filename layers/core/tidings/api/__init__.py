@@ -1,0 +1,1 @@
+"""HTTP dialects: request parsing, response shapes and one error table per dialect."""

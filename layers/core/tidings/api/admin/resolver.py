@@ -1,0 +1,35 @@
+"""The resolver every /admin function starts from: v2 errors, admin-token auth, cache invalidation."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+
+from tidings.adapters.secrets import admin_secret
+from tidings.api.notify_v2.errors import register_v2_errors
+from tidings.domain.auth import authenticate_admin
+from tidings.wiring import deps
+
+
+def admin_resolver() -> APIGatewayHttpResolver:
+    app = APIGatewayHttpResolver()
+    register_v2_errors(app)
+    app.use(middlewares=[_authenticate_admin, _forget_cached_service])
+    return app
+
+
+def _authenticate_admin(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[object]:
+    d = deps()
+    authenticate_admin(
+        app.current_event.headers.get("authorization"), admin_secret(d.settings), d.clock.now()
+    )
+    return next_middleware(app)
+
+
+def _forget_cached_service(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[object]:
+    # Other warm containers see the change within CACHE_TTL_SECONDS; this one sees it at once.
+    response = next_middleware(app)
+    service_id = (app.current_event.path_parameters or {}).get("service_id")
+    if service_id:
+        deps().bundles.invalidate(service_id)
+    return response

@@ -1,0 +1,44 @@
+"""Request helpers shared by the dialects (the resolver is Powertools' APIGatewayHttpResolver)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qsl
+from uuid import UUID
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+
+from tidings.domain.errors import BadRequest, ValidationFailed
+
+
+def json_body(app: APIGatewayHttpResolver, empty: Any = None) -> Any:
+    """The parsed JSON body; `empty` when there is none. Bad JSON is the caller's fault (400)."""
+    raw = app.current_event.decoded_body
+    if not raw or not raw.strip():
+        return empty
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BadRequest("Invalid JSON supplied in POST data") from error
+
+
+def query_pairs(app: APIGatewayHttpResolver) -> list[tuple[str, str]]:
+    """Query parameters in order, repeats kept (API Gateway joins repeats with commas elsewhere)."""
+    raw = app.current_event.raw_event.get("rawQueryString") or ""
+    return parse_qsl(raw, keep_blank_values=True)
+
+
+def root_url(app: APIGatewayHttpResolver) -> str:
+    """`scheme://host/` of the request, for the absolute `uri`s Notify answers with."""
+    headers = app.current_event.headers
+    host = headers.get("host") or app.current_event.request_context.domain_name
+    scheme = headers.get("x-forwarded-proto", "https")
+    return f"{scheme}://{host}/"
+
+
+def uuid_param(value: str, field: str) -> str:
+    try:
+        return str(UUID(value))
+    except ValueError as error:
+        raise ValidationFailed([f"{field} is not a valid UUID"]) from error

@@ -1,0 +1,1 @@
+"""GOV.UK Notify's public v2 dialect."""

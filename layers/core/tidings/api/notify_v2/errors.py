@@ -1,0 +1,54 @@
+"""The v2 error envelope `{"status_code", "errors": [{"error", "message"}]}` and its exception table.
+
+/admin uses the same envelope, so both register it here.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+
+from tidings.domain.errors import AuthError, BadRequest, InvalidPhone, NotFound, ValidationFailed
+from tidings.observability import logger
+
+NOT_FOUND_URL = "The requested URL was not found on the server."
+
+
+def v2_error(status: int, errors: list[tuple[str, str]]) -> Response[dict[str, object]]:
+    body = {"status_code": status, "errors": [{"error": error, "message": m} for error, m in errors]}
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
+
+
+def register_v2_errors(app: APIGatewayHttpResolver) -> None:
+    """Map every domain error (and an unknown route) to the v2 envelope; never a bare 500."""
+
+    @app.exception_handler(AuthError)
+    def _auth(error: AuthError) -> Response[dict[str, object]]:
+        return v2_error(error.status, [("AuthError", error.message)])
+
+    @app.exception_handler(ValidationFailed)
+    def _validation(error: ValidationFailed) -> Response[dict[str, object]]:
+        return v2_error(400, [("ValidationError", message) for message in error.messages])
+
+    @app.exception_handler(BadRequest)
+    def _bad_request(error: BadRequest) -> Response[dict[str, object]]:
+        return v2_error(error.status, [("BadRequestError", error.message)])
+
+    @app.exception_handler(InvalidPhone)
+    def _invalid_phone(error: InvalidPhone) -> Response[dict[str, object]]:
+        return v2_error(400, [("InvalidPhoneError", error.message)])
+
+    @app.exception_handler(NotFound)
+    def _not_found(error: NotFound) -> Response[dict[str, object]]:
+        return v2_error(404, [("NoResultFound", error.message)])
+
+    @app.not_found
+    def _no_route(_: NotFoundError) -> Response[dict[str, object]]:
+        return v2_error(404, [("NotFound", NOT_FOUND_URL)])
+
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception) -> Response[dict[str, object]]:
+        logger.exception("unhandled error", extra={"error_type": type(error).__name__})
+        return v2_error(HTTPStatus.INTERNAL_SERVER_ERROR, [("Exception", "Internal server error")])

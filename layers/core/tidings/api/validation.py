@@ -1,0 +1,50 @@
+"""JSON Schema validation with Notify's message rules (spec §5.2), used by the /v2 dialect."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from jsonschema import Draft7Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+from tidings.domain.email_address import EmailAddressError, normalise_email_address
+from tidings.domain.errors import ValidationFailed
+from tidings.domain.phone import PhoneNumberError, parse_phone_number
+
+FORMATS = FormatChecker(formats=())
+
+
+@FORMATS.checks("uuid", raises=ValueError)
+def _is_uuid(value: object) -> bool:
+    return not isinstance(value, str) or bool(UUID(value))
+
+
+@FORMATS.checks("phone_number", raises=PhoneNumberError)
+def _is_phone_number(value: object) -> bool:
+    return not isinstance(value, str) or bool(parse_phone_number(value))
+
+
+@FORMATS.checks("email_address", raises=EmailAddressError)
+def _is_email_address(value: object) -> bool:
+    return not isinstance(value, str) or bool(normalise_email_address(value))
+
+
+class Schema:
+    def __init__(self, schema: dict[str, Any]) -> None:
+        Draft7Validator.check_schema(schema)
+        self.schema = schema
+        self._validator = Draft7Validator(schema, format_checker=FORMATS)
+
+    def check(self, instance: Any) -> None:
+        messages = list(dict.fromkeys(_message(e) for e in self._validator.iter_errors(instance)))
+        if messages:
+            raise ValidationFailed(messages)
+
+
+def _message(error: ValidationError) -> str:
+    field = error.path[0] if error.path else None
+    if isinstance(error.schema, dict) and "validationMessage" in error.schema:
+        return f"{field} {error.schema['validationMessage']}"
+    text = (str(error.cause) if error.cause else error.message).replace("'", "")
+    return f"{field} {text}" if field is not None else text

@@ -1,0 +1,32 @@
+"""Settings, read once per container from the environment the template sets."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    stage: str = "dev"
+    services_table: str = "Services"
+    templates_table: str = "Templates"
+    senders_table: str = "Senders"
+    notifications_table: str = "Notifications"
+    inbound_sms_table: str = "InboundSms"
+    counters_table: str = "Counters"
+    dispatch_queue_url: str = ""
+    admin_secret_arn: str = ""
+    # Only `tidings local` and tests set the secret directly; deployed stacks read it from Secrets Manager.
+    admin_secret: str = ""
+    email_domain: str = "notifications.tidings.example"
+    cache_ttl_seconds: float = 30.0
+    # In local mode callbacks may target loopback http:// URLs.
+    local_mode: bool = False
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()

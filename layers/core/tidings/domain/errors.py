@@ -1,0 +1,46 @@
+"""Domain errors. Each dialect maps them to its own envelope in one exception table."""
+
+from __future__ import annotations
+
+
+class TidingsError(Exception):
+    """Base class: a failure the caller can be told about (never a 500)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class AuthError(TidingsError):
+    """Authentication failed; `status` is 401 or 403 as Notify's auth table says."""
+
+    def __init__(self, message: str, status: int = 403) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class ValidationFailed(TidingsError):
+    """Input failed schema validation; one message per distinct problem."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+class BadRequest(TidingsError):
+    """A business rule refused the request (400 unless a status is given)."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class InvalidPhone(TidingsError):
+    """A phone number is valid but not allowed for this service (Notify's InvalidPhoneError)."""
+
+
+class NotFound(TidingsError):
+    """The thing does not exist for this caller (other tenants' ids included)."""
+
+    def __init__(self, message: str = "No result found") -> None:
+        super().__init__(message)

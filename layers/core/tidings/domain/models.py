@@ -1,0 +1,151 @@
+"""The domain's records. Pydantic models double as the stored item shapes (adapters map them 1:1)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+KeyType = Literal["normal", "team", "test"]
+TemplateType = Literal["sms", "email", "letter"]
+Postage = Literal["first", "second", "economy", "europe", "rest-of-world"]
+CallbackType = Literal["delivery_status", "inbound_sms"]
+
+
+class Permission(StrEnum):
+    SMS = "sms"
+    EMAIL = "email"
+    LETTER = "letter"
+    INTERNATIONAL_SMS = "international_sms"
+    INBOUND_SMS = "inbound_sms"
+    SMS_TO_UK_LANDLINES = "sms_to_uk_landlines"
+
+
+# Notify gives new services these (international SMS included); admins can narrow them.
+DEFAULT_PERMISSIONS = [Permission.SMS, Permission.EMAIL, Permission.LETTER, Permission.INTERNATIONAL_SMS]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Retention(Record):
+    """Days each channel's notifications are kept (Notify's default is 7)."""
+
+    sms: int = Field(default=7, ge=1, le=90)
+    email: int = Field(default=7, ge=1, le=90)
+    letter: int = Field(default=7, ge=1, le=90)
+
+
+class Service(Record):
+    id: str
+    name: str
+    restricted: bool = True
+    active: bool = True
+    rate_limit: int = 3000
+    sms_message_limit: int = 250_000
+    email_message_limit: int = 250_000
+    letter_message_limit: int = 20_000
+    international_sms_message_limit: int = 100
+    permissions: list[Permission] = Field(default_factory=lambda: list(DEFAULT_PERMISSIONS))
+    email_from: str
+    retention_days: Retention = Field(default_factory=Retention)
+    created_at: datetime
+
+    def can(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+
+class ApiKey(Record):
+    id: str
+    service_id: str
+    name: str
+    key_type: KeyType
+    secret: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+class GuestList(Record):
+    """Team members and guest-list recipients, stored normalised (E.164 digits, lowercased emails)."""
+
+    phone_numbers: list[str] = Field(default_factory=list)
+    email_addresses: list[str] = Field(default_factory=list)
+
+
+class ReplyTo(Record):
+    id: str
+    email_address: str
+    is_default: bool = False
+    created_at: datetime
+
+
+class Callback(Record):
+    id: str
+    type: CallbackType
+    url: str
+    bearer_token: str
+    created_at: datetime
+
+
+class AccessToken(Record):
+    """A /v1 bearer token: a JWT signed with `secret`, limited by expiry, client IPs and senders."""
+
+    id: str
+    service_id: str
+    name: str
+    secret: str
+    expires_at: datetime | None = None
+    allowed_ips: list[str] = Field(default_factory=list)
+    sms_sender_ids: list[str] = Field(default_factory=list)
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+class InboundNumber(Record):
+    number: str
+    service_id: str
+    created_at: datetime
+
+
+class ServiceBundle(Record):
+    """Everything auth and the accept path need about one service, read in one query."""
+
+    service: Service
+    api_keys: list[ApiKey] = Field(default_factory=list)
+    guest_list: GuestList = Field(default_factory=GuestList)
+    reply_tos: list[ReplyTo] = Field(default_factory=list)
+    callbacks: list[Callback] = Field(default_factory=list)
+    access_tokens: list[AccessToken] = Field(default_factory=list)
+    inbound_numbers: list[InboundNumber] = Field(default_factory=list)
+
+
+class Template(Record):
+    """One version of a template. `archived` and `name` belong to the template as a whole."""
+
+    id: str
+    service_id: str
+    type: TemplateType
+    name: str
+    version: int
+    content: str
+    subject: str | None = None
+    created_at: datetime
+    updated_at: datetime | None = None
+    created_by: str
+    archived: bool = False
+    postage: Postage | None = None
+    letter_contact_block: str | None = None
+
+
+class SmsSender(Record):
+    id: str
+    service_id: str
+    sms_sender: str
+    is_default: bool = False
+    sms_live_time: int | None = Field(default=None, ge=0, le=30)
+    test_mode: bool = False
+    inbound_number: str | None = None
+    created_at: datetime

@@ -1,0 +1,90 @@
+"""Phone number rules of the v2 schema (spec §5.3), on top of libphonenumber's metadata."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult
+
+ALLOWED_CHARACTERS = re.compile(r"^[\d\s()+\-]*$")
+NOT_VALID = "Number is not valid – double check the phone number you entered"
+UK_COUNTRY_CODE = 44
+OFCOM_DRAMA_PREFIX = "7700900"  # 07700 900xxx: reserved for TV and tests, always a valid UK mobile
+ACCEPTED_TYPES = frozenset(
+    {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+)
+_POSSIBILITY_ERRORS = {
+    ValidationResult.TOO_SHORT: "Not enough digits",
+    ValidationResult.TOO_LONG: "Too many digits",
+    ValidationResult.INVALID_COUNTRY_CODE: "Not a valid country prefix",
+    ValidationResult.INVALID_LENGTH: NOT_VALID,
+}
+_INTERNATIONAL_ERRORS = {ValidationResult.INVALID_COUNTRY_CODE: "Not a valid country prefix"}
+MIN_INTERNATIONAL_DIGITS, MAX_INTERNATIONAL_DIGITS = 8, 15
+
+
+class PhoneNumberError(ValueError):
+    """The number breaks a schema rule; the message is Notify's."""
+
+
+@dataclass(frozen=True)
+class PhoneNumber:
+    e164: str  # digits only, no "+" (447700900855), as Notify normalises
+    country_code: int
+    is_mobile: bool
+
+    @property
+    def is_uk(self) -> bool:  # crown dependencies share +44 and count as UK
+        return self.country_code == UK_COUNTRY_CODE
+
+    @property
+    def is_uk_landline(self) -> bool:
+        return self.is_uk and not self.is_mobile
+
+
+def parse_phone_number(raw: str) -> PhoneNumber:
+    if not ALLOWED_CHARACTERS.match(raw):
+        raise PhoneNumberError("Must not contain letters or symbols")
+    try:
+        number = phonenumbers.parse(_with_country_code(raw), "GB")
+    except NumberParseException as error:
+        raise PhoneNumberError("Not enough digits") from error
+    national = str(number.national_number)
+    if number.country_code == UK_COUNTRY_CODE and national.startswith(OFCOM_DRAMA_PREFIX):
+        if len(national) != 10:
+            raise PhoneNumberError("Not enough digits" if len(national) < 10 else "Too many digits")
+        return PhoneNumber(e164=f"44{national}", country_code=UK_COUNTRY_CODE, is_mobile=True)
+    _check_length(number)
+    number_type = phonenumbers.number_type(number)
+    if not phonenumbers.is_valid_number(number) or number_type not in ACCEPTED_TYPES:
+        raise PhoneNumberError(NOT_VALID)
+    return PhoneNumber(
+        e164=f"{number.country_code}{national}",
+        country_code=number.country_code or 0,
+        is_mobile=number_type != PhoneNumberType.FIXED_LINE,
+    )
+
+
+def _check_length(number: phonenumbers.PhoneNumber) -> None:
+    if number.country_code != UK_COUNTRY_CODE:
+        # Outside the UK Notify counts digits (8 to 15 with the country code), then asks for validity.
+        digits = len(f"{number.country_code}{number.national_number}")
+        if digits < MIN_INTERNATIONAL_DIGITS:
+            raise PhoneNumberError("Not enough digits")
+        if digits > MAX_INTERNATIONAL_DIGITS:
+            raise PhoneNumberError("Too many digits")
+    reasons = _POSSIBILITY_ERRORS if number.country_code == UK_COUNTRY_CODE else _INTERNATIONAL_ERRORS
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason in reasons:
+        raise PhoneNumberError(reasons[reason])
+
+
+def _with_country_code(raw: str) -> str:
+    digits = re.sub(r"\D", "", raw)
+    if digits.startswith("00"):
+        return f"+{digits[2:]}"
+    if raw.lstrip().startswith("+") or (digits.startswith("44") and len(digits) > 11):
+        return f"+{digits}"
+    return digits

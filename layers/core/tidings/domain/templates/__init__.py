@@ -1,0 +1,1 @@
+"""Templates: placeholders, rendering per channel, SMS encoding and email typography."""

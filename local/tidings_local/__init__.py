@@ -1,0 +1,1 @@
+"""`tidings local` and `tidings admin`: the developer's side. Never shipped to Lambda."""

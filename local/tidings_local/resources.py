@@ -1,0 +1,88 @@
+"""Creates the template's tables, queues and secrets in the in-process moto, and resolves references."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, cast
+
+import boto3
+
+from tidings_local.sam_template import SamTemplate
+
+ACCOUNT = "123456789012"
+PSEUDO = {"AWS::Region": None, "AWS::AccountId": ACCOUNT, "AWS::URLSuffix": "amazonaws.com"}
+
+
+class LocalResources:
+    """Physical ids of what was created, keyed by logical id, for Ref / GetAtt / Sub."""
+
+    def __init__(self, template: SamTemplate, region: str) -> None:
+        self.template = template
+        self.region = region
+        self.refs: dict[str, str] = {"AWS::Region": region, "AWS::AccountId": ACCOUNT}
+        self.arns: dict[str, str] = {}
+        for name, parameter in template.parameters.items():
+            self.refs[name] = str(parameter.get("Default", ""))
+
+    def create_all(self, admin_secret: str) -> None:
+        for logical_id, props in self.template.of_type("AWS::DynamoDB::Table").items():
+            self._create_table(logical_id, props)
+        queues = self.template.of_type("AWS::SQS::Queue")
+        # Dead-letter queues first: a redrive policy names its target's ARN.
+        for logical_id in sorted(queues, key=lambda q: "RedrivePolicy" in queues[q]):
+            self._create_queue(logical_id, queues[logical_id])
+        for logical_id in self.template.of_type("AWS::SecretsManager::Secret"):
+            secret = boto3.client("secretsmanager").create_secret(Name=logical_id, SecretString=admin_secret)
+            self.refs[logical_id] = self.arns[logical_id] = secret["ARN"]
+        for logical_id in self.template.resources:
+            self.refs.setdefault(logical_id, f"local-{logical_id}")  # APIs, layers, log groups
+
+    def resolve(self, value: Any) -> Any:
+        if isinstance(value, dict) and len(value) == 1:
+            ((kind, arg),) = value.items()
+            if kind == "Ref":
+                return self.refs[arg]
+            if kind == "Fn::GetAtt":
+                return self.arns[arg[0]]
+            if kind == "Fn::Sub":
+                return re.sub(r"\$\{([^}]+)\}", lambda m: self._sub(m.group(1)), arg)
+        if isinstance(value, dict):
+            return {k: self.resolve(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.resolve(v) for v in value]
+        return value
+
+    def _sub(self, name: str) -> str:
+        if "." in name:
+            return self.arns[name.split(".", 1)[0]]
+        return self.refs[name]
+
+    def _create_table(self, logical_id: str, props: dict[str, Any]) -> None:
+        request: dict[str, Any] = {
+            "TableName": logical_id,
+            "KeySchema": props["KeySchema"],
+            "AttributeDefinitions": props["AttributeDefinitions"],
+            "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
+        }
+        if "GlobalSecondaryIndexes" in props:
+            request["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+        client = boto3.client("dynamodb")
+        table = client.create_table(**request)["TableDescription"]
+        ttl = props.get("TimeToLiveSpecification")
+        if ttl:
+            client.update_time_to_live(TableName=logical_id, TimeToLiveSpecification=ttl)
+        self.refs[logical_id] = logical_id
+        self.arns[logical_id] = table["TableArn"]
+
+    def _create_queue(self, logical_id: str, props: dict[str, Any]) -> None:
+        attributes = {
+            key: json.dumps(self.resolve(value)) if isinstance(value, dict) else str(value)
+            for key, value in props.items()
+            if key in ("VisibilityTimeout", "MessageRetentionPeriod", "RedrivePolicy", "DelaySeconds")
+        }
+        client = boto3.client("sqs")
+        url = client.create_queue(QueueName=logical_id, Attributes=cast(Any, attributes))["QueueUrl"]
+        arn = client.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        self.refs[logical_id] = url
+        self.arns[logical_id] = arn

@@ -1,0 +1,109 @@
+"""Reads template.yaml: the functions, their routes and queue triggers, and the resources to create."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """YAML loader that turns CloudFormation short tags (!Ref, !GetAtt, !Sub...) into their long form."""
+
+
+def _intrinsic(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
+    name = "Ref" if tag_suffix == "Ref" else f"Fn::{tag_suffix}"
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+        if tag_suffix == "GetAtt":
+            value = value.split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return {name: value}
+
+
+_CfnLoader.add_multi_constructor("!", _intrinsic)
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str  # GET, POST, ... or ANY
+    path: str  # /v2/template/{template_id}, or $default
+
+
+@dataclass(frozen=True)
+class QueueTrigger:
+    queue: Any  # the template's Queue value (an intrinsic), resolved by the stack
+    batch_size: int
+    report_failures: bool
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    logical_id: str
+    code_dir: Path
+    handler: str
+    environment: dict[str, Any]
+    routes: list[Route] = field(default_factory=list)
+    queues: list[QueueTrigger] = field(default_factory=list)
+    timeout: int = 10
+
+
+@dataclass(frozen=True)
+class SamTemplate:
+    root: Path
+    resources: dict[str, Any]
+    parameters: dict[str, Any]
+    functions: list[FunctionSpec]
+
+    @classmethod
+    def load(cls, path: Path) -> SamTemplate:
+        document = yaml.load(path.read_text(), Loader=_CfnLoader)  # noqa: S506 (SafeLoader subclass)
+        globals_ = document.get("Globals", {}).get("Function", {})
+        resources = document["Resources"]
+        functions = [
+            _function(path.parent, logical_id, resource["Properties"], globals_)
+            for logical_id, resource in resources.items()
+            if resource["Type"] == "AWS::Serverless::Function"
+        ]
+        return cls(path.parent, resources, document.get("Parameters", {}), functions)
+
+    def of_type(self, resource_type: str) -> dict[str, dict[str, Any]]:
+        return {
+            logical_id: resource.get("Properties", {})
+            for logical_id, resource in self.resources.items()
+            if resource["Type"] == resource_type
+        }
+
+
+def _function(root: Path, logical_id: str, props: dict[str, Any], globals_: dict[str, Any]) -> FunctionSpec:
+    environment = {
+        **globals_.get("Environment", {}).get("Variables", {}),
+        **props.get("Environment", {}).get("Variables", {}),
+    }
+    routes, queues = [], []
+    for event in props.get("Events", {}).values():
+        event_props = event.get("Properties", {})
+        if event["Type"] == "HttpApi":
+            routes.append(Route(str(event_props["Method"]).upper(), str(event_props["Path"])))
+        elif event["Type"] == "SQS":
+            queues.append(
+                QueueTrigger(
+                    queue=event_props["Queue"],
+                    batch_size=int(event_props.get("BatchSize", 10)),
+                    report_failures="ReportBatchItemFailures" in event_props.get("FunctionResponseTypes", []),
+                )
+            )
+    return FunctionSpec(
+        logical_id=logical_id,
+        code_dir=root / props["CodeUri"],
+        handler=props["Handler"],
+        environment=environment,
+        routes=routes,
+        queues=queues,
+        timeout=int(props.get("Timeout", globals_.get("Timeout", 3))),
+    )

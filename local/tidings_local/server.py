@@ -1,0 +1,86 @@
+"""The local HTTP front door: API Gateway's routes plus the /_local developer endpoints."""
+
+from __future__ import annotations
+
+import json
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+from tidings_local.http_events import HttpRequest, HttpResponse
+from tidings_local.outbox import outbox
+from tidings_local.stack import LocalStack
+
+MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway HTTP API's payload limit
+
+
+class LocalServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, stack: LocalStack, host: str, port: int) -> None:
+        self.stack = stack
+        super().__init__((host, port), _Handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: LocalServer
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET  # noqa: N815
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # request lines carry ids and query strings; the functions' own logs are enough
+
+    def _dispatch(self) -> None:
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY_BYTES:
+            self._send(
+                HttpResponse(
+                    413, [("Content-Type", "application/json")], b'{"message":"Request Entity Too Large"}'
+                )
+            )
+            self.close_connection = True
+            return
+        body = self.rfile.read(length) if length else b""
+        if url.path.startswith("/_local/"):
+            self._send(self._local(url.path))
+            return
+        request = HttpRequest(
+            method=self.command,
+            path=url.path,
+            query=url.query,
+            headers=list(self.headers.items()),
+            body=body,
+            source_ip=self.client_address[0],
+        )
+        try:
+            response = self.server.stack.handle(request)
+        except Exception:
+            response = HttpResponse(
+                500, [("Content-Type", "application/json")], b'{"message":"Internal Server Error"}'
+            )
+        self._send(response)
+
+    def _local(self, path: str) -> HttpResponse:
+        if path == "/_local/health":
+            return _json(200, {"status": "ok"})
+        if path == "/_local/outbox":
+            return _json(200, {"messages": outbox()})
+        return _json(404, {"message": "Not Found"})
+
+    def _send(self, response: HttpResponse) -> None:
+        self.send_response(response.status)
+        for name, value in response.headers:
+            if name.lower() != "content-length":
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+
+def _json(status: int, payload: object) -> HttpResponse:
+    return HttpResponse(status, [("Content-Type", "application/json")], json.dumps(payload).encode())

@@ -1,0 +1,94 @@
+"""The whole Tidings stack in one process: moto for AWS, every function in-process, queue pollers."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from tidings_local.http_events import HttpRequest, HttpResponse, to_event, to_response
+from tidings_local.lambda_runtime import Functions
+from tidings_local.queue_pollers import QueuePoller
+from tidings_local.resources import LocalResources
+from tidings_local.routing import Router
+from tidings_local.sam_template import SamTemplate
+from tidings_local.serialise import serialise_aws_calls
+
+REGION = "eu-west-2"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = REPO_ROOT / "template.yaml"
+FAKE_AWS_ENV = {
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_SESSION_TOKEN": "local",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+}
+
+
+class LocalStack:
+    """Start with `start()`; then `handle()` HTTP requests while pollers drain the queues."""
+
+    def __init__(
+        self, admin_secret: str, template_path: Path = TEMPLATE, env: dict[str, str] | None = None
+    ) -> None:
+        self.admin_secret = admin_secret
+        self.template = SamTemplate.load(template_path)
+        self._extra_env = env or {}
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self.pollers: list[QueuePoller] = []
+
+    def start(self, run_pollers: bool = True) -> None:
+        os.environ.update(FAKE_AWS_ENV)
+        from moto import mock_aws  # noqa: PLC0415 (only after the fake credentials are in place)
+
+        self._moto = mock_aws()
+        self._moto.start()
+        serialise_aws_calls()
+        self.resources = LocalResources(self.template, REGION)
+        self.resources.create_all(self.admin_secret)
+        os.environ.update(self._function_environment())
+        os.environ.update({"LOCAL_MODE": "true", **self._extra_env})
+        self.functions = Functions(self.template.functions)
+        self.router = Router(self.template.functions)
+        for spec in self.template.functions:
+            for trigger in spec.queues:
+                arn = self.resources.resolve(trigger.queue)
+                self.pollers.append(QueuePoller(self.functions, spec, trigger, arn, REGION))
+        if run_pollers:
+            for poller in self.pollers:
+                thread = threading.Thread(target=poller.run, args=(self._stop,), daemon=True)
+                thread.start()
+                self._threads.append(thread)
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._moto.stop()
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        match = self.router.match(request.method, request.path)
+        if match is None:
+            return HttpResponse(404, [("Content-Type", "application/json")], b'{"message":"Not Found"}')
+        event = to_event(request, match.route_key, match.path_parameters)
+        return to_response(self.functions.invoke(match.function.logical_id, event))
+
+    def _function_environment(self) -> dict[str, str]:
+        """One process hosts every function, so their variables must agree; the template makes them so."""
+        merged: dict[str, str] = {}
+        for spec in self.template.functions:
+            for name, value in spec.environment.items():
+                resolved = str(self.resources.resolve(value))
+                if merged.setdefault(name, resolved) != resolved:
+                    raise ValueError(
+                        f"{name} differs between functions; tidings local runs them in one process"
+                    )
+        return merged
+
+    def resolve(self, value: Any) -> Any:
+        return self.resources.resolve(value)
