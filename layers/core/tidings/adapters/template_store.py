@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from botocore.exceptions import ClientError
+
 from tidings.adapters.aws import dynamodb
 from tidings.adapters.dynamo_items import from_item, key, query_all, to_item
+from tidings.domain.errors import BadRequest
 from tidings.domain.models import Template
 
 HEAD = 0
@@ -34,21 +37,24 @@ class DynamoTemplateStore:
         return [from_item(Template, item) for item in items]
 
     def save(self, template: Template) -> None:
-        # Head and version item move together; the condition stops two editors both writing version n.
-        head_condition = (
-            "attribute_not_exists(template_id)" if template.version == 1 else "version <= :version"
-        )
-        head: dict[str, Any] = {
+        # Head and version item move together; the condition stops an older version replacing a newer one.
+        head = {
             "TableName": self._table,
             "Item": to_item(
                 template, template_id=template.id, row=HEAD, listed_service_id=template.service_id
             ),
-            "ConditionExpression": head_condition,
+            "ConditionExpression": "attribute_not_exists(template_id) OR version <= :version",
+            "ExpressionAttributeValues": key(**{":version": template.version}),
         }
-        if template.version != 1:
-            head["ExpressionAttributeValues"] = key(**{":version": template.version})
-        version_item: dict[str, Any] = {
+        version_item = {
             "TableName": self._table,
             "Item": to_item(template, template_id=template.id, row=template.version),
         }
-        dynamodb().transact_write_items(TransactItems=cast(Any, [{"Put": head}, {"Put": version_item}]))
+        try:
+            dynamodb().transact_write_items(TransactItems=cast(Any, [{"Put": head}, {"Put": version_item}]))
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "TransactionCanceledException":
+                raise BadRequest(
+                    "The template was changed at the same time; fetch it and try again", 409
+                ) from error
+            raise

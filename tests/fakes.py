@@ -1,0 +1,107 @@
+"""In-memory implementations of the ports, for unit tests (no AWS, no network)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tidings.domain.models import (
+    AccessToken,
+    ApiKey,
+    Callback,
+    GuestList,
+    InboundNumber,
+    ReplyTo,
+    Service,
+    ServiceBundle,
+    SmsSender,
+    Template,
+)
+
+
+class FixedClock:
+    def __init__(self, moment: datetime | None = None) -> None:
+        self.moment = moment or datetime(2026, 11, 22, 12, 0, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta: float) -> None:
+        self.moment += timedelta(**delta)
+
+
+class InMemoryServiceStore:
+    def __init__(self) -> None:
+        self.bundles: dict[str, ServiceBundle] = {}
+        self.numbers: dict[str, str] = {}
+
+    def load(self, service_id: str) -> ServiceBundle | None:
+        return self.bundles.get(service_id)
+
+    def create_service(self, service: Service) -> None:
+        assert service.id not in self.bundles
+        self.bundles[service.id] = ServiceBundle(service=service)
+
+    def save_service(self, service: Service) -> None:
+        self._update(service.id, service=service)
+
+    def put_api_key(self, key: ApiKey) -> None:
+        keys = [k for k in self.bundles[key.service_id].api_keys if k.id != key.id]
+        self._update(key.service_id, api_keys=[*keys, key])
+
+    def put_guest_list(self, service_id: str, guest_list: GuestList) -> None:
+        self._update(service_id, guest_list=guest_list)
+
+    def put_reply_to(self, service_id: str, reply_to: ReplyTo) -> None:
+        others = [r for r in self.bundles[service_id].reply_tos if r.id != reply_to.id]
+        self._update(service_id, reply_tos=[*others, reply_to])
+
+    def put_callback(self, service_id: str, callback: Callback) -> None:
+        others = [c for c in self.bundles[service_id].callbacks if c.type != callback.type]
+        self._update(service_id, callbacks=[*others, callback])
+
+    def put_access_token(self, token: AccessToken) -> None:
+        tokens = [t for t in self.bundles[token.service_id].access_tokens if t.id != token.id]
+        self._update(token.service_id, access_tokens=[*tokens, token])
+
+    def claim_inbound_number(self, number: InboundNumber) -> bool:
+        if self.numbers.setdefault(number.number, number.service_id) != number.service_id:
+            return False
+        numbers = [*self.bundles[number.service_id].inbound_numbers, number]
+        self._update(number.service_id, inbound_numbers=numbers)
+        return True
+
+    def _update(self, service_id: str, **parts: object) -> None:
+        self.bundles[service_id] = self.bundles[service_id].model_copy(update=parts)
+
+
+class InMemoryTemplateStore:
+    def __init__(self) -> None:
+        self.versions: dict[tuple[str, int], Template] = {}
+        self.heads: dict[str, Template] = {}
+
+    def get(self, template_id: str, version: int | None = None) -> Template | None:
+        if version is None:
+            return self.heads.get(template_id)
+        return self.versions.get((template_id, version))
+
+    def list_for_service(self, service_id: str) -> list[Template]:
+        return [t for t in self.heads.values() if t.service_id == service_id]
+
+    def save(self, template: Template) -> None:
+        self.heads[template.id] = template
+        self.versions[(template.id, template.version)] = template
+
+
+class InMemorySenderStore:
+    def __init__(self) -> None:
+        self.senders: dict[str, SmsSender] = {}
+
+    def get(self, sender_id: str) -> SmsSender | None:
+        return self.senders.get(sender_id)
+
+    def list_for_service(self, service_id: str) -> list[SmsSender]:
+        found = [s for s in self.senders.values() if s.service_id == service_id]
+        return sorted(found, key=lambda s: s.created_at, reverse=True)
+
+    def put(self, sender: SmsSender) -> None:
+        self.senders[sender.id] = sender

@@ -1,0 +1,146 @@
+"""The admin API through its handlers: success shapes, every route's bad input, auth, isolation."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.conftest import InProcessApi, SeededService
+
+
+def test_a_service_round_trips_with_defaults(api: InProcessApi) -> None:
+    created = api.admin("POST", "/admin/services", {"name": "Round trip", "sms_message_limit": 2})
+    assert created.status == 201
+    service = created.json()["data"]
+    assert (service["restricted"], service["rate_limit"], service["sms_message_limit"]) == (True, 3000, 2)
+    shown = api.admin("GET", f"/admin/services/{service['id']}").json()["data"]
+    assert shown["name"] == "Round trip" and shown["api_keys"] == []
+    updated = api.admin("POST", f"/admin/services/{service['id']}", {"restricted": False, "rate_limit": 6})
+    assert (updated.status, updated.json()["data"]["restricted"], updated.json()["data"]["rate_limit"]) == (
+        200,
+        False,
+        6,
+    )
+
+
+def test_keys_are_shown_once_and_listed_without_secrets(api: InProcessApi, service: SeededService) -> None:
+    shown = api.admin("GET", f"/admin/services/{service.id}").json()["data"]
+    assert sorted(k["key_type"] for k in shown["api_keys"]) == ["normal", "team", "test"]
+    assert service.keys["normal"][-36:] not in str(shown)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "message"),
+    [
+        ("/admin/services", {}, "name Field required"),
+        ("/admin/services", {"name": "x", "restricted": "yes"}, "restricted Input should be a valid boolean"),
+        ("/admin/services", {"name": "x", "colour": "red"}, "colour Extra inputs are not permitted"),
+        (
+            "/admin/services",
+            {"name": "x", "permissions": ["fax"]},
+            "permissions.0 Input should be 'sms', 'email', 'letter', 'international_sms', 'inbound_sms' or 'sms_to_uk_landlines'",
+        ),
+        (
+            "{service}/api-keys",
+            {"name": "k", "key_type": "admin"},
+            "key_type Input should be 'normal', 'team' or 'test'",
+        ),
+        (
+            "{service}/templates",
+            {"name": "t", "type": "email", "content": "x"},
+            "subject Required for email templates",
+        ),
+        ("{service}/guest-list", {"phone_numbers": ["123"]}, "phone_numbers.0 Not enough digits"),
+        (
+            "{service}/sms-senders",
+            {"sms_sender": "Far too long a name"},
+            "sms_sender Must be at most 11 letters, digits, - or _, or a phone number",
+        ),
+        (
+            "{service}/sms-senders",
+            {"sms_sender": "ok", "sms_live_time": 31},
+            "sms_live_time Input should be less than or equal to 30",
+        ),
+        ("{service}/email-reply-to", {"email_address": "nope"}, "email_address Not a valid email address"),
+        (
+            "{service}/callbacks",
+            {"type": "delivery_status", "url": "http://example.com", "bearer_token": "0123456789"},
+            "url Must be a valid https URL",
+        ),
+        (
+            "{service}/callbacks",
+            {"type": "delivery_status", "url": "https://example.com", "bearer_token": "short"},
+            "bearer_token String should have at least 10 characters",
+        ),
+        (
+            "{service}/access-tokens",
+            {"name": "t", "allowed_ips": ["nope"]},
+            "allowed_ips.0 nope is not a CIDR range",
+        ),
+        ("{service}/inbound-numbers", {"number": "abc"}, "number Must not contain letters or symbols"),
+    ],
+)
+def test_bad_input_is_a_400_in_the_v2_envelope(
+    api: InProcessApi, service: SeededService, path: str, body: object, message: str
+) -> None:
+    reply = api.admin("POST", path.replace("{service}", f"/admin/services/{service.id}"), body)
+    assert reply.status == 400, reply.body
+    assert {"error": "ValidationError", "message": message} in reply.json()["errors"]
+    assert reply.json()["status_code"] == 400
+
+
+def test_invalid_json_is_a_400(api: InProcessApi) -> None:
+    reply = api.request("POST", "/admin/services", raw=b"{nope", headers=api.admin_headers())
+    assert (reply.status, reply.json()["errors"]) == (
+        400,
+        [{"error": "BadRequestError", "message": "Invalid JSON supplied in POST data"}],
+    )
+
+
+def test_unknown_services_and_keys_are_404(api: InProcessApi, service: SeededService) -> None:
+    missing = "00000000-0000-4000-8000-000000000000"
+    assert api.admin("GET", f"/admin/services/{missing}").status == 404
+    assert (
+        api.admin("POST", f"/admin/services/{missing}/api-keys", {"name": "k", "key_type": "normal"}).status
+        == 404
+    )
+    assert api.admin("POST", f"/admin/services/{service.id}/api-keys/{missing}/revoke").status == 404
+
+
+def test_admin_routes_need_the_admin_token(api: InProcessApi, service: SeededService) -> None:
+    assert api.request("GET", f"/admin/services/{service.id}").status == 401
+    api_key_token = api.v2("GET", f"/admin/services/{service.id}", service.keys["normal"])
+    assert api_key_token.status == 403
+    assert api_key_token.json()["errors"][0]["message"] == "Invalid token: iss must be tidings-admin"
+
+
+def test_settings_routes_store_what_later_issues_use(api: InProcessApi, service: SeededService) -> None:
+    base = f"/admin/services/{service.id}"
+    number = api.admin("POST", f"{base}/inbound-numbers", {"number": "07700900456"})
+    assert (number.status, number.json()["data"]["number"]) == (201, "447700900456")
+    sender = api.admin(
+        "POST",
+        f"{base}/sms-senders",
+        {"sms_sender": "Shop_1", "sms_live_time": 15, "test_mode": True, "inbound_number": "+447700900456"},
+    )
+    assert sender.status == 201 and sender.json()["data"]["sms_live_time"] == 15
+    token = api.admin(
+        "POST",
+        f"{base}/access-tokens",
+        {"name": "t", "allowed_ips": ["127.0.0.0/8"], "sms_sender_ids": [sender.json()["data"]["id"]]},
+    )
+    assert token.status == 201 and token.json()["data"]["token"].count(".") == 2
+    callback = api.admin(
+        "POST",
+        f"{base}/callbacks",
+        {"type": "inbound_sms", "url": "http://127.0.0.1:9/cb", "bearer_token": "0123456789"},
+    )
+    assert callback.status == 201  # loopback http is allowed because tidings local runs in local mode
+    reply_to = api.admin("POST", f"{base}/email-reply-to", {"email_address": "help@example.gov.uk"})
+    assert reply_to.status == 201 and reply_to.json()["data"]["is_default"] is True
+    shown = api.admin("GET", base).json()["data"]
+    assert shown["inbound_numbers"] == ["447700900456"]
+    assert [c["type"] for c in shown["callbacks"]] == ["inbound_sms"]
+    assert "0123456789" not in str(shown) and token.json()["data"]["token"] not in str(shown)
+    taken = api.admin("POST", "/admin/services", {"name": "Other"}).json()["data"]["id"]
+    conflict = api.admin("POST", f"/admin/services/{taken}/inbound-numbers", {"number": "07700900456"})
+    assert conflict.status == 409
