@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
+
 from tidings.api.admin.requests import CreateAccessToken, parse_body
 from tidings.api.admin.resolver import admin_resolver
 from tidings.api.admin.views import access_token_json, data

@@ -8,6 +8,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from tidings.api.notify_v2.errors import NOT_FOUND_URL, register_v2_errors
 from tidings.observability import logger
 

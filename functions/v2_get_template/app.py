@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+
 from tidings.api.entry import http_entry
 from tidings.api.http import uuid_param
 from tidings.api.notify_v2.auth import current_caller

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from notifications_python_client.authentication import create_jwt_token
+
 from tidings_local.admin_client import admin_token
 from tidings_local.http_events import HttpRequest
 from tidings_local.stack import LocalStack

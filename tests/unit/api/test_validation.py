@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from tidings.api.notify_v2.template_views import LIST_QUERY, PREVIEW_REQUEST
 from tidings.api.validation import Schema
 from tidings.domain.errors import ValidationFailed

@@ -8,12 +8,12 @@ from typing import Any
 
 import jwt
 import pytest
+
+from tests.fakes import FixedClock
 from tidings.domain.auth import authenticate_admin, authenticate_api_key
 from tidings.domain.errors import AuthError
 from tidings.domain.models import ApiKey, Service, ServiceBundle
 from tidings.domain.tokens import ALGORITHM, CLOCK, GENERAL, NO_ISS, NO_TOKEN, NOT_BEARER
-
-from tests.fakes import FixedClock
 
 CLOCK_NOW = FixedClock()
 SERVICE_ID = str(uuid.uuid4())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tidings.domain.email_address import EmailAddressError, normalise_email_address
 from tidings.domain.phone import NOT_VALID, PhoneNumberError, parse_phone_number
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+
 from tidings.domain.errors import BadRequest
 from tidings.domain.models import Template
 from tidings.domain.templates.render import placeholders_of, render

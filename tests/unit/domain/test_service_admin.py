@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import jwt
 import pytest
+
+from tests.fakes import FixedClock, InMemorySenderStore, InMemoryServiceStore
 from tidings.domain.access_tokens import issue_access_token
 from tidings.domain.errors import BadRequest, NotFound, ValidationFailed
 from tidings.domain.sender_admin import add_sms_sender
@@ -19,8 +21,6 @@ from tidings.domain.service_admin import (
     set_callback,
     update_service,
 )
-
-from tests.fakes import FixedClock, InMemorySenderStore, InMemoryServiceStore
 
 
 @pytest.fixture

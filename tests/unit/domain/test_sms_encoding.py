@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tidings.domain.templates.sms_encoding import fragment_count, sanitise
 
 

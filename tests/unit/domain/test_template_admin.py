@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
+from tests.fakes import FixedClock, InMemoryTemplateStore
 from tidings.domain.errors import NotFound, ValidationFailed
 from tidings.domain.template_admin import create_template, update_template
 from tidings.domain.template_queries import get_template, list_templates
-
-from tests.fakes import FixedClock, InMemoryTemplateStore
 
 SERVICE = "service-a"
 
