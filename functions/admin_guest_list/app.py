@@ -17,9 +17,7 @@ app = admin_resolver()
 @app.post("/admin/services/<service_id>/guest-list")
 def post_guest_list(service_id: str) -> dict[str, Any]:
     request = parse_body(app, ReplaceGuestList)
-    guest_list = replace_guest_list(
-        deps().services, service_id, request.phone_numbers, request.email_addresses
-    )
+    guest_list = replace_guest_list(deps().services, service_id, request.phone_numbers, request.email_addresses)
     return data(guest_list.model_dump(mode="json"))
 
 

@@ -20,9 +20,7 @@ app = admin_resolver()
 def post_inbound_number(service_id: str) -> Response[dict[str, Any]]:
     request = parse_body(app, CreateInboundNumber)
     inbound = add_inbound_number(deps().services, deps().clock, service_id, request.number)
-    return Response(
-        201, content_types.APPLICATION_JSON, data({"number": inbound.number, "service_id": service_id})
-    )
+    return Response(201, content_types.APPLICATION_JSON, data({"number": inbound.number, "service_id": service_id}))
 
 
 lambda_handler = http_entry(app)

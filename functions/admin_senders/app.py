@@ -28,9 +28,7 @@ def post_sms_sender(service_id: str) -> Response[dict[str, Any]]:
 @app.post("/admin/services/<service_id>/email-reply-to")
 def post_reply_to(service_id: str) -> Response[dict[str, Any]]:
     request = parse_body(app, CreateReplyTo)
-    reply_to = add_reply_to(
-        deps().services, deps().clock, service_id, request.email_address, request.is_default
-    )
+    reply_to = add_reply_to(deps().services, deps().clock, service_id, request.email_address, request.is_default)
     return Response(201, content_types.APPLICATION_JSON, data(reply_to_json(reply_to)))
 
 

@@ -55,9 +55,7 @@ class AdminClient:
         return self.call("POST", f"/admin/services/{service_id}", fields)
 
     def create_api_key(self, service_id: str, name: str, key_type: str) -> dict[str, Any]:
-        return self.call(
-            "POST", f"/admin/services/{service_id}/api-keys", {"name": name, "key_type": key_type}
-        )
+        return self.call("POST", f"/admin/services/{service_id}/api-keys", {"name": name, "key_type": key_type})
 
     def revoke_api_key(self, service_id: str, key_id: str) -> dict[str, Any]:
         return self.call("POST", f"/admin/services/{service_id}/api-keys/{key_id}/revoke")
@@ -68,9 +66,7 @@ class AdminClient:
     def update_template(self, service_id: str, template_id: str, **fields: Any) -> dict[str, Any]:
         return self.call("POST", f"/admin/services/{service_id}/templates/{template_id}", fields)
 
-    def set_guest_list(
-        self, service_id: str, phone_numbers: list[str], email_addresses: list[str]
-    ) -> dict[str, Any]:
+    def set_guest_list(self, service_id: str, phone_numbers: list[str], email_addresses: list[str]) -> dict[str, Any]:
         body = {"phone_numbers": phone_numbers, "email_addresses": email_addresses}
         return self.call("POST", f"/admin/services/{service_id}/guest-list", body)
 

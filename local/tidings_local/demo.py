@@ -22,10 +22,7 @@ def create_demo(client: AdminClient) -> dict[str, Any]:
         subject="Hi ((name))",
         content="Dear ((name))\r\n((items))",
     )
-    keys = {
-        kind: client.create_api_key(service_id, f"demo {kind}", kind)["key"]
-        for kind in ("normal", "team", "test")
-    }
+    keys = {kind: client.create_api_key(service_id, f"demo {kind}", kind)["key"] for kind in ("normal", "team", "test")}
     return {
         "service_id": service_id,
         "templates": {"sms": sms["id"], "email": email["id"]},

@@ -4,23 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
+import boto3
+
 from tidings_local.resources import ACCOUNT
 from tidings_local.stack import REGION
+
+NOTIFICATIONS_TABLE = "NotificationsTable"
 
 
 def outbox() -> list[dict[str, Any]]:
     from moto.ses.models import ses_backends  # noqa: PLC0415 (moto internals: local only)
     from moto.sns.models import sns_backends  # noqa: PLC0415
 
+    by_reference = _notification_ids_by_provider_reference()
     messages: list[dict[str, Any]] = []
-    for message_id, (number, body) in sns_backends[ACCOUNT][REGION].sms_messages.items():
+    for reference, (number, body) in sns_backends[ACCOUNT][REGION].sms_messages.items():
         messages.append(
-            {"channel": "sms", "provider_reference": message_id, "recipient": number, "body": body}
+            {
+                "channel": "sms",
+                "notification_id": by_reference.get(reference),
+                "provider_reference": reference,
+                "recipient": number,
+                "body": body,
+            }
         )
     for sent in ses_backends[ACCOUNT][REGION].sent_messages:
         messages.append(
             {
                 "channel": "email",
+                "notification_id": by_reference.get(sent.id),
                 "provider_reference": sent.id,
                 "recipient": list(getattr(sent, "destinations", {}).get("ToAddresses", [])),
                 "sender": getattr(sent, "source", None),
@@ -29,3 +41,19 @@ def outbox() -> list[dict[str, Any]]:
             }
         )
     return messages
+
+
+def _notification_ids_by_provider_reference() -> dict[str, str]:
+    """A scan is fine for a developer's outbox; the deployed stack never does this."""
+    pages = (
+        boto3.client("dynamodb")
+        .get_paginator("scan")
+        .paginate(TableName=NOTIFICATIONS_TABLE, ProjectionExpression="notification_id, provider_reference")
+    )
+    found: dict[str, str] = {}
+    for page in pages:
+        for item in page["Items"]:
+            reference = item.get("provider_reference", {}).get("S")
+            if reference:
+                found[reference] = item["notification_id"]["S"]
+    return found

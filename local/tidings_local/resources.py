@@ -11,7 +11,6 @@ import boto3
 from tidings_local.sam_template import SamTemplate
 
 ACCOUNT = "123456789012"
-PSEUDO = {"AWS::Region": None, "AWS::AccountId": ACCOUNT, "AWS::URLSuffix": "amazonaws.com"}
 
 
 class LocalResources:
@@ -20,8 +19,13 @@ class LocalResources:
     def __init__(self, template: SamTemplate, region: str) -> None:
         self.template = template
         self.region = region
-        self.refs: dict[str, str] = {"AWS::Region": region, "AWS::AccountId": ACCOUNT}
-        self.arns: dict[str, str] = {}
+        self.refs: dict[str, str] = {
+            "AWS::Region": region,
+            "AWS::AccountId": ACCOUNT,
+            "AWS::Partition": "aws",
+            "AWS::URLSuffix": "amazonaws.com",
+        }
+        self.attributes: dict[tuple[str, str], str] = {}
         for name, parameter in template.parameters.items():
             self.refs[name] = str(parameter.get("Default", ""))
 
@@ -34,7 +38,16 @@ class LocalResources:
             self._create_queue(logical_id, queues[logical_id])
         for logical_id in self.template.of_type("AWS::SecretsManager::Secret"):
             secret = boto3.client("secretsmanager").create_secret(Name=logical_id, SecretString=admin_secret)
-            self.refs[logical_id] = self.arns[logical_id] = secret["ARN"]
+            self.refs[logical_id] = self.attributes[(logical_id, "Id")] = secret["ARN"]
+        ses = boto3.client("sesv2")
+        for logical_id, props in self.template.of_type("AWS::SES::ConfigurationSet").items():
+            name = str(self.resolve(props.get("Name", logical_id)))
+            ses.create_configuration_set(ConfigurationSetName=name)
+            self.refs[logical_id] = name
+        for logical_id, props in self.template.of_type("AWS::SES::EmailIdentity").items():
+            identity = str(self.resolve(props["EmailIdentity"]))
+            ses.create_email_identity(EmailIdentity=identity)  # moto treats it as verified
+            self.refs[logical_id] = identity
         for logical_id in self.template.resources:
             self.refs.setdefault(logical_id, f"local-{logical_id}")  # APIs, layers, log groups
 
@@ -44,7 +57,7 @@ class LocalResources:
             if kind == "Ref":
                 return self.refs[arg]
             if kind == "Fn::GetAtt":
-                return self.arns[arg[0]]
+                return self.attributes[(arg[0], arg[1])]
             if kind == "Fn::Sub":
                 return re.sub(r"\$\{([^}]+)\}", lambda m: self._sub(m.group(1)), arg)
         if isinstance(value, dict):
@@ -55,7 +68,8 @@ class LocalResources:
 
     def _sub(self, name: str) -> str:
         if "." in name:
-            return self.arns[name.split(".", 1)[0]]
+            logical_id, attribute = name.split(".", 1)
+            return self.attributes[(logical_id, attribute)]
         return self.refs[name]
 
     def _create_table(self, logical_id: str, props: dict[str, Any]) -> None:
@@ -73,7 +87,7 @@ class LocalResources:
         if ttl:
             client.update_time_to_live(TableName=logical_id, TimeToLiveSpecification=ttl)
         self.refs[logical_id] = logical_id
-        self.arns[logical_id] = table["TableArn"]
+        self.attributes[(logical_id, "Arn")] = table["TableArn"]
 
     def _create_queue(self, logical_id: str, props: dict[str, Any]) -> None:
         attributes = {
@@ -85,4 +99,5 @@ class LocalResources:
         url = client.create_queue(QueueName=logical_id, Attributes=cast(Any, attributes))["QueueUrl"]
         arn = client.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         self.refs[logical_id] = url
-        self.arns[logical_id] = arn
+        self.attributes[(logical_id, "Arn")] = arn
+        self.attributes[(logical_id, "QueueName")] = logical_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,7 @@ class FunctionSpec:
     environment: dict[str, Any]
     routes: list[Route] = field(default_factory=list)
     queues: list[QueueTrigger] = field(default_factory=list)
+    schedules: list[float] = field(default_factory=list)  # seconds between scheduled invocations
     timeout: int = 10
 
 
@@ -85,11 +87,13 @@ def _function(root: Path, logical_id: str, props: dict[str, Any], globals_: dict
         **globals_.get("Environment", {}).get("Variables", {}),
         **props.get("Environment", {}).get("Variables", {}),
     }
-    routes, queues = [], []
+    routes, queues, schedules = [], [], []
     for event in props.get("Events", {}).values():
         event_props = event.get("Properties", {})
         if event["Type"] == "HttpApi":
             routes.append(Route(str(event_props["Method"]).upper(), str(event_props["Path"])))
+        elif event["Type"] == "Schedule":
+            schedules.append(rate_seconds(str(event_props["Schedule"])))
         elif event["Type"] == "SQS":
             queues.append(
                 QueueTrigger(
@@ -105,5 +109,17 @@ def _function(root: Path, logical_id: str, props: dict[str, Any], globals_: dict
         environment=environment,
         routes=routes,
         queues=queues,
+        schedules=schedules,
         timeout=int(props.get("Timeout", globals_.get("Timeout", 3))),
     )
+
+
+_UNITS = {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 86400, "days": 86400}
+
+
+def rate_seconds(expression: str) -> float:
+    """`rate(5 minutes)` in seconds (cron schedules are not run locally)."""
+    match = re.fullmatch(r"rate\((\d+) (\w+)\)", expression.strip())
+    if match is None:
+        raise ValueError(f"tidings local runs rate() schedules only, not {expression}")
+    return int(match.group(1)) * _UNITS[match.group(2)]

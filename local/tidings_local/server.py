@@ -38,9 +38,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY_BYTES:
             self._send(
-                HttpResponse(
-                    413, [("Content-Type", "application/json")], b'{"message":"Request Entity Too Large"}'
-                )
+                HttpResponse(413, [("Content-Type", "application/json")], b'{"message":"Request Entity Too Large"}')
             )
             self.close_connection = True
             return
@@ -59,9 +57,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             response = self.server.stack.handle(request)
         except Exception:
-            response = HttpResponse(
-                500, [("Content-Type", "application/json")], b'{"message":"Internal Server Error"}'
-            )
+            response = HttpResponse(500, [("Content-Type", "application/json")], b'{"message":"Internal Server Error"}')
         self._send(response)
 
     def _local(self, path: str) -> HttpResponse:

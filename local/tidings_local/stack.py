@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import threading
+import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +34,7 @@ FAKE_AWS_ENV = {
 class LocalStack:
     """Start with `start()`; then `handle()` HTTP requests while pollers drain the queues."""
 
-    def __init__(
-        self, admin_secret: str, template_path: Path = TEMPLATE, env: dict[str, str] | None = None
-    ) -> None:
+    def __init__(self, admin_secret: str, template_path: Path = TEMPLATE, env: dict[str, str] | None = None) -> None:
         self.admin_secret = admin_secret
         self.template = SamTemplate.load(template_path)
         self._extra_env = env or {}
@@ -61,9 +61,34 @@ class LocalStack:
                 self.pollers.append(QueuePoller(self.functions, spec, trigger, arn, REGION))
         if run_pollers:
             for poller in self.pollers:
-                thread = threading.Thread(target=poller.run, args=(self._stop,), daemon=True)
-                thread.start()
-                self._threads.append(thread)
+                self._spawn(poller.run, self._stop)
+            for spec in self.template.functions:
+                for every in spec.schedules:
+                    self._spawn(self._run_schedule, spec.logical_id, every)
+
+    def invoke_scheduled(self, logical_id: str) -> Any:
+        """Invoke a scheduled function now, with the event EventBridge Scheduler would send."""
+        event = {
+            "version": "0",
+            "id": str(uuid.uuid4()),
+            "detail-type": "Scheduled Event",
+            "source": "aws.events",
+            "account": "123456789012",
+            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "region": REGION,
+            "resources": [],
+            "detail": {},
+        }
+        return self.functions.invoke(logical_id, event)
+
+    def _run_schedule(self, logical_id: str, every: float) -> None:
+        while not self._stop.wait(every):
+            self.invoke_scheduled(logical_id)
+
+    def _spawn(self, target: Any, *args: Any) -> None:
+        thread = threading.Thread(target=target, args=args, daemon=True)
+        thread.start()
+        self._threads.append(thread)
 
     def stop(self) -> None:
         self._stop.set()
@@ -85,9 +110,7 @@ class LocalStack:
             for name, value in spec.environment.items():
                 resolved = str(self.resources.resolve(value))
                 if merged.setdefault(name, resolved) != resolved:
-                    raise ValueError(
-                        f"{name} differs between functions; tidings local runs them in one process"
-                    )
+                    raise ValueError(f"{name} differs between functions; tidings local runs them in one process")
         return merged
 
     def resolve(self, value: Any) -> Any:

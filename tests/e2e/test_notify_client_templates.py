@@ -51,10 +51,7 @@ def test_2_wrong_secret(local_stack: RunningStack, seed: Seed) -> None:
 
 def test_3_unknown_service(local_stack: RunningStack, seed: Seed) -> None:
     key = f"name-{uuid.uuid4()}-{uuid.uuid4()}"
-    assert (
-        error_of(client(local_stack, key).get_all_templates)[1][0]["message"]
-        == "Invalid token: service not found"
-    )
+    assert error_of(client(local_stack, key).get_all_templates)[1][0]["message"] == "Invalid token: service not found"
 
 
 def test_4_service_id_not_a_uuid(local_stack: RunningStack, seed: Seed) -> None:
@@ -73,12 +70,8 @@ def test_5_revoked_key(local_stack: RunningStack, seed: Seed) -> None:
 
 
 @pytest.mark.parametrize("offset", [-60, 60])
-def test_6_clock_skew(
-    local_stack: RunningStack, seed: Seed, monkeypatch: pytest.MonkeyPatch, offset: int
-) -> None:
-    monkeypatch.setattr(
-        "notifications_python_client.authentication.epoch_seconds", lambda: int(time.time()) + offset
-    )
+def test_6_clock_skew(local_stack: RunningStack, seed: Seed, monkeypatch: pytest.MonkeyPatch, offset: int) -> None:
+    monkeypatch.setattr("notifications_python_client.authentication.epoch_seconds", lambda: int(time.time()) + offset)
     assert error_of(client(local_stack, seed.live).get_all_templates) == (
         403,
         [{"error": "AuthError", "message": "Error: Your system clock must be accurate to within 30 seconds"}],
@@ -86,9 +79,7 @@ def test_6_clock_skew(
 
 
 def test_6_small_skew_is_fine(local_stack: RunningStack, seed: Seed, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        "notifications_python_client.authentication.epoch_seconds", lambda: int(time.time()) - 20
-    )
+    monkeypatch.setattr("notifications_python_client.authentication.epoch_seconds", lambda: int(time.time()) - 20)
     assert client(local_stack, seed.live).get_all_templates()["templates"]
 
 
@@ -99,19 +90,13 @@ def test_7_missing_and_wrong_authorization_headers(local_stack: RunningStack) ->
         "status_code": 401,
         "errors": [{"error": "AuthError", "message": "Unauthorized: authentication token must be provided"}],
     }
-    basic = requests.get(
-        f"{local_stack.url}/v2/templates", headers={"Authorization": "Basic abc"}, timeout=10
-    )
+    basic = requests.get(f"{local_stack.url}/v2/templates", headers={"Authorization": "Basic abc"}, timeout=10)
     assert (basic.status_code, basic.json()["errors"][0]["message"]) == (
         401,
         "Unauthorized: authentication bearer scheme must be used",
     )
-    garbage = requests.get(
-        f"{local_stack.url}/v2/templates", headers={"Authorization": "Bearer x.y"}, timeout=10
-    )
-    assert garbage.status_code == 403 and garbage.json()["errors"][0]["message"].startswith(
-        "Invalid token: make sure"
-    )
+    garbage = requests.get(f"{local_stack.url}/v2/templates", headers={"Authorization": "Bearer x.y"}, timeout=10)
+    assert garbage.status_code == 403 and garbage.json()["errors"][0]["message"].startswith("Invalid token: make sure")
 
 
 def test_41_get_template(local_stack: RunningStack, seed: Seed) -> None:

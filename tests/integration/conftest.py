@@ -85,8 +85,6 @@ def service(api: InProcessApi) -> SeededService:
     service_id = created.json()["data"]["id"]
     keys = {}
     for key_type in ("normal", "team", "test"):
-        reply = api.admin(
-            "POST", f"/admin/services/{service_id}/api-keys", {"name": key_type, "key_type": key_type}
-        )
+        reply = api.admin("POST", f"/admin/services/{service_id}/api-keys", {"name": key_type, "key_type": key_type})
         keys[key_type] = reply.json()["data"]["key"]
     return SeededService(service_id, keys)

@@ -99,10 +99,7 @@ def test_invalid_json_is_a_400(api: InProcessApi) -> None:
 def test_unknown_services_and_keys_are_404(api: InProcessApi, service: SeededService) -> None:
     missing = "00000000-0000-4000-8000-000000000000"
     assert api.admin("GET", f"/admin/services/{missing}").status == 404
-    assert (
-        api.admin("POST", f"/admin/services/{missing}/api-keys", {"name": "k", "key_type": "normal"}).status
-        == 404
-    )
+    assert api.admin("POST", f"/admin/services/{missing}/api-keys", {"name": "k", "key_type": "normal"}).status == 404
     assert api.admin("POST", f"/admin/services/{service.id}/api-keys/{missing}/revoke").status == 404
 
 

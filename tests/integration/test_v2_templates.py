@@ -35,13 +35,10 @@ def test_get_template(api: InProcessApi, service: SeededService, sms_template: s
 
 
 def test_versions_are_kept(api: InProcessApi, service: SeededService, sms_template: str) -> None:
-    edit = api.admin(
-        "POST", f"/admin/services/{service.id}/templates/{sms_template}", {"content": "Bye ((name))"}
-    )
+    edit = api.admin("POST", f"/admin/services/{service.id}/templates/{sms_template}", {"content": "Bye ((name))"})
     assert edit.json()["data"]["version"] == 2
     assert (
-        api.v2("GET", f"/v2/template/{sms_template}/version/1", service.keys["test"]).json()["body"]
-        == "Hello ((name))"
+        api.v2("GET", f"/v2/template/{sms_template}/version/1", service.keys["test"]).json()["body"] == "Hello ((name))"
     )
     assert api.v2("GET", f"/v2/template/{sms_template}", service.keys["test"]).json()["version"] == 2
     assert api.v2("GET", f"/v2/template/{sms_template}/version/999", service.keys["test"]).status == 404
@@ -61,9 +58,9 @@ def test_list_and_filter(api: InProcessApi, service: SeededService, sms_template
     api.admin("POST", f"/admin/services/{service.id}/templates/{archived}", {"archived": True})
     listed = api.v2("GET", "/v2/templates", service.keys["team"]).json()["templates"]
     assert [t["name"] for t in listed] == ["E", "SMS_T"]
-    assert [
-        t["type"] for t in api.v2("GET", "/v2/templates?type=sms", service.keys["team"]).json()["templates"]
-    ] == ["sms"]
+    assert [t["type"] for t in api.v2("GET", "/v2/templates?type=sms", service.keys["team"]).json()["templates"]] == [
+        "sms"
+    ]
     # Archived templates can still be fetched by id.
     assert api.v2("GET", f"/v2/template/{archived}", service.keys["team"]).status == 200
     bad = api.v2("GET", "/v2/templates?colour=red", service.keys["team"])
@@ -89,12 +86,8 @@ def test_preview(api: InProcessApi, service: SeededService, sms_template: str) -
         None,
     )
     empty_body = api.v2("POST", f"/v2/template/{sms_template}/preview", service.keys["normal"])
-    assert empty_body.json()["errors"] == [
-        {"error": "BadRequestError", "message": "Missing personalisation: name"}
-    ]
-    null = api.v2(
-        "POST", f"/v2/template/{sms_template}/preview", service.keys["normal"], {"personalisation": None}
-    )
+    assert empty_body.json()["errors"] == [{"error": "BadRequestError", "message": "Missing personalisation: name"}]
+    null = api.v2("POST", f"/v2/template/{sms_template}/preview", service.keys["normal"], {"personalisation": None})
     assert null.json()["errors"] == [
         {"error": "ValidationError", "message": "personalisation None is not of type object"}
     ]
@@ -102,13 +95,11 @@ def test_preview(api: InProcessApi, service: SeededService, sms_template: str) -
     assert unknown.status == 404
 
 
-def test_another_services_template_does_not_exist(
-    api: InProcessApi, service: SeededService, sms_template: str
-) -> None:
+def test_another_services_template_does_not_exist(api: InProcessApi, service: SeededService, sms_template: str) -> None:
     other = api.admin("POST", "/admin/services", {"name": "Other"}).json()["data"]["id"]
-    other_key = api.admin(
-        "POST", f"/admin/services/{other}/api-keys", {"name": "k", "key_type": "normal"}
-    ).json()["data"]["key"]
+    other_key = api.admin("POST", f"/admin/services/{other}/api-keys", {"name": "k", "key_type": "normal"}).json()[
+        "data"
+    ]["key"]
     for path in (f"/v2/template/{sms_template}", f"/v2/template/{sms_template}/version/1"):
         reply = api.v2("GET", path, other_key)
         assert (reply.status, reply.json()["errors"]) == (
@@ -118,15 +109,13 @@ def test_another_services_template_does_not_exist(
     assert api.v2("GET", "/v2/templates", other_key).json() == {"templates": []}
 
 
-def test_keys_work_at_once_and_revocation_is_immediate_here(
-    api: InProcessApi, service: SeededService
-) -> None:
+def test_keys_work_at_once_and_revocation_is_immediate_here(api: InProcessApi, service: SeededService) -> None:
     # Given the service's bundle is cached by a first call
     assert api.v2("GET", "/v2/templates", service.keys["normal"]).status == 200
     # When a new key is created, Then it works straight away (a miss re-reads the bundle)
-    created = api.admin(
-        "POST", f"/admin/services/{service.id}/api-keys", {"name": "new", "key_type": "normal"}
-    ).json()["data"]
+    created = api.admin("POST", f"/admin/services/{service.id}/api-keys", {"name": "new", "key_type": "normal"}).json()[
+        "data"
+    ]
     assert api.v2("GET", "/v2/templates", created["key"]).status == 200
     # When it is revoked, Then this container forgets its cached copy
     api.admin("POST", f"/admin/services/{service.id}/api-keys/{created['id']}/revoke")

@@ -22,6 +22,12 @@ class Settings(BaseSettings):
     # Only `tidings local` and tests set the secret directly; deployed stacks read it from Secrets Manager.
     admin_secret: str = ""
     email_domain: str = "notifications.tidings.example"
+    ses_configuration_set: str = ""
+    default_sms_sender: str = "Tidings"
+    # The dispatch queue's maxReceiveCount: the attempt that reaches it is the last.
+    dispatch_max_receives: int = 5
+    # `created` notifications older than this are re-enqueued by the sweeper.
+    sweep_after_seconds: int = 300
     cache_ttl_seconds: float = 30.0
     # In local mode callbacks may target loopback http:// URLs.
     local_mode: bool = False

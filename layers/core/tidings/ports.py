@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from tidings.domain.models import (
     AccessToken,
@@ -17,6 +19,7 @@ from tidings.domain.models import (
     SmsSender,
     Template,
 )
+from tidings.domain.notifications import Notification
 
 
 class Clock(Protocol):
@@ -49,3 +52,63 @@ class SenderStore(Protocol):
     def get(self, sender_id: str) -> SmsSender | None: ...
     def list_for_service(self, service_id: str) -> list[SmsSender]: ...
     def put(self, sender: SmsSender) -> None: ...
+
+
+@dataclass(frozen=True)
+class NotificationQuery:
+    """One page of a service's notifications for one key type, newest first."""
+
+    service_id: str
+    key_type: str
+    now: datetime
+    statuses: frozenset[str] | None = None
+    types: frozenset[str] | None = None
+    reference: str | None = None
+    older_than: Notification | None = None
+    limit: int = 250
+
+
+class NotificationStore(Protocol):
+    def put(self, notification: Notification) -> None: ...
+    def find(self, notification_id: str, now: datetime) -> Notification | None:
+        """The notification if it exists and has not expired."""
+        ...
+
+    def load_for_dispatch(self, notification_id: str) -> Notification | None:
+        """The notification even if expired (sms_live_time 0 expires at once but must still be sent)."""
+        ...
+
+    def transition(self, notification_id: str, from_statuses: Collection[str], changes: dict[str, Any]) -> bool:
+        """Apply `changes` only if the status is one of `from_statuses`; False when it was not."""
+        ...
+
+    def page(self, query: NotificationQuery) -> list[Notification]: ...
+    def awaiting_dispatch(self, created_before: datetime) -> list[str]:
+        """Ids still `created` since before `created_before` (their queue message may be lost)."""
+        ...
+
+
+class DispatchQueue(Protocol):
+    def enqueue(self, notification_id: str) -> None: ...
+
+
+class SmsProvider(Protocol):
+    def send_sms(self, *, to: str, body: str, sender: str, notification_id: str) -> str:
+        """Hand the message to the provider; return its reference. Raises ProviderError."""
+        ...
+
+
+class EmailProvider(Protocol):
+    def send_email(
+        self,
+        *,
+        to: str,
+        from_address: str,
+        reply_to: str | None,
+        subject: str,
+        body: str,
+        unsubscribe_url: str | None,
+        notification_id: str,
+    ) -> str:
+        """Hand the message to the provider; return its reference. Raises ProviderError."""
+        ...

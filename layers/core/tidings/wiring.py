@@ -7,12 +7,23 @@ from functools import cache
 
 from tidings.adapters.cache import TtlLoader
 from tidings.adapters.clock import SystemClock
+from tidings.adapters.dispatch_queue import SqsDispatchQueue
+from tidings.adapters.notification_store import DynamoNotificationStore
 from tidings.adapters.sender_store import DynamoSenderStore
 from tidings.adapters.service_store import DynamoServiceStore
 from tidings.adapters.template_store import DynamoTemplateStore
 from tidings.config import Settings, get_settings
-from tidings.domain.models import ServiceBundle
-from tidings.ports import Clock, SenderStore, ServiceStore, TemplateStore
+from tidings.domain.models import ServiceBundle, SmsSender, Template
+from tidings.ports import (
+    Clock,
+    DispatchQueue,
+    EmailProvider,
+    NotificationStore,
+    SenderStore,
+    ServiceStore,
+    SmsProvider,
+    TemplateStore,
+)
 
 
 @dataclass(frozen=True)
@@ -23,6 +34,30 @@ class Deps:
     templates: TemplateStore
     senders: SenderStore
     bundles: TtlLoader[str, ServiceBundle]
+    latest_templates: TtlLoader[str, Template]
+    service_senders: TtlLoader[str, list[SmsSender]]
+    notifications: NotificationStore
+    queue: DispatchQueue
+    providers: Providers
+
+
+class Providers:
+    """SES and SNS adapters, built on first use: only the dispatch function needs them."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+
+    @property
+    def sms(self) -> SmsProvider:
+        from tidings.adapters.sns_sms import SnsSmsProvider  # noqa: PLC0415
+
+        return SnsSmsProvider()
+
+    @property
+    def email(self) -> EmailProvider:
+        from tidings.adapters.ses_email import SesEmailProvider  # noqa: PLC0415
+
+        return SesEmailProvider(self._settings.ses_configuration_set)
 
 
 _override: Deps | None = None
@@ -32,13 +67,20 @@ _override: Deps | None = None
 def _build() -> Deps:
     settings = get_settings()
     services = DynamoServiceStore(settings.services_table)
+    templates = DynamoTemplateStore(settings.templates_table)
+    senders = DynamoSenderStore(settings.senders_table)
     return Deps(
         settings=settings,
         clock=SystemClock(),
         services=services,
-        templates=DynamoTemplateStore(settings.templates_table),
-        senders=DynamoSenderStore(settings.senders_table),
+        templates=templates,
+        senders=senders,
         bundles=TtlLoader(services.load, settings.cache_ttl_seconds),
+        latest_templates=TtlLoader(templates.get, settings.cache_ttl_seconds),
+        service_senders=TtlLoader(senders.list_for_service, settings.cache_ttl_seconds),
+        notifications=DynamoNotificationStore(settings.notifications_table),
+        queue=SqsDispatchQueue(settings.dispatch_queue_url),
+        providers=Providers(settings),
     )
 
 

@@ -88,6 +88,6 @@ def test_template_list_query() -> None:
 
 def test_preview_request() -> None:
     assert messages(PREVIEW_REQUEST, {"id": "bad"}) == ["id is not a valid UUID"]
-    assert messages(
-        PREVIEW_REQUEST, {"id": "5a2f0c4e-0e37-4a6f-9c5d-1b2a3c4d5e6f", "personalisation": None}
-    ) == ["personalisation None is not of type object"]
+    assert messages(PREVIEW_REQUEST, {"id": "5a2f0c4e-0e37-4a6f-9c5d-1b2a3c4d5e6f", "personalisation": None}) == [
+        "personalisation None is not of type object"
+    ]

@@ -138,9 +138,7 @@ def test_another_algorithm(algorithm: str) -> None:
 
 
 def test_alg_none() -> None:
-    unsigned = jwt.encode(
-        {"iss": SERVICE_ID, "iat": int(CLOCK_NOW.now().timestamp())}, None, algorithm="none"
-    )
+    unsigned = jwt.encode({"iss": SERVICE_ID, "iat": int(CLOCK_NOW.now().timestamp())}, None, algorithm="none")
     assert refused(f"Bearer {unsigned}") == (403, ALGORITHM)
 
 

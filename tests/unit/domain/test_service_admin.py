@@ -130,9 +130,7 @@ def test_an_inbound_number_belongs_to_one_service(
     assert error.value.status == 409
 
 
-def test_senders_are_unique_and_one_is_default(
-    store: InMemoryServiceStore, clock: FixedClock, service_id: str
-) -> None:
+def test_senders_are_unique_and_one_is_default(store: InMemoryServiceStore, clock: FixedClock, service_id: str) -> None:
     senders = InMemorySenderStore()
     bundle = store.bundles[service_id]
     first = add_sms_sender(senders, clock, bundle, {"sms_sender": "GOVUK"})
@@ -167,9 +165,7 @@ def test_access_tokens_are_jwts_naming_service_and_token(
         services=store, senders=senders, clock=clock, bundle=store.bundles[service_id], name="t",
         expires_at=clock.now() + timedelta(days=1), allowed_ips=["10.0.0.0/8"], sms_sender_ids=[sender.id],
     )  # fmt: skip
-    claims = jwt.decode(
-        issued.token, issued.record.secret, algorithms=["HS256"], options={"verify_exp": False}
-    )
+    claims = jwt.decode(issued.token, issued.record.secret, algorithms=["HS256"], options={"verify_exp": False})
     assert (claims["iss"], claims["jti"]) == (service_id, issued.record.id)
     assert store.bundles[service_id].access_tokens == [issued.record]
 

@@ -20,9 +20,7 @@ def store() -> InMemoryTemplateStore:
 
 
 def make(store: InMemoryTemplateStore, **fields: Any) -> Any:
-    return create_template(
-        store, FixedClock(), SERVICE, {"name": "n", "type": "sms", "content": "Hi ((x))", **fields}
-    )
+    return create_template(store, FixedClock(), SERVICE, {"name": "n", "type": "sms", "content": "Hi ((x))", **fields})
 
 
 def test_a_content_change_makes_a_new_version_and_keeps_the_old(store: InMemoryTemplateStore) -> None:

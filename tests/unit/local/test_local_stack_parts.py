@@ -16,7 +16,7 @@ TEMPLATE_DOC = SamTemplate.load(TEMPLATE)
 def test_every_function_has_code_and_a_trigger() -> None:
     for function in TEMPLATE_DOC.functions:
         assert (function.code_dir / "app.py").is_file(), function.logical_id
-        assert function.routes or function.queues, function.logical_id
+        assert function.routes or function.queues or function.schedules, function.logical_id
 
 
 def test_routes_prefer_literal_segments_and_fall_back_to_default() -> None:
@@ -28,10 +28,7 @@ def test_routes_prefer_literal_segments_and_fall_back_to_default() -> None:
         {"template_id": "abc", "version": "2"},
     )
     revoke = router.match("POST", "/admin/services/s1/api-keys/k1/revoke")
-    assert (
-        revoke is not None
-        and revoke.route_key == "POST /admin/services/{service_id}/api-keys/{key_id}/revoke"
-    )
+    assert revoke is not None and revoke.route_key == "POST /admin/services/{service_id}/api-keys/{key_id}/revoke"
     wrong_method = router.match("DELETE", "/v2/templates")
     assert wrong_method is not None and wrong_method.route_key == "$default"
 
@@ -56,9 +53,7 @@ def test_binary_bodies_are_base64_and_responses_decode() -> None:
     request = HttpRequest("POST", "/x", "", [("Content-Type", "application/pdf")], b"%PDF\xff", "127.0.0.1")
     event = to_event(request, "$default", {})
     assert event["isBase64Encoded"] and base64.b64decode(event["body"]) == b"%PDF\xff"
-    response = to_response(
-        {"statusCode": 200, "body": base64.b64encode(b"\x00").decode(), "isBase64Encoded": True}
-    )
+    response = to_response({"statusCode": 200, "body": base64.b64encode(b"\x00").decode(), "isBase64Encoded": True})
     assert response.body == b"\x00"
     bare = to_response({"ok": True})
     assert (bare.status, json.loads(bare.body)) == (200, {"ok": True})

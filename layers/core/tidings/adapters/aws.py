@@ -10,6 +10,8 @@ from botocore.config import Config
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_sesv2 import SESV2Client
+    from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
 
 _CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})
@@ -25,7 +27,17 @@ def sqs() -> SQSClient:
     return boto3.client("sqs", config=_CONFIG)
 
 
+@cache
+def sesv2() -> SESV2Client:
+    return boto3.client("sesv2", config=_CONFIG)
+
+
+@cache
+def sns() -> SNSClient:
+    return boto3.client("sns", config=_CONFIG)
+
+
 def reset_clients() -> None:
     """Forget cached clients (tests that start a fresh moto)."""
-    dynamodb.cache_clear()
-    sqs.cache_clear()
+    for client in (dynamodb, sqs, sesv2, sns):
+        client.cache_clear()

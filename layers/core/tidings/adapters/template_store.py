@@ -40,9 +40,7 @@ class DynamoTemplateStore:
         # Head and version item move together; the condition stops an older version replacing a newer one.
         head = {
             "TableName": self._table,
-            "Item": to_item(
-                template, template_id=template.id, row=HEAD, listed_service_id=template.service_id
-            ),
+            "Item": to_item(template, template_id=template.id, row=HEAD, listed_service_id=template.service_id),
             "ConditionExpression": "attribute_not_exists(template_id) OR version <= :version",
             "ExpressionAttributeValues": key(**{":version": template.version}),
         }
@@ -54,7 +52,5 @@ class DynamoTemplateStore:
             dynamodb().transact_write_items(TransactItems=cast(Any, [{"Put": head}, {"Put": version_item}]))
         except ClientError as error:
             if error.response["Error"]["Code"] == "TransactionCanceledException":
-                raise BadRequest(
-                    "The template was changed at the same time; fetch it and try again", 409
-                ) from error
+                raise BadRequest("The template was changed at the same time; fetch it and try again", 409) from error
             raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from jsonschema import Draft7Validator, FormatChecker
@@ -28,6 +29,16 @@ def _is_phone_number(value: object) -> bool:
 @FORMATS.checks("email_address", raises=EmailAddressError)
 def _is_email_address(value: object) -> bool:
     return not isinstance(value, str) or bool(normalise_email_address(value))
+
+
+@FORMATS.checks("https_url", raises=ValueError)
+def _is_https_url(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.hostname or any(c.isspace() for c in value):
+        raise ValueError("is not a valid https url")
+    return True
 
 
 class Schema:

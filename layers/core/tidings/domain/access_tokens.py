@@ -33,16 +33,12 @@ def issue_access_token(
     sms_sender_ids: list[str],
 ) -> IssuedToken:
     now = clock.now()
-    problems = [
-        f"allowed_ips.{i} {ip} is not a CIDR range" for i, ip in enumerate(allowed_ips) if not _is_cidr(ip)
-    ]
+    problems = [f"allowed_ips.{i} {ip} is not a CIDR range" for i, ip in enumerate(allowed_ips) if not _is_cidr(ip)]
     if expires_at is not None and expires_at <= now:
         problems.append("expires_at Must be in the future")
     own = {s.id for s in senders.list_for_service(bundle.service.id)}
     problems += [
-        f"sms_sender_ids.{i} {s} is not a sender of this service"
-        for i, s in enumerate(sms_sender_ids)
-        if s not in own
+        f"sms_sender_ids.{i} {s} is not a sender of this service" for i, s in enumerate(sms_sender_ids) if s not in own
     ]
     if problems:
         raise ValidationFailed(problems)

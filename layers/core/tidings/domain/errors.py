@@ -44,3 +44,17 @@ class NotFound(TidingsError):
 
     def __init__(self, message: str = "No result found") -> None:
         super().__init__(message)
+
+
+class QueueUnavailable(Exception):
+    """The dispatch queue refused a message; the sweeper will enqueue it later."""
+
+
+class ProviderError(Exception):
+    """A provider refused a send. `retryable` errors go back to the queue; others end the notification."""
+
+    def __init__(self, reason: str, retryable: bool, final_status: str = "technical-failure") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retryable = retryable
+        self.final_status = final_status

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult
 
+from tidings.domain.rates import rate_table
+
 ALLOWED_CHARACTERS = re.compile(r"^[\d\s()+\-]*$")
 NOT_VALID = "Number is not valid – double check the phone number you entered"
 UK_COUNTRY_CODE = 44
 OFCOM_DRAMA_PREFIX = "7700900"  # 07700 900xxx: reserved for TV and tests, always a valid UK mobile
-ACCEPTED_TYPES = frozenset(
-    {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
-)
+ACCEPTED_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
 _POSSIBILITY_ERRORS = {
     ValidationResult.TOO_SHORT: "Not enough digits",
     ValidationResult.TOO_LONG: "Too many digits",
@@ -34,6 +34,7 @@ class PhoneNumber:
     e164: str  # digits only, no "+" (447700900855), as Notify normalises
     country_code: int
     is_mobile: bool
+    region: str = "GB"
 
     @property
     def is_uk(self) -> bool:  # crown dependencies share +44 and count as UK
@@ -55,8 +56,10 @@ def parse_phone_number(raw: str) -> PhoneNumber:
     if number.country_code == UK_COUNTRY_CODE and national.startswith(OFCOM_DRAMA_PREFIX):
         if len(national) != 10:
             raise PhoneNumberError("Not enough digits" if len(national) < 10 else "Too many digits")
-        return PhoneNumber(e164=f"44{national}", country_code=UK_COUNTRY_CODE, is_mobile=True)
+        return PhoneNumber(e164=f"44{national}", country_code=UK_COUNTRY_CODE, is_mobile=True, region="GB")
     _check_length(number)
+    if not rate_table().supports_dial_code(number.country_code or 0):
+        raise PhoneNumberError("Not a valid country prefix")
     number_type = phonenumbers.number_type(number)
     if not phonenumbers.is_valid_number(number) or number_type not in ACCEPTED_TYPES:
         raise PhoneNumberError(NOT_VALID)
@@ -64,6 +67,7 @@ def parse_phone_number(raw: str) -> PhoneNumber:
         e164=f"{number.country_code}{national}",
         country_code=number.country_code or 0,
         is_mobile=number_type != PhoneNumberType.FIXED_LINE,
+        region=phonenumbers.region_code_for_number(number) or "",
     )
 
 

@@ -28,9 +28,7 @@ def normalise_sender(raw: str) -> str:
     return value
 
 
-def add_sms_sender(
-    store: SenderStore, clock: Clock, bundle: ServiceBundle, fields: dict[str, Any]
-) -> SmsSender:
+def add_sms_sender(store: SenderStore, clock: Clock, bundle: ServiceBundle, fields: dict[str, Any]) -> SmsSender:
     service_id = bundle.service.id
     name = normalise_sender(fields["sms_sender"])
     existing = store.list_for_service(service_id)

@@ -59,9 +59,7 @@ def default_email_from(name: str) -> str:
     return _NOT_SLUG.sub(".", name.lower()).strip(".") or "service"
 
 
-def create_api_key(
-    store: ServiceStore, clock: Clock, service_id: str, name: str, key_type: KeyType
-) -> NewApiKey:
+def create_api_key(store: ServiceStore, clock: Clock, service_id: str, name: str, key_type: KeyType) -> NewApiKey:
     load_bundle(store, service_id)
     key = ApiKey(
         id=str(uuid4()),
@@ -91,26 +89,19 @@ def replace_guest_list(
 ) -> GuestList:
     load_bundle(store, service_id)
     problems: list[str] = []
-    phones = [
-        _normalised(parse_phone_number, n, f"phone_numbers.{i}", problems)
-        for i, n in enumerate(phone_numbers)
-    ]
+    phones = [_normalised(parse_phone_number, n, f"phone_numbers.{i}", problems) for i, n in enumerate(phone_numbers)]
     emails = [
         _normalised(normalise_email_address, e, f"email_addresses.{i}", problems).lower()
         for i, e in enumerate(email_addresses)
     ]
     if problems:
         raise ValidationFailed(problems)
-    guest_list = GuestList(
-        phone_numbers=list(dict.fromkeys(phones)), email_addresses=list(dict.fromkeys(emails))
-    )
+    guest_list = GuestList(phone_numbers=list(dict.fromkeys(phones)), email_addresses=list(dict.fromkeys(emails)))
     store.put_guest_list(service_id, guest_list)
     return guest_list
 
 
-def add_reply_to(
-    store: ServiceStore, clock: Clock, service_id: str, email_address: str, is_default: bool
-) -> ReplyTo:
+def add_reply_to(store: ServiceStore, clock: Clock, service_id: str, email_address: str, is_default: bool) -> ReplyTo:
     bundle = load_bundle(store, service_id)
     try:
         address = normalise_email_address(email_address)
@@ -142,9 +133,7 @@ def set_callback(
 ) -> Callback:
     load_bundle(store, service_id)
     check_callback_url(url, allow_loopback_http)
-    callback = Callback(
-        id=str(uuid4()), type=callback_type, url=url, bearer_token=bearer_token, created_at=clock.now()
-    )
+    callback = Callback(id=str(uuid4()), type=callback_type, url=url, bearer_token=bearer_token, created_at=clock.now())
     store.put_callback(service_id, callback)  # one per type: a new one replaces the old
     return callback
 

@@ -38,9 +38,7 @@ def update_template(
     current = get_template(store, service_id, template_id)
     changes = {k: v for k, v in changes.items() if v is not None}
     _check_fields({**current.model_dump(), **changes})
-    new_content = any(
-        changes.get(f, getattr(current, f)) != getattr(current, f) for f in ("content", "subject")
-    )
+    new_content = any(changes.get(f, getattr(current, f)) != getattr(current, f) for f in ("content", "subject"))
     if new_content:
         changes |= {"version": current.version + 1, "updated_at": clock.now()}
     template = Template.model_validate({**current.model_dump(), **changes})

@@ -11,18 +11,14 @@ from tidings.domain.templates.render import Rendered, render
 from tidings.ports import TemplateStore
 
 
-def get_template(
-    store: TemplateStore, service_id: str, template_id: str, version: int | None = None
-) -> Template:
+def get_template(store: TemplateStore, service_id: str, template_id: str, version: int | None = None) -> Template:
     template = store.get(template_id, version or None)  # Notify treats version 0 as "latest"
     if template is None or template.service_id != service_id:
         raise NotFound()
     return template
 
 
-def list_templates(
-    store: TemplateStore, service_id: str, template_type: TemplateType | None = None
-) -> list[Template]:
+def list_templates(store: TemplateStore, service_id: str, template_type: TemplateType | None = None) -> list[Template]:
     templates = [
         t
         for t in store.list_for_service(service_id)

@@ -49,9 +49,7 @@ def unverified_claims(token: str) -> dict[str, Any]:
 def verify_hs256(token: str, secret: str, now: datetime) -> dict[str, Any]:
     """Verify signature and time claims; raise SignatureMismatch when another secret may match."""
     try:
-        claims: dict[str, Any] = jwt.decode(
-            token, key=secret.encode(), algorithms=["HS256"], options=_CLAIM_OPTIONS
-        )
+        claims: dict[str, Any] = jwt.decode(token, key=secret.encode(), algorithms=["HS256"], options=_CLAIM_OPTIONS)
     except jwt.InvalidAlgorithmError as error:
         raise AuthError(ALGORITHM) from error
     except jwt.InvalidSignatureError as error:

@@ -20,16 +20,18 @@ def admin_resolver() -> APIGatewayHttpResolver:
 
 def _authenticate_admin(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[object]:
     d = deps()
-    authenticate_admin(
-        app.current_event.headers.get("authorization"), admin_secret(d.settings), d.clock.now()
-    )
+    authenticate_admin(app.current_event.headers.get("authorization"), admin_secret(d.settings), d.clock.now())
     return next_middleware(app)
 
 
 def _forget_cached_service(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[object]:
     # Other warm containers see the change within CACHE_TTL_SECONDS; this one sees it at once.
     response = next_middleware(app)
-    service_id = (app.current_event.path_parameters or {}).get("service_id")
-    if service_id:
-        deps().bundles.invalidate(service_id)
+    path = app.current_event.path_parameters or {}
+    d = deps()
+    if "service_id" in path:
+        d.bundles.invalidate(path["service_id"])
+        d.service_senders.invalidate(path["service_id"])
+    if "template_id" in path:
+        d.latest_templates.invalidate(path["template_id"])
     return response

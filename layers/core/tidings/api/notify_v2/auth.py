@@ -10,9 +10,7 @@ from tidings.domain.errors import AuthError
 from tidings.wiring import Deps, deps
 
 # A cached bundle may predate a key or the service's first key: look again before refusing.
-_RETRY_WITH_FRESH_BUNDLE = frozenset(
-    {"Invalid token: API key not found", "Invalid token: service has no API keys"}
-)
+_RETRY_WITH_FRESH_BUNDLE = frozenset({"Invalid token: API key not found", "Invalid token: service has no API keys"})
 
 
 def authenticate(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[object]:

@@ -7,9 +7,7 @@ from typing import Any
 import mistune
 
 PARAGRAPH = "Margin: 0 0 20px 0; font-size: 19px; line-height: 25px; color: #0B0C0C;"
-HEADING = (
-    "Margin: 0 0 20px 0; padding: 0; font-size: 27px; line-height: 35px; font-weight: bold; color: #0B0C0C;"
-)
+HEADING = "Margin: 0 0 20px 0; padding: 0; font-size: 27px; line-height: 35px; font-weight: bold; color: #0B0C0C;"
 LIST_ITEM = "Margin: 5px 0 5px; padding: 0 0 0 5px; font-size: 19px; line-height: 25px; color: #0B0C0C;"
 LIST = "Margin: 0 0 0 20px; padding: 0; list-style-type: {kind};"
 QUOTE = "Margin: 0 0 20px 0; border-left: 10px solid #B1B4B6; padding: 15px 0 0.1px 15px; font-size: 19px;"

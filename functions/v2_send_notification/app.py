@@ -1,0 +1,84 @@
+"""POST /v2/notifications/sms and /email: validate, check, store as `created`, queue, answer 201."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response, content_types
+
+from tidings.api.entry import http_entry
+from tidings.api.http import json_body, root_url
+from tidings.api.notify_v2.auth import current_caller
+from tidings.api.notify_v2.notification_views import (
+    EMAIL_REQUEST,
+    SMS_REQUEST,
+    accepted_json,
+    check_scheduled_for,
+)
+from tidings.api.notify_v2.resolver import notify_v2_resolver
+from tidings.domain.send import SendContext, SendRequest, send_notification
+from tidings.observability import logger
+from tidings.wiring import deps
+
+app = notify_v2_resolver()
+
+
+@app.post("/v2/notifications/sms")
+def post_sms() -> Response[dict[str, Any]]:
+    body = _validated(SMS_REQUEST)
+    return _send(
+        SendRequest(
+            channel="sms",
+            recipient=body["phone_number"],
+            sms_sender_id=body.get("sms_sender_id"),
+            **_common(body),
+        )
+    )
+
+
+@app.post("/v2/notifications/email")
+def post_email() -> Response[dict[str, Any]]:
+    body = _validated(EMAIL_REQUEST)
+    request = SendRequest(
+        channel="email",
+        recipient=body["email_address"],
+        email_reply_to_id=body.get("email_reply_to_id"),
+        one_click_unsubscribe_url=body.get("one_click_unsubscribe_url"),
+        sanitise_content_for=body.get("sanitise_content_for"),
+        **_common(body),
+    )
+    return _send(request)
+
+
+def _validated(schema: Any) -> dict[str, Any]:
+    body = json_body(app, empty={})
+    schema.check(body)
+    check_scheduled_for(body.get("scheduled_for"), deps().clock.now())
+    return dict(body)
+
+
+def _common(body: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "template_id": str(body["template_id"]).lower(),
+        "personalisation": body.get("personalisation") or {},
+        "reference": body.get("reference"),
+    }
+
+
+def _send(request: SendRequest) -> Response[dict[str, Any]]:
+    d = deps()
+    caller = current_caller(app)
+    context = SendContext(
+        caller=caller,
+        load_template=d.latest_templates.get,
+        load_senders=lambda fresh: d.service_senders.get(caller.service_id, fresh=fresh) or [],
+        now=d.clock.now(),
+        email_domain=d.settings.email_domain,
+        default_sms_sender=d.settings.default_sms_sender,
+    )
+    accepted = send_notification(request, context, d.notifications, d.queue)
+    logger.info("accepted", extra={"notification_id": accepted.notification.id, "type": request.channel})
+    return Response(201, content_types.APPLICATION_JSON, accepted_json(accepted, root_url(app)))
+
+
+lambda_handler = http_entry(app)

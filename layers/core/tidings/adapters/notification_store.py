@@ -1,0 +1,137 @@
+"""Notifications in DynamoDB: one item each, listed per service and key type newest first (GSI).
+
+`expires_at` is the TTL attribute (epoch seconds). TTL deletion is lazy, so every read here filters
+expired items out: no caller can forget. While a notification is `created` it also carries `awaiting`,
+a sparse, sharded GSI key the sweeper reads to find notifications whose queue message was lost.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+from pydantic_core import to_jsonable_python
+
+from tidings.adapters.aws import dynamodb
+from tidings.adapters.dynamo_items import from_item, key, to_item
+from tidings.domain.notifications import Notification
+from tidings.domain.timefmt import iso_z
+from tidings.ports import NotificationQuery
+
+BY_SERVICE_KEY, BY_AWAITING = "by_service_key", "by_awaiting"
+AWAITING_SHARDS = 8
+
+
+class DynamoNotificationStore:
+    def __init__(self, table: str) -> None:
+        self._table = table
+
+    def put(self, notification: Notification) -> None:
+        keys: dict[str, Any] = {
+            "notification_id": notification.id,
+            "service_key": f"{notification.service_id}#{notification.key_type}",
+            "created_key": _created_key(notification),
+            "expires_at": int(notification.expires_at.timestamp()),
+        }
+        if notification.status == "created":
+            keys["awaiting"] = _awaiting(notification.id)
+        dynamodb().put_item(TableName=self._table, Item=to_item(notification, **keys))
+
+    def find(self, notification_id: str, now: datetime) -> Notification | None:
+        notification = self.load_for_dispatch(notification_id)
+        return notification if notification and notification.visible_at(now) else None
+
+    def load_for_dispatch(self, notification_id: str) -> Notification | None:
+        item = dynamodb().get_item(TableName=self._table, Key=key(notification_id=notification_id))
+        return from_item(Notification, item["Item"]) if "Item" in item else None
+
+    def transition(self, notification_id: str, from_statuses: Collection[str], changes: dict[str, Any]) -> bool:
+        names = {f"#{name}": name for name in changes} | {"#status": "status"}
+        values = {f":{name}": to_jsonable_python(value) for name, value in changes.items()}
+        values |= {f":from{i}": status for i, status in enumerate(from_statuses)}
+        update = "SET " + ", ".join(f"#{name} = :{name}" for name in changes)
+        if changes.get("status") == "created":
+            update += ", awaiting = :awaiting"
+            values[":awaiting"] = _awaiting(notification_id)
+        elif "status" in changes:
+            update += " REMOVE awaiting"
+        condition = f"#status IN ({', '.join(f':from{i}' for i in range(len(from_statuses)))})"
+        try:
+            dynamodb().update_item(
+                TableName=self._table,
+                Key=key(notification_id=notification_id),
+                UpdateExpression=update,
+                ConditionExpression=condition,
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=key(**values),
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def page(self, query: NotificationQuery) -> list[Notification]:
+        names, values = {"#exp": "expires_at"}, {":sk": f"{query.service_id}#{query.key_type}"}
+        values[":now"] = int(query.now.timestamp())  # type: ignore[assignment]
+        condition, filters = "service_key = :sk", ["#exp > :now"]
+        if query.older_than is not None:
+            condition += " AND created_key < :anchor"
+            values[":anchor"] = _created_key(query.older_than)
+        for field, wanted in (("status", query.statuses), ("type", query.types)):
+            if wanted:
+                names[f"#{field}"] = field
+                placeholders = [f":{field}{i}" for i in range(len(wanted))]
+                values |= dict(zip(placeholders, sorted(wanted), strict=True))
+                filters.append(f"#{field} IN ({', '.join(placeholders)})")
+        if query.reference is not None:
+            names["#ref"], values[":ref"] = "reference", query.reference
+            filters.append("#ref = :ref")
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": BY_SERVICE_KEY,
+            "KeyConditionExpression": condition,
+            "FilterExpression": " AND ".join(filters),
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": key(**values),
+            "ScanIndexForward": False,
+        }
+        found: list[Notification] = []
+        while len(found) < query.limit:
+            page = dynamodb().query(**request)
+            found.extend(from_item(Notification, item) for item in page["Items"])
+            if "LastEvaluatedKey" not in page:
+                break
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return found[: query.limit]
+
+    def awaiting_dispatch(self, created_before: datetime) -> list[str]:
+        ids: list[str] = []
+        before = f"{iso_z(created_before)}"
+        for shard in range(AWAITING_SHARDS):
+            request: dict[str, Any] = {
+                "TableName": self._table,
+                "IndexName": BY_AWAITING,
+                "KeyConditionExpression": "awaiting = :shard AND created_key < :before",
+                "ExpressionAttributeValues": key(**{":shard": f"created#{shard}", ":before": before}),
+                "ProjectionExpression": "notification_id",
+            }
+            while True:
+                page = dynamodb().query(**request)
+                ids.extend(item["notification_id"]["S"] for item in page["Items"])
+                if "LastEvaluatedKey" not in page:
+                    break
+                request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return ids
+
+
+def _created_key(notification: Notification) -> str:
+    # Fixed-width timestamps keep the sort key's string order the same as time order.
+    return f"{iso_z(notification.created_at)}#{notification.id}"
+
+
+def _awaiting(notification_id: str) -> str:
+    return f"created#{zlib.crc32(notification_id.encode()) % AWAITING_SHARDS}"

@@ -1,0 +1,30 @@
+"""Which provider errors are worth retrying (throttling, outages) and which end a notification."""
+
+from __future__ import annotations
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from tidings.domain.errors import ProviderError
+
+RETRYABLE_CODES = frozenset(
+    {
+        "Throttling", "ThrottlingException", "ThrottledException", "TooManyRequestsException",
+        "LimitExceededException", "InternalFailure", "InternalError", "InternalErrorException",
+        "ServiceUnavailable", "ServiceUnavailableException", "KMSThrottlingException",
+        "AccountSuspendedException", "SendingPausedException",  # an operator must act; keep the messages
+    }
+)  # fmt: skip
+RECIPIENT_CODES = frozenset({"MessageRejected", "InvalidParameter", "InvalidParameterException", "OptedOut"})
+
+
+def classify(error: Exception) -> ProviderError:
+    if isinstance(error, ClientError):
+        code = error.response.get("Error", {}).get("Code", "Unknown")
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 400)
+        if code in RETRYABLE_CODES or status >= 500:
+            return ProviderError(code, retryable=True)
+        final = "permanent-failure" if code in RECIPIENT_CODES else "technical-failure"
+        return ProviderError(code, retryable=False, final_status=final)
+    if isinstance(error, BotoCoreError):  # connection errors, timeouts
+        return ProviderError(type(error).__name__, retryable=True)
+    raise error

@@ -1,0 +1,167 @@
+"""Notification routes' request schemas and response shapes (spec §3.1, §3.2, §3.5, §3.6)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from tidings.api.notify_v2.template_views import TEMPLATE_TYPES, UUID_FIELD
+from tidings.api.validation import Schema
+from tidings.domain.errors import ValidationFailed
+from tidings.domain.notifications import STATUSES, Notification, cost
+from tidings.domain.send import Accepted
+from tidings.domain.timefmt import iso_z
+
+SCHEDULED_FOR = {"type": ["string", "null"]}
+COMMON = {
+    "template_id": UUID_FIELD,
+    "personalisation": {"type": "object"},
+    "reference": {"type": "string", "maxLength": 1000},
+    "scheduled_for": SCHEDULED_FOR,
+}
+SMS_REQUEST = Schema(
+    {
+        "type": "object",
+        "properties": {
+            "phone_number": {"type": "string", "format": "phone_number"},
+            "sms_sender_id": UUID_FIELD,
+            **COMMON,
+        },
+        "required": ["phone_number", "template_id"],
+        "additionalProperties": False,
+    }
+)
+EMAIL_REQUEST = Schema(
+    {
+        "type": "object",
+        "properties": {
+            "email_address": {"type": "string", "format": "email_address"},
+            "email_reply_to_id": UUID_FIELD,
+            "one_click_unsubscribe_url": {
+                "type": "string",
+                "format": "https_url",
+                "validationMessage": "is not a valid https url",
+            },
+            "sanitise_content_for": {"type": ["array", "null"], "items": {"type": "string"}},
+            **COMMON,
+        },
+        "required": ["email_address", "template_id"],
+        "additionalProperties": False,
+    }
+)
+LIST_QUERY = Schema(
+    {
+        "type": "object",
+        "properties": {
+            "template_type": {"type": "array", "items": {"enum": TEMPLATE_TYPES}},
+            "status": {"type": "array", "items": {"enum": [*STATUSES, "accepted", "received"]}},
+            "reference": {"type": "string"},
+            "older_than": UUID_FIELD,
+            "include_jobs": {"enum": ["true", "True"]},
+        },
+        "additionalProperties": False,
+    }
+)
+REPEATABLE = ("template_type", "status")
+ISO_FORMAT_HELP = "It must be a valid ISO8601 date time format, https://en.wikipedia.org/wiki/ISO_8601"
+
+
+def check_scheduled_for(value: str | None, now: datetime) -> None:
+    """Notify accepts `scheduled_for` up to 24 hours ahead and then ignores it; so do we."""
+    if value is None:
+        return
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as error:
+        raise ValidationFailed([f"scheduled_for datetime format is invalid. {ISO_FORMAT_HELP}"]) from error
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=now.tzinfo)
+    if moment < now:
+        raise ValidationFailed(["scheduled_for datetime can not be in the past"])
+    if moment > now + timedelta(hours=24):
+        raise ValidationFailed(["scheduled_for datetime can only be 24 hours in the future"])
+
+
+def list_query(pairs: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """Query pairs as the list schema sees them: repeatable keys as lists, others their first value."""
+    query: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in REPEATABLE:
+            query.setdefault(name, []).append(value)
+        else:
+            query.setdefault(name, value)
+    return query
+
+
+def accepted_json(accepted: Accepted, root: str) -> dict[str, Any]:
+    n = accepted.notification
+    content: dict[str, Any] = {"body": n.body}
+    if n.type == "sms":
+        content["from_number"] = n.sender
+    else:
+        content |= {
+            "from_email": n.sender,
+            "subject": n.subject,
+            "one_click_unsubscribe_url": n.one_click_unsubscribe_url,
+        }
+    body: dict[str, Any] = {
+        "id": n.id,
+        "reference": n.reference,
+        "content": content,
+        "uri": f"{root}v2/notifications/{n.id}",
+        "template": {
+            "id": n.template_id,
+            "version": n.template_version,
+            "uri": f"{root}services/{n.service_id}/templates/{n.template_id}",
+        },
+        "scheduled_for": None,
+    }
+    if n.type == "email":
+        body["sanitised_content"] = accepted.sanitised_content
+    return body
+
+
+def notification_json(n: Notification, root: str) -> dict[str, Any]:
+    ready, pounds, details = cost(n)
+    return {
+        "id": n.id,
+        "reference": n.reference,
+        "email_address": n.to if n.type == "email" else None,
+        "phone_number": n.to if n.type == "sms" else None,
+        **{f"line_{i}": None for i in range(1, 7)},
+        "postcode": None,
+        "type": n.type,
+        "status": n.status,
+        "template": {
+            "id": n.template_id,
+            "version": n.template_version,
+            "uri": f"{root}v2/template/{n.template_id}/version/{n.template_version}",
+        },
+        "body": n.body,
+        "subject": n.subject,
+        "created_at": iso_z(n.created_at),
+        "created_by_name": None,
+        "sent_at": iso_z(n.sent_at),
+        "completed_at": iso_z(n.completed_at),
+        "scheduled_for": None,
+        "postage": None,
+        "one_click_unsubscribe_url": n.one_click_unsubscribe_url if n.type == "email" else None,
+        "is_cost_data_ready": ready,
+        "cost_in_pounds": pounds,
+        "cost_details": details,
+    }
+
+
+def list_json(notifications: list[Notification], query: dict[str, Any], root: str) -> dict[str, Any]:
+    base = f"{root}v2/notifications"
+    links = {"current": _with_query(base, query)}
+    if notifications:
+        rest = {k: v for k, v in query.items() if k != "older_than"}
+        links["next"] = _with_query(base, {**rest, "older_than": notifications[-1].id})
+    return {"notifications": [notification_json(n, root) for n in notifications], "links": links}
+
+
+def _with_query(base: str, query: dict[str, Any]) -> str:
+    return f"{base}?{urlencode(query, doseq=True)}" if query else base

@@ -1,0 +1,55 @@
+"""Reading notifications back (spec §3.5, §3.6): one service's, the caller's key type for lists."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tidings.domain.errors import NotFound
+from tidings.domain.notifications import FILTER_ALIASES, STATUSES, Notification
+from tidings.ports import NotificationQuery, NotificationStore
+
+REPORTABLE = frozenset(STATUSES) - {"failed"}
+
+
+def get_notification(store: NotificationStore, service_id: str, notification_id: str, now: datetime) -> Notification:
+    notification = store.find(notification_id, now)
+    if notification is None or notification.service_id != service_id:
+        raise NotFound()
+    return notification
+
+
+def expand_statuses(requested: list[str]) -> frozenset[str] | None:
+    """`failed`, `accepted` and `received` stand for groups; asking for everything means no filter."""
+    expanded = {status for name in requested for status in FILTER_ALIASES.get(name, [name])}
+    if not expanded or expanded >= REPORTABLE:
+        return None
+    return frozenset(expanded)
+
+
+def list_notifications(
+    store: NotificationStore,
+    service_id: str,
+    key_type: str,
+    now: datetime,
+    *,
+    statuses: list[str],
+    types: list[str],
+    reference: str | None,
+    older_than: str | None,
+) -> list[Notification]:
+    anchor = None
+    if older_than is not None:
+        anchor = store.find(older_than, now)
+        if anchor is None or anchor.service_id != service_id:
+            return []  # an unknown id, or another service's, lists nothing
+    return store.page(
+        NotificationQuery(
+            service_id=service_id,
+            key_type=key_type,
+            now=now,
+            statuses=expand_statuses(statuses),
+            types=frozenset(types) or None,
+            reference=reference,
+            older_than=anchor,
+        )
+    )

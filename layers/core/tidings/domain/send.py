@@ -1,0 +1,229 @@
+"""Accepting an SMS or email (spec §5.5 steps 3-8): every business check, then persist and queue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal
+from uuid import uuid4
+
+from tidings.domain.auth import Caller
+from tidings.domain.email_address import normalise_email_address
+from tidings.domain.errors import BadRequest, InvalidPhone, QueueUnavailable
+from tidings.domain.models import Permission, SmsSender, Template
+from tidings.domain.notifications import SIMULATED_EMAILS, SIMULATED_PHONE_NUMBERS, Notification
+from tidings.domain.phone import parse_phone_number
+from tidings.domain.rates import rate_table
+from tidings.domain.templates.render import render
+from tidings.domain.templates.sanitise import sanitise_value
+from tidings.domain.templates.sms_encoding import fragment_count
+from tidings.ports import DispatchQueue, NotificationStore
+
+Channel = Literal["sms", "email"]
+SMS_MAX_CHARACTERS = 918
+EMAIL_MAX_BYTES = 2_000_000
+TEAM_ONLY = "Can’t send to this recipient using a team-only API key"
+TRIAL_MODE = (
+    "Can’t send to this recipient when service is in trial mode – see "
+    "https://www.notifications.service.gov.uk/trial-mode"
+)
+NOT_ALLOWED = {
+    "sms": "Service is not allowed to send text messages",
+    "email": "Service is not allowed to send emails",
+}
+ADMIN_BASE_URL = "https://www.notifications.service.gov.uk"
+
+
+@dataclass(frozen=True)
+class SendRequest:
+    channel: Channel
+    recipient: str
+    template_id: str
+    personalisation: dict[str, Any] = field(default_factory=dict)
+    reference: str | None = None
+    sms_sender_id: str | None = None
+    email_reply_to_id: str | None = None
+    one_click_unsubscribe_url: str | None = None
+    sanitise_content_for: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class SendContext:
+    caller: Caller
+    load_template: Callable[[str], Template | None]
+    load_senders: Callable[[bool], list[SmsSender]]  # argument: bypass the cache
+    now: datetime
+    email_domain: str
+    default_sms_sender: str
+
+
+@dataclass(frozen=True)
+class Accepted:
+    notification: Notification
+    sanitised_content: dict[str, dict[str, Any]]
+    stored: bool
+
+
+def send_notification(
+    request: SendRequest, context: SendContext, store: NotificationStore, queue: DispatchQueue
+) -> Accepted:
+    """Check, persist (status created), then queue. A lost enqueue is recovered by the sweeper."""
+    accepted = check_and_build(request, context)
+    if accepted.stored:
+        store.put(accepted.notification)
+        with suppress(QueueUnavailable):  # stored as `created`: the sweeper re-enqueues it within minutes
+            queue.enqueue(accepted.notification.id)
+    return accepted
+
+
+def check_and_build(request: SendRequest, context: SendContext) -> Accepted:
+    service = context.caller.bundle.service
+    if not service.can(Permission(request.channel)):
+        raise BadRequest(NOT_ALLOWED[request.channel])
+    template = _template(request, context)
+    values, sanitised = _personalisation(request)
+    rendered = render(template, values)
+    if not rendered.body and template.content.startswith("((") and template.content.endswith("))"):
+        raise BadRequest("Your message is empty.")
+    if request.channel != "email" and any(_is_file(v) for v in request.personalisation.values()):
+        raise BadRequest("Can only send a file by email")
+    if request.channel == "sms":
+        sender = _sms_sender(request, context)
+        sender_name, reply_to = (sender.sms_sender if sender else context.default_sms_sender), None
+    else:
+        sender, sender_name = None, f"{service.email_from}@{context.email_domain}"
+        reply_to = _reply_to(request, context)
+    normalised, region = _recipient(request, context)
+    if request.channel == "email" and any(_is_file(v) for v in request.personalisation.values()):
+        raise BadRequest(
+            "Send files by email has not been set up - add contact details for your service at "
+            f"{ADMIN_BASE_URL}/services/{service.id}/service-settings/send-files-by-email"
+        )
+    _check_length(request.channel, rendered.body)
+    notification = Notification(
+        id=str(uuid4()),
+        service_id=service.id,
+        key_type=context.caller.key.key_type,
+        type=request.channel,
+        template_id=template.id,
+        template_version=template.version,
+        to=request.recipient.strip(),
+        normalised_to=normalised,
+        reference=request.reference,
+        body=rendered.body,
+        subject=rendered.subject,
+        sender=sender_name,
+        reply_to=reply_to,
+        one_click_unsubscribe_url=request.one_click_unsubscribe_url,
+        billable_units=fragment_count(rendered.body) if request.channel == "sms" else 0,
+        rate_multiplier=_multiplier(region),
+        sms_rate=rate_table().sms_rate,
+        simulate=context.caller.key.key_type == "test" or bool(sender and sender.test_mode),
+        created_at=context.now,
+        expires_at=context.now + _retention(request.channel, sender, context),
+    )
+    simulated = normalised in SIMULATED_PHONE_NUMBERS or normalised in SIMULATED_EMAILS
+    return Accepted(notification, sanitised if request.channel == "email" else {}, stored=not simulated)
+
+
+def _template(request: SendRequest, context: SendContext) -> Template:
+    template = context.load_template(request.template_id)
+    if template is None or template.service_id != context.caller.service_id:
+        raise BadRequest("Template not found")
+    if template.type != request.channel:
+        raise BadRequest(f"{template.type} template is not suitable for {request.channel} notification")
+    if template.archived:
+        raise BadRequest("Template has been deleted")
+    return template
+
+
+def _personalisation(request: SendRequest) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    wanted = {key.lower() for key in request.sanitise_content_for or []}
+    values, changed = dict(request.personalisation), {}
+    for key, value in request.personalisation.items():
+        if key.lower() in wanted and isinstance(value, str):
+            clean = sanitise_value(value)
+            values[key] = clean
+            if clean != value:
+                changed[key] = {"unsanitised": value, "sanitised": clean}
+    return values, changed
+
+
+def _sms_sender(request: SendRequest, context: SendContext) -> SmsSender | None:
+    if request.sms_sender_id is None:
+        return next((s for s in context.load_senders(False) if s.is_default), None)
+    for fresh in (False, True):  # a sender created since the cache filled is still found
+        found = next((s for s in context.load_senders(fresh) if s.id == request.sms_sender_id), None)
+        if found:
+            return found
+    raise BadRequest(
+        f"sms_sender_id {request.sms_sender_id} does not exist in database for service id {context.caller.service_id}"
+    )
+
+
+def _reply_to(request: SendRequest, context: SendContext) -> str | None:
+    reply_tos = context.caller.bundle.reply_tos
+    if request.email_reply_to_id is None:
+        return next((r.email_address for r in reply_tos if r.is_default), None)
+    found = next((r for r in reply_tos if r.id == request.email_reply_to_id), None)
+    if found is None:
+        raise BadRequest(
+            f"email_reply_to_id {request.email_reply_to_id} does not exist in database for service id "
+            f"{context.caller.service_id}"
+        )
+    return found.email_address
+
+
+def _recipient(request: SendRequest, context: SendContext) -> tuple[str, str]:
+    """The normalised recipient and (for SMS) its region, after the key-type and permission rules."""
+    if not request.recipient.strip():
+        raise BadRequest("Recipient can't be empty")
+    bundle, key_type = context.caller.bundle, context.caller.key.key_type
+    if request.channel == "sms":
+        phone = parse_phone_number(request.recipient)
+        normalised, region, guests = phone.e164, phone.region, bundle.guest_list.phone_numbers
+    else:
+        normalised, region = normalise_email_address(request.recipient).lower(), ""
+        guests = bundle.guest_list.email_addresses
+    if key_type == "team" and normalised not in guests:
+        raise BadRequest(TEAM_ONLY)
+    if key_type == "normal" and bundle.service.restricted and normalised not in guests:
+        raise BadRequest(TRIAL_MODE)
+    if request.channel == "sms":
+        if not phone.is_uk and not bundle.service.can(Permission.INTERNATIONAL_SMS):
+            raise BadRequest("Cannot send to international mobile numbers")
+        if phone.is_uk_landline and not bundle.service.can(Permission.SMS_TO_UK_LANDLINES):
+            raise InvalidPhone("Not a UK mobile number")
+    return normalised, region
+
+
+def _check_length(channel: Channel, body: str) -> None:
+    if channel == "sms" and len(body) > SMS_MAX_CHARACTERS:
+        raise BadRequest(
+            f"Your message is too long. Text messages cannot be longer than {SMS_MAX_CHARACTERS} characters. "
+            f"Your message is {len(body)} characters long."
+        )
+    size = len(body.encode())
+    if channel == "email" and size > EMAIL_MAX_BYTES:
+        raise BadRequest(
+            f"Your message is too long. Emails cannot be longer than {EMAIL_MAX_BYTES} bytes. "
+            f"Your message is {size} bytes."
+        )
+
+
+def _multiplier(region: str) -> int:
+    country = rate_table().by_region(region) if region else None
+    return country.multiplier if country else 1
+
+
+def _retention(channel: Channel, sender: SmsSender | None, context: SendContext) -> timedelta:
+    """The sender's sms_live_time if it has one (0: gone once sent), else the service's channel retention."""
+    if sender is not None and sender.sms_live_time is not None:
+        return timedelta(days=sender.sms_live_time)
+    return timedelta(days=getattr(context.caller.bundle.service.retention_days, channel))
+
+
+def _is_file(value: Any) -> bool:
+    return isinstance(value, Mapping) and "file" in value
