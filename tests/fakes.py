@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from tidings.domain.errors import ProviderError, QueueUnavailable
 from tidings.domain.models import (
     AccessToken,
     ApiKey,
@@ -16,6 +19,8 @@ from tidings.domain.models import (
     SmsSender,
     Template,
 )
+from tidings.domain.notifications import Notification
+from tidings.ports import NotificationQuery
 
 
 class FixedClock:
@@ -105,3 +110,73 @@ class InMemorySenderStore:
 
     def put(self, sender: SmsSender) -> None:
         self.senders[sender.id] = sender
+
+
+class InMemoryNotificationStore:
+    def __init__(self) -> None:
+        self.items: dict[str, Notification] = {}
+
+    def put(self, notification: Notification) -> None:
+        self.items[notification.id] = notification
+
+    def find(self, notification_id: str, now: datetime) -> Notification | None:
+        found = self.items.get(notification_id)
+        return found if found and found.visible_at(now) else None
+
+    def load_for_dispatch(self, notification_id: str) -> Notification | None:
+        return self.items.get(notification_id)
+
+    def transition(self, notification_id: str, from_statuses: Collection[str], changes: dict[str, Any]) -> bool:
+        current = self.items.get(notification_id)
+        if current is None or current.status not in from_statuses:
+            return False
+        self.items[notification_id] = current.model_copy(update=changes)
+        return True
+
+    def page(self, query: NotificationQuery) -> list[Notification]:
+        found = [
+            n
+            for n in self.items.values()
+            if n.service_id == query.service_id
+            and n.key_type == query.key_type
+            and n.visible_at(query.now)
+            and (query.statuses is None or n.status in query.statuses)
+            and (query.types is None or n.type in query.types)
+            and (query.reference is None or n.reference == query.reference)
+            and (query.older_than is None or (n.created_at, n.id) < (query.older_than.created_at, query.older_than.id))
+        ]
+        return sorted(found, key=lambda n: (n.created_at, n.id), reverse=True)[: query.limit]
+
+    def awaiting_dispatch(self, created_before: datetime) -> list[str]:
+        return [n.id for n in self.items.values() if n.status == "created" and n.created_at < created_before]
+
+
+class RecordingQueue:
+    def __init__(self, fail: bool = False) -> None:
+        self.sent: list[str] = []
+        self.fail = fail
+
+    def enqueue(self, notification_id: str) -> None:
+        if self.fail:
+            raise QueueUnavailable("down")
+        self.sent.append(notification_id)
+
+
+class RecordingProviders:
+    """Both provider ports; `errors` are raised in order before sends start succeeding."""
+
+    def __init__(self, *errors: ProviderError) -> None:
+        self.errors = list(errors)
+        self.sent: list[dict[str, Any]] = []
+
+    def send_sms(self, **message: Any) -> str:
+        return self._send(message)
+
+    def send_email(self, **message: Any) -> str:
+        return self._send(message)
+
+    def _send(self, message: dict[str, Any]) -> str:
+        if self.errors:
+            raise self.errors.pop(0)
+        self.sent.append(message)
+        return f"ref-{len(self.sent)}"

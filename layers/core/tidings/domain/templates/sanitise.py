@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
+URL = re.compile(r"\b(?:https?://|www\.)[^\s()<>]+", re.IGNORECASE)  # a link in (...) keeps its ")"
 BARE_DOMAIN = re.compile(r"\b([a-z0-9-]+)\.([a-z]{2,63})\b", re.IGNORECASE)
 MARKDOWN = re.compile(r"([`*_(){}\[\]<>#+\-.!|\\])")
 

@@ -1,0 +1,114 @@
+"""Dispatch: one send per notification, simulated outcomes, retries, and the last attempt."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from tests.fakes import FixedClock, InMemoryNotificationStore, RecordingProviders
+from tidings.domain.dispatch import DispatchContext, Outcome, RetryLater, dispatch
+from tidings.domain.errors import ProviderError
+from tidings.domain.notifications import Notification
+
+NOW = FixedClock().now()
+
+
+def stored(store: InMemoryNotificationStore, **fields: Any) -> Notification:
+    defaults = {
+        "id": "n1", "service_id": "s", "key_type": "normal", "type": "sms", "template_id": "t", "template_version": 1,
+        "to": "07700900123", "normalised_to": "447700900123", "body": "Hi", "sender": "GOVUK", "created_at": NOW,
+        "expires_at": NOW + timedelta(days=7),
+    }  # fmt: skip
+    notification = Notification.model_validate({**defaults, **fields})
+    store.put(notification)
+    return notification
+
+
+def context(
+    store: InMemoryNotificationStore, providers: RecordingProviders, last: bool = False, local: bool = False
+) -> DispatchContext:
+    return DispatchContext(
+        store=store, sms=providers, email=providers, now=NOW, last_attempt=last, accepted_means_delivered=local
+    )
+
+
+def test_a_live_sms_is_sent_once_and_keeps_sending_until_a_receipt() -> None:
+    store, providers = InMemoryNotificationStore(), RecordingProviders()
+    stored(store)
+    assert dispatch("n1", context(store, providers)) == Outcome.SENT
+    assert dispatch("n1", context(store, providers)) == Outcome.SKIPPED  # a duplicate message
+    assert providers.sent == [{"to": "447700900123", "body": "Hi", "sender": "GOVUK", "notification_id": "n1"}]
+    n = store.items["n1"]
+    assert (n.status, n.provider_reference, n.sent_at) == ("sending", "ref-1", NOW)
+
+
+def test_local_mode_counts_acceptance_as_delivery() -> None:
+    store, providers = InMemoryNotificationStore(), RecordingProviders()
+    stored(store)
+    dispatch("n1", context(store, providers, local=True))
+    assert store.items["n1"].status == "delivered"
+    assert store.items["n1"].completed_at == NOW
+
+
+def test_an_email_reaches_the_email_provider() -> None:
+    store, providers = InMemoryNotificationStore(), RecordingProviders()
+    stored(store, type="email", normalised_to="a@example.com", subject="S", reply_to="r@example.com")
+    dispatch("n1", context(store, providers))
+    assert providers.sent[0]["to"] == "a@example.com" and providers.sent[0]["reply_to"] == "r@example.com"
+
+
+@pytest.mark.parametrize(
+    ("kind", "recipient", "status"),
+    [
+        ("sms", "447700900003", "temporary-failure"),
+        ("sms", "447700900002", "permanent-failure"),
+        ("sms", "447700900999", "delivered"),
+        ("email", "temp-fail@simulator.notify", "temporary-failure"),
+        ("email", "perm-fail@simulator.notify", "permanent-failure"),
+        ("email", "anyone@example.com", "delivered"),
+    ],
+)
+def test_simulated_notifications_never_reach_a_provider(kind: str, recipient: str, status: str) -> None:
+    store, providers = InMemoryNotificationStore(), RecordingProviders()
+    stored(store, type=kind, normalised_to=recipient, simulate=True)
+    assert dispatch("n1", context(store, providers)) == Outcome.SIMULATED
+    assert providers.sent == [] and store.items["n1"].status == status
+
+
+def test_a_retryable_error_returns_the_notification_to_created_and_retries() -> None:
+    store, providers = InMemoryNotificationStore(), RecordingProviders(ProviderError("Throttling", retryable=True))
+    stored(store)
+    with pytest.raises(RetryLater):
+        dispatch("n1", context(store, providers))
+    assert store.items["n1"].status == "created"
+    assert dispatch("n1", context(store, providers)) == Outcome.SENT
+    assert len(providers.sent) == 1
+
+
+def test_the_last_attempt_ends_in_technical_failure_and_still_goes_to_the_dlq() -> None:
+    store, providers = InMemoryNotificationStore(), RecordingProviders(ProviderError("Throttling", retryable=True))
+    stored(store)
+    with pytest.raises(RetryLater):
+        dispatch("n1", context(store, providers, last=True))
+    assert (store.items["n1"].status, store.items["n1"].failure_reason) == ("technical-failure", "Throttling")
+    assert dispatch("n1", context(store, providers)) == Outcome.SKIPPED  # a redrive sends nothing
+
+
+def test_a_permanent_error_ends_the_notification_without_retry() -> None:
+    error = ProviderError("InvalidParameter", retryable=False, final_status="permanent-failure")
+    store, providers = InMemoryNotificationStore(), RecordingProviders(error)
+    stored(store)
+    assert dispatch("n1", context(store, providers)) == Outcome.FAILED
+    assert store.items["n1"].status == "permanent-failure"
+
+
+def test_an_unknown_id_is_skipped() -> None:
+    assert dispatch("nope", context(InMemoryNotificationStore(), RecordingProviders())) == Outcome.SKIPPED
+
+
+def test_expired_notifications_are_still_dispatched() -> None:
+    store, providers = InMemoryNotificationStore(), RecordingProviders()
+    stored(store, expires_at=NOW)  # sms_live_time 0: invisible at once, but still sent
+    assert dispatch("n1", context(store, providers)) == Outcome.SENT

@@ -1,0 +1,248 @@
+"""Accepting SMS and email: every business rule of spec §5.5 steps 3-8 and §6, with exact messages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from tests.fakes import FixedClock, InMemoryNotificationStore, RecordingQueue
+from tidings.domain.auth import Caller
+from tidings.domain.errors import BadRequest, InvalidPhone
+from tidings.domain.models import ApiKey, GuestList, ReplyTo, Retention, Service, ServiceBundle, SmsSender, Template
+from tidings.domain.send import TEAM_ONLY, TRIAL_MODE, SendContext, SendRequest, send_notification
+
+CLOCK = FixedClock()
+NOW = CLOCK.now()
+SERVICE_ID = "11111111-1111-4111-8111-111111111111"
+
+
+def template(kind: str = "sms", content: str = "Hello ((name))", **extra: Any) -> Template:
+    subject = "Hi ((name))" if kind == "email" else None
+    fields = {
+        "id": f"{kind}-t",
+        "service_id": SERVICE_ID,
+        "type": kind,
+        "name": kind,
+        "version": 3,
+        "content": content,
+        "subject": subject,
+        "created_at": NOW,
+        "created_by": "me",
+        **extra,
+    }
+    return Template.model_validate(fields)
+
+
+def caller(
+    key_type: str = "normal", restricted: bool = False, permissions: list[str] | None = None, **bundle: Any
+) -> Caller:
+    service = Service(
+        id=SERVICE_ID,
+        name="S",
+        email_from="pigeon",
+        created_at=NOW,
+        restricted=restricted,
+        retention_days=Retention(sms=3, email=5),
+        **({"permissions": permissions} if permissions is not None else {}),
+    )
+    key = ApiKey(id="k", service_id=SERVICE_ID, name="k", key_type=key_type, secret="s", created_at=NOW)  # type: ignore[arg-type]
+    guests = GuestList(phone_numbers=["447700900123"], email_addresses=["team@example.gov.uk"])
+    return Caller(bundle=ServiceBundle(service=service, api_keys=[key], guest_list=guests, **bundle), key=key)
+
+
+class World:
+    def __init__(
+        self, who: Caller | None = None, templates: list[Template] | None = None, senders: list[SmsSender] | None = None
+    ) -> None:
+        self.store, self.queue = InMemoryNotificationStore(), RecordingQueue()
+        self.templates = {t.id: t for t in (templates or [template(), template("email", "Dear ((name))")])}
+        self.context = SendContext(
+            caller=who or caller(),
+            load_template=self.templates.get,
+            load_senders=lambda fresh: senders or [],
+            now=NOW,
+            email_domain="notify.example",
+            default_sms_sender="Tidings",
+        )
+
+    def send(
+        self, channel: str = "sms", recipient: str = "07700900123", template_id: str | None = None, **fields: Any
+    ) -> Any:
+        request = SendRequest(
+            channel=channel,
+            recipient=recipient,
+            template_id=template_id or f"{channel}-t",
+            **{"personalisation": {"name": "Jo"}, **fields},
+        )  # type: ignore[arg-type]
+        return send_notification(request, self.context, self.store, self.queue)
+
+    def refused(self, **kwargs: Any) -> str:
+        with pytest.raises((BadRequest, InvalidPhone)) as error:
+            self.send(**kwargs)
+        return error.value.message
+
+
+def test_an_sms_is_stored_as_created_and_queued() -> None:
+    world = World()
+    accepted = world.send(reference="r1")
+    stored = world.store.items[accepted.notification.id]
+    assert (stored.status, stored.body, stored.sender, stored.reference) == ("created", "Hello Jo", "Tidings", "r1")
+    assert (stored.normalised_to, stored.to, stored.billable_units, stored.template_version) == (
+        "447700900123",
+        "07700900123",
+        1,
+        3,
+    )
+    assert stored.expires_at == NOW + timedelta(days=3)  # the service's SMS retention
+    assert world.queue.sent == [stored.id]
+
+
+def test_an_email_has_its_from_address_reply_to_and_retention() -> None:
+    reply = ReplyTo(id="r", email_address="help@example.gov.uk", is_default=True, created_at=NOW)
+    world = World(caller(reply_tos=[reply]))
+    accepted = world.send("email", "Team@Example.gov.uk ")
+    n = accepted.notification
+    assert (n.sender, n.reply_to, n.subject, n.to, n.normalised_to) == (
+        "pigeon@notify.example",
+        "help@example.gov.uk",
+        "Hi Jo",
+        "Team@Example.gov.uk",
+        "team@example.gov.uk",
+    )
+    assert n.expires_at == NOW + timedelta(days=5)
+
+
+def test_a_queue_failure_still_accepts_and_stores() -> None:
+    world = World()
+    world.queue.fail = True
+    accepted = world.send()
+    assert world.store.items[accepted.notification.id].status == "created"
+
+
+@pytest.mark.parametrize("number", ["07700900000", "+447700900111", "07700 900222"])
+def test_smoke_test_numbers_are_accepted_but_neither_stored_nor_sent(number: str) -> None:
+    world = World()
+    accepted = world.send(recipient=number)
+    assert not accepted.stored and world.store.items == {} and world.queue.sent == []
+
+
+def test_smoke_test_emails_likewise() -> None:
+    world = World()
+    assert not world.send("email", "simulate-delivered-2@notifications.service.gov.uk").stored
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"template_id": "missing"}, "Template not found"),
+        ({"template_id": "email-t"}, "email template is not suitable for sms notification"),
+        ({"personalisation": {}}, "Missing personalisation: name"),
+        ({"personalisation": {"name": {"file": "eA=="}}}, "Can only send a file by email"),
+        ({"sms_sender_id": "nope"}, f"sms_sender_id nope does not exist in database for service id {SERVICE_ID}"),
+        (
+            {"personalisation": {"name": "x" * 913}},
+            "Your message is too long. Text messages cannot be longer than 918 characters. Your message is 919 characters long.",
+        ),
+    ],
+)
+def test_sms_refusals(kwargs: dict[str, Any], message: str) -> None:
+    assert World().refused(**kwargs) == message
+
+
+def test_918_characters_is_fine() -> None:
+    assert World().send(personalisation={"name": "x" * 912}).notification.billable_units == 6
+
+
+def test_another_services_template_is_not_found() -> None:
+    foreign = template().model_copy(update={"service_id": "someone-else"})
+    assert World(templates=[foreign]).refused() == "Template not found"
+
+
+def test_archived_and_empty_templates() -> None:
+    assert World(templates=[template(archived=True)]).refused() == "Template has been deleted"
+    assert (
+        World(templates=[template(content="((name))")]).refused(personalisation={"name": " "})
+        == "Your message is empty."
+    )
+
+
+def test_email_refusals() -> None:
+    world = World()
+    assert world.refused(channel="email", recipient="a@example.com", email_reply_to_id="r9") == (
+        f"email_reply_to_id r9 does not exist in database for service id {SERVICE_ID}"
+    )
+    big = world.refused(channel="email", recipient="a@example.com", personalisation={"name": "é" * 1_000_000})
+    assert big == "Your message is too long. Emails cannot be longer than 2000000 bytes. Your message is 2000005 bytes."
+    upload = world.refused(channel="email", recipient="a@example.com", personalisation={"name": {"file": "eA=="}})
+    assert upload.startswith("Send files by email has not been set up")
+
+
+def test_permissions() -> None:
+    assert World(caller(permissions=["email"])).refused() == "Service is not allowed to send text messages"
+    assert (
+        World(caller(permissions=["sms"])).refused(channel="email", recipient="a@b.com")
+        == "Service is not allowed to send emails"
+    )
+    assert (
+        World(caller(permissions=["sms"])).refused(recipient="+12025550123")
+        == "Cannot send to international mobile numbers"
+    )
+    assert World(caller(permissions=["sms"])).refused(recipient="020 7946 0000") == "Not a UK mobile number"
+    landlines = World(caller(permissions=["sms", "sms_to_uk_landlines"]))
+    assert landlines.send(recipient="020 7946 0000").stored
+
+
+def test_international_numbers_carry_their_rate_multiplier() -> None:
+    assert World().send(recipient="+12025550123").notification.rate_multiplier == 3
+
+
+def test_team_keys_reach_only_the_guest_list() -> None:
+    world = World(caller("team"))
+    assert world.refused(recipient="07700900999") == TEAM_ONLY
+    assert world.refused(channel="email", recipient="other@example.gov.uk") == TEAM_ONLY
+    assert world.send(recipient="+44 7700 900123").stored
+    assert world.send("email", "TEAM@example.gov.uk").stored
+
+
+def test_trial_mode_live_keys_reach_only_the_guest_list() -> None:
+    world = World(caller("normal", restricted=True))
+    assert world.refused(recipient="07700900999") == TRIAL_MODE
+    assert "’" in TRIAL_MODE and "–" in TRIAL_MODE
+    assert world.send(recipient="07700900123").stored
+
+
+def test_test_keys_reach_anyone_and_are_simulated() -> None:
+    world = World(caller("test", restricted=True))
+    assert world.send(recipient="07700900999").notification.simulate
+
+
+def test_a_test_mode_sender_is_simulated_and_sets_retention() -> None:
+    sender = SmsSender(
+        id="s1", service_id=SERVICE_ID, sms_sender="Shop", sms_live_time=15, test_mode=True, created_at=NOW
+    )
+    n = World(senders=[sender]).send(sms_sender_id="s1").notification
+    assert (n.simulate, n.sender, n.expires_at) == (True, "Shop", NOW + timedelta(days=15))
+
+
+def test_the_default_sender_is_used_when_none_is_named() -> None:
+    sender = SmsSender(
+        id="s1", service_id=SERVICE_ID, sms_sender="447700900456", is_default=True, sms_live_time=0, created_at=NOW
+    )
+    n = World(senders=[sender]).send().notification
+    assert (n.sender, n.expires_at, n.simulate) == ("447700900456", NOW, False)
+
+
+def test_sanitise_content_for() -> None:
+    world = World(templates=[template("email", "Dear ((name)) ((other))")])
+    accepted = world.send(
+        "email",
+        "a@example.com",
+        personalisation={"NAME": "[click](https://evil.link)", "other": "x"},
+        sanitise_content_for=["name"],
+    )
+    assert accepted.sanitised_content == {
+        "NAME": {"unsanitised": "[click](https://evil.link)", "sanitised": "\\[click\\]\\(\\)"}
+    }
+    assert accepted.notification.body == "Dear \\[click\\]\\(\\) x"
