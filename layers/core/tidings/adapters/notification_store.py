@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 from pydantic_core import to_jsonable_python
 
 from tidings.adapters.aws import dynamodb
-from tidings.adapters.dynamo_items import from_item, key, to_item
+from tidings.adapters.dynamo_items import from_item, key, query_all, to_item
 from tidings.domain.notifications import Notification
 from tidings.domain.timefmt import iso_z
 from tidings.ports import NotificationQuery
@@ -109,23 +109,19 @@ class DynamoNotificationStore:
         return found[: query.limit]
 
     def awaiting_dispatch(self, created_before: datetime) -> list[str]:
-        ids: list[str] = []
-        before = f"{iso_z(created_before)}"
-        for shard in range(AWAITING_SHARDS):
-            request: dict[str, Any] = {
-                "TableName": self._table,
-                "IndexName": BY_AWAITING,
-                "KeyConditionExpression": "awaiting = :shard AND created_key < :before",
-                "ExpressionAttributeValues": key(**{":shard": f"created#{shard}", ":before": before}),
-                "ProjectionExpression": "notification_id",
-            }
-            while True:
-                page = dynamodb().query(**request)
-                ids.extend(item["notification_id"]["S"] for item in page["Items"])
-                if "LastEvaluatedKey" not in page:
-                    break
-                request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        return ids
+        before = str(iso_z(created_before))
+        items = [
+            item
+            for shard in range(AWAITING_SHARDS)
+            for item in query_all(
+                TableName=self._table,
+                IndexName=BY_AWAITING,
+                KeyConditionExpression="awaiting = :shard AND created_key < :before",
+                ExpressionAttributeValues=key(**{":shard": f"created#{shard}", ":before": before}),
+                ProjectionExpression="notification_id",
+            )
+        ]
+        return [item["notification_id"]["S"] for item in items]
 
 
 def _created_key(notification: Notification) -> str:
