@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tidings.domain.errors import ProviderError, QueueUnavailable
+from tidings.domain.limits import Counter, CounterFull
 from tidings.domain.models import (
     AccessToken,
     ApiKey,
@@ -180,3 +181,25 @@ class RecordingProviders:
             raise self.errors.pop(0)
         self.sent.append(message)
         return f"ref-{len(self.sent)}"
+
+
+class InMemoryCounters:
+    """The limit counter store's contract: all counters move together, or none does."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, dict[str, int]] = {}
+
+    def take(self, item_key: str, counters: Sequence[Counter], expires_at: datetime) -> dict[str, int]:
+        item = self.items.setdefault(item_key, {})
+        for counter in counters:
+            fresh = counter.window is not None and item.get(f"{counter.name}_window") != counter.window
+            if (0 if fresh else item.get(counter.name, 0)) >= counter.limit:
+                raise CounterFull(counter)
+        for counter in counters:
+            if counter.window is not None and item.get(f"{counter.name}_window") != counter.window:
+                item[f"{counter.name}_window"], item[counter.name] = counter.window, 0
+            item[counter.name] = item.get(counter.name, 0) + 1
+        return dict(item)
+
+    def read(self, item_key: str) -> dict[str, int]:
+        return dict(self.items.get(item_key, {}))

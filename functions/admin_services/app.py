@@ -10,6 +10,7 @@ from tidings.api.admin.requests import CreateService, UpdateService, given, pars
 from tidings.api.admin.resolver import admin_resolver
 from tidings.api.admin.views import bundle_json, data, service_json
 from tidings.api.entry import http_entry
+from tidings.domain.limits import usage_today
 from tidings.domain.service_admin import create_service, load_bundle, update_service
 from tidings.wiring import deps
 
@@ -25,7 +26,9 @@ def post_service() -> Response[dict[str, Any]]:
 
 @app.get("/admin/services/<service_id>")
 def get_service(service_id: str) -> dict[str, Any]:
-    return data(bundle_json(load_bundle(deps().services, service_id)))
+    d = deps()
+    bundle = load_bundle(d.services, service_id)
+    return data(bundle_json(bundle) | {"usage_today": usage_today(d.counters, service_id, d.clock.now())})
 
 
 @app.post("/admin/services/<service_id>")

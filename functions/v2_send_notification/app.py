@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
@@ -9,6 +10,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from tidings.api.entry import http_entry
 from tidings.api.http import json_body, root_url
 from tidings.api.notify_v2.auth import current_caller
+from tidings.api.notify_v2.errors import rate_limit_headers
 from tidings.api.notify_v2.notification_views import (
     EMAIL_REQUEST,
     SMS_REQUEST,
@@ -76,9 +78,10 @@ def _send(request: SendRequest) -> Response[dict[str, Any]]:
         email_domain=d.settings.email_domain,
         default_sms_sender=d.settings.default_sms_sender,
     )
-    accepted = send_notification(request, context, d.notifications, d.queue)
+    accepted = send_notification(request, context, d.notifications, d.queue, d.counters)
     logger.info("accepted", extra={"notification_id": accepted.notification.id, "type": request.channel})
-    return Response(201, content_types.APPLICATION_JSON, accepted_json(accepted, root_url(app)))
+    headers = rate_limit_headers(**asdict(accepted.usage)) if accepted.usage else None
+    return Response(201, content_types.APPLICATION_JSON, accepted_json(accepted, root_url(app)), headers=headers)
 
 
 lambda_handler = http_entry(app)

@@ -216,7 +216,7 @@ def test_accepting_costs_at_most_three_aws_calls_when_warm(
     finally:
         for client in (aws.dynamodb(), aws.sqs()):
             client.meta.events.unregister("before-call", unique_id="count-calls")
-    assert calls == ["PutItem", "SendMessage"]  # budget 3: the limits counter (a later issue) is the third
+    assert calls == ["UpdateItem", "PutItem", "SendMessage"]  # limits, record, queue: the budget is 3
 
 
 def test_expired_notifications_are_invisible_before_ttl_deletes_them(

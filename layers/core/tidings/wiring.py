@@ -8,6 +8,7 @@ from functools import cache
 from tidings.adapters.cache import TtlLoader
 from tidings.adapters.clock import SystemClock
 from tidings.adapters.dispatch_queue import SqsDispatchQueue
+from tidings.adapters.limit_counters import DynamoLimitCounters
 from tidings.adapters.notification_store import DynamoNotificationStore
 from tidings.adapters.sender_store import DynamoSenderStore
 from tidings.adapters.service_store import DynamoServiceStore
@@ -38,6 +39,7 @@ class Deps:
     service_senders: TtlLoader[str, list[SmsSender]]
     notifications: NotificationStore
     queue: DispatchQueue
+    counters: DynamoLimitCounters
     providers: Providers
 
 
@@ -80,6 +82,7 @@ def _build() -> Deps:
         service_senders=TtlLoader(senders.list_for_service, settings.cache_ttl_seconds),
         notifications=DynamoNotificationStore(settings.notifications_table),
         queue=SqsDispatchQueue(settings.dispatch_queue_url),
+        counters=DynamoLimitCounters(settings.counters_table),
         providers=Providers(settings),
     )
 

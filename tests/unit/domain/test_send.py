@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.fakes import FixedClock, InMemoryNotificationStore, RecordingQueue
+from tests.fakes import FixedClock, InMemoryCounters, InMemoryNotificationStore, RecordingQueue
 from tidings.domain.auth import Caller
 from tidings.domain.errors import BadRequest, InvalidPhone
 from tidings.domain.models import ApiKey, GuestList, ReplyTo, Retention, Service, ServiceBundle, SmsSender, Template
@@ -56,7 +56,7 @@ class World:
     def __init__(
         self, who: Caller | None = None, templates: list[Template] | None = None, senders: list[SmsSender] | None = None
     ) -> None:
-        self.store, self.queue = InMemoryNotificationStore(), RecordingQueue()
+        self.store, self.queue, self.counters = InMemoryNotificationStore(), RecordingQueue(), InMemoryCounters()
         self.templates = {t.id: t for t in (templates or [template(), template("email", "Dear ((name))")])}
         self.context = SendContext(
             caller=who or caller(),
@@ -76,7 +76,7 @@ class World:
             template_id=template_id or f"{channel}-t",
             **{"personalisation": {"name": "Jo"}, **fields},
         )  # type: ignore[arg-type]
-        return send_notification(request, self.context, self.store, self.queue)
+        return send_notification(request, self.context, self.store, self.queue, self.counters)
 
     def refused(self, **kwargs: Any) -> str:
         with pytest.raises((BadRequest, InvalidPhone)) as error:

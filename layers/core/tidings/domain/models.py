@@ -49,6 +49,7 @@ class Service(Record):
     email_message_limit: int = 250_000
     letter_message_limit: int = 20_000
     international_sms_message_limit: int = 100
+    v1_rate_limit: int = 120  # /v1 requests per minute per client IP
     permissions: list[Permission] = Field(default_factory=lambda: list(DEFAULT_PERMISSIONS))
     email_from: str
     retention_days: Retention = Field(default_factory=Retention)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 from uuid import uuid4
@@ -12,6 +12,7 @@ from uuid import uuid4
 from tidings.domain.auth import Caller
 from tidings.domain.email_address import normalise_email_address
 from tidings.domain.errors import BadRequest, InvalidPhone, QueueUnavailable
+from tidings.domain.limits import Counters, Usage, day_key, send_counters, take
 from tidings.domain.models import Permission, SmsSender, Template
 from tidings.domain.notifications import SIMULATED_EMAILS, SIMULATED_PHONE_NUMBERS, Notification
 from tidings.domain.phone import parse_phone_number
@@ -64,13 +65,24 @@ class Accepted:
     notification: Notification
     sanitised_content: dict[str, dict[str, Any]]
     stored: bool
+    international: bool = False
+    usage: Usage | None = None
 
 
 def send_notification(
-    request: SendRequest, context: SendContext, store: NotificationStore, queue: DispatchQueue
+    request: SendRequest, context: SendContext, store: NotificationStore, queue: DispatchQueue, counters: Counters
 ) -> Accepted:
-    """Check, persist (status created), then queue. A lost enqueue is recovered by the sweeper."""
+    """Check, count against the limits (one write), persist as `created`, then queue.
+
+    Limits are taken after validation, so a request refused as invalid costs its sender nothing; a request
+    refused by a limit counts nowhere. A lost enqueue is recovered by the sweeper.
+    """
     accepted = check_and_build(request, context)
+    caller, n = context.caller, accepted.notification
+    wanted = send_counters(caller.bundle.service, caller.key.key_type, n.type, accepted.international, context.now)
+    if not accepted.stored:
+        wanted = wanted[:1]  # smoke-test recipients use the rate limit but are never sent or counted
+    accepted = replace(accepted, usage=take(counters, day_key(caller.service_id, context.now), wanted, context.now))
     if accepted.stored:
         store.put(accepted.notification)
         with suppress(QueueUnavailable):  # stored as `created`: the sweeper re-enqueues it within minutes
@@ -95,7 +107,7 @@ def check_and_build(request: SendRequest, context: SendContext) -> Accepted:
     else:
         sender, sender_name = None, f"{service.email_from}@{context.email_domain}"
         reply_to = _reply_to(request, context)
-    normalised, region = _recipient(request, context)
+    normalised, region, international = _recipient(request, context)
     if request.channel == "email" and any(_is_file(v) for v in request.personalisation.values()):
         raise BadRequest(
             "Send files by email has not been set up - add contact details for your service at "
@@ -125,7 +137,8 @@ def check_and_build(request: SendRequest, context: SendContext) -> Accepted:
         expires_at=context.now + _retention(request.channel, sender, context),
     )
     simulated = normalised in SIMULATED_PHONE_NUMBERS or normalised in SIMULATED_EMAILS
-    return Accepted(notification, sanitised if request.channel == "email" else {}, stored=not simulated)
+    sanitised_content = sanitised if request.channel == "email" else {}
+    return Accepted(notification, sanitised_content, stored=not simulated, international=international)
 
 
 def _template(request: SendRequest, context: SendContext) -> Template:
@@ -176,8 +189,8 @@ def _reply_to(request: SendRequest, context: SendContext) -> str | None:
     return found.email_address
 
 
-def _recipient(request: SendRequest, context: SendContext) -> tuple[str, str]:
-    """The normalised recipient and (for SMS) its region, after the key-type and permission rules."""
+def _recipient(request: SendRequest, context: SendContext) -> tuple[str, str, bool]:
+    """The normalised recipient, its region and whether it is international, after key-type and permission rules."""
     if not request.recipient.strip():
         raise BadRequest("Recipient can't be empty")
     bundle, key_type = context.caller.bundle, context.caller.key.key_type
@@ -196,7 +209,8 @@ def _recipient(request: SendRequest, context: SendContext) -> tuple[str, str]:
             raise BadRequest("Cannot send to international mobile numbers")
         if phone.is_uk_landline and not bundle.service.can(Permission.SMS_TO_UK_LANDLINES):
             raise InvalidPhone("Not a UK mobile number")
-    return normalised, region
+        return normalised, region, not phone.is_uk
+    return normalised, region, False
 
 
 def _check_length(channel: Channel, body: str) -> None:

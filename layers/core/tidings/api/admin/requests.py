@@ -29,6 +29,7 @@ class ServiceSettings(AdminRequest):
     email_message_limit: int | None = Limit
     letter_message_limit: int | None = Limit
     international_sms_message_limit: int | None = Limit
+    v1_rate_limit: int | None = Field(default=None, ge=1)
     permissions: list[Permission] | None = None
     email_from: str | None = EmailLocalPart
     retention_days: Retention | None = None

@@ -11,14 +11,22 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
 from tidings.domain.errors import AuthError, BadRequest, InvalidPhone, NotFound, ValidationFailed
+from tidings.domain.limits import LimitExceeded
 from tidings.observability import logger
 
 NOT_FOUND_URL = "The requested URL was not found on the server."
 
 
-def v2_error(status: int, errors: list[tuple[str, str]]) -> Response[dict[str, object]]:
+def v2_error(
+    status: int, errors: list[tuple[str, str]], headers: dict[str, str] | None = None
+) -> Response[dict[str, object]]:
     body = {"status_code": status, "errors": [{"error": error, "message": m} for error, m in errors]}
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body, headers=headers)
+
+
+def rate_limit_headers(limit: int, remaining: int, reset_seconds: int) -> dict[str, str]:
+    """IETF draft httpapi-ratelimit-headers (GOV.UK Notify sends none; our clients can back off precisely)."""
+    return {"RateLimit-Limit": str(limit), "RateLimit-Remaining": str(remaining), "RateLimit-Reset": str(reset_seconds)}
 
 
 def register_v2_errors(app: APIGatewayHttpResolver) -> None:
@@ -43,6 +51,14 @@ def register_v2_errors(app: APIGatewayHttpResolver) -> None:
     @app.exception_handler(NotFound)
     def _not_found(error: NotFound) -> Response[dict[str, object]]:
         return v2_error(404, [("NoResultFound", error.message)])
+
+    @app.exception_handler(LimitExceeded)
+    def _limited(error: LimitExceeded) -> Response[dict[str, object]]:
+        headers = {
+            "Retry-After": str(error.retry_after),
+            **rate_limit_headers(error.counter.limit, 0, error.retry_after),
+        }
+        return v2_error(429, [(error.counter.refusal, error.message)], headers)
 
     @app.not_found
     def _no_route(_: NotFoundError) -> Response[dict[str, object]]:

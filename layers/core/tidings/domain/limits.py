@@ -1,0 +1,151 @@
+"""Rate and daily limits (spec §7): which counters a request takes, and what a refusal says.
+
+All of one request's counters live on one item per service and UTC day, so the accept path spends one
+conditional write on limits. The per-minute counter carries its window number beside it and restarts when
+the window changes (a fixed 60-second window aligned to the clock).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from tidings.domain.errors import TidingsError
+from tidings.domain.models import KeyType, Service
+
+WINDOW_SECONDS = 60
+TRIAL_DAILY_LIMIT = 50
+V1_REQUESTS_PER_MINUTE = 120
+KEY_TYPE_NAMES = {"normal": "LIVE", "team": "TEAM", "test": "TEST"}
+
+
+@dataclass(frozen=True)
+class Counter:
+    name: str
+    limit: int
+    window: int | None = None  # set for windowed counters: the count restarts when the window changes
+    refusal: str = ""  # the error class Notify names: RateLimitError or TooManyRequestsError
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What a successful take left: for the RateLimit-* headers of the first (tightest) counter."""
+
+    limit: int
+    remaining: int
+    reset_seconds: int
+
+
+class CounterFull(Exception):
+    """Raised by the counter store: `counter` is at its limit, so nothing was counted."""
+
+    def __init__(self, counter: Counter) -> None:
+        super().__init__(counter.name)
+        self.counter = counter
+
+
+class LimitExceeded(TidingsError):
+    def __init__(self, counter: Counter, retry_after: int) -> None:
+        super().__init__(counter.message)
+        self.counter = counter
+        self.retry_after = retry_after
+
+
+def minute_window(now: datetime) -> int:
+    return int(now.timestamp()) // WINDOW_SECONDS
+
+
+def seconds_to_next_window(now: datetime) -> int:
+    return max(1, math.ceil(WINDOW_SECONDS - now.timestamp() % WINDOW_SECONDS))
+
+
+def seconds_to_midnight(now: datetime) -> int:
+    midnight = datetime(now.year, now.month, now.day, tzinfo=UTC) + timedelta(days=1)
+    return max(1, math.ceil((midnight - now).total_seconds()))
+
+
+def day_key(service_id: str, now: datetime) -> str:
+    return f"{service_id}#{now.astimezone(UTC):%Y-%m-%d}"
+
+
+def day_counters_expire(now: datetime) -> datetime:
+    """A day's counters outlive it by a day, then TTL removes them (the key never repeats)."""
+    start = datetime(now.year, now.month, now.day, tzinfo=UTC)
+    return start + timedelta(days=2)
+
+
+def send_counters(
+    service: Service, key_type: KeyType, channel: str, international: bool, now: datetime
+) -> list[Counter]:
+    """The per-minute counter for the key type, then (live and team keys only) the day's channel counters."""
+    rate = Counter(
+        name=f"minute_{key_type}",
+        limit=service.rate_limit,
+        window=minute_window(now),
+        refusal="RateLimitError",
+        message=(
+            f"Exceeded rate limit for key type {KEY_TYPE_NAMES[key_type]} of {service.rate_limit} requests per "
+            f"{WINDOW_SECONDS} seconds"
+        ),
+    )
+    if key_type == "test":
+        return [rate]  # test sends are never counted against daily limits
+    counters = [rate, _daily(service, channel)]
+    if international:
+        counters.append(_daily(service, "international_sms"))
+    return counters
+
+
+def _daily(service: Service, channel: str) -> Counter:
+    limit = int(getattr(service, f"{channel}_message_limit"))
+    if service.restricted and channel != "international_sms":
+        limit = min(limit, TRIAL_DAILY_LIMIT)
+    return Counter(
+        name=f"day_{channel}",
+        limit=limit,
+        refusal="TooManyRequestsError",
+        message=f"Exceeded send limits ({channel}: {limit}) for today",
+    )
+
+
+def retry_after(counter: Counter, now: datetime) -> int:
+    return seconds_to_next_window(now) if counter.window is not None else seconds_to_midnight(now)
+
+
+def v1_request_counter(service: Service, now: datetime) -> Counter:
+    """The /v1 dialect's per-client-IP limit; its item key carries the IP."""
+    return Counter(
+        name="v1_requests",
+        limit=service.v1_rate_limit,
+        window=minute_window(now),
+        refusal="too.many.attempts",
+        message="Too many attempts. Please try again in 1 minute.",
+    )
+
+
+class Counters(Protocol):
+    def take(self, item_key: str, counters: Sequence[Counter], expires_at: datetime) -> dict[str, int]: ...
+    def read(self, item_key: str) -> dict[str, int]: ...
+
+
+DAILY_CHANNELS = ("sms", "email", "letter", "international_sms")
+
+
+def usage_today(store: Counters, service_id: str, now: datetime) -> dict[str, int]:
+    counts = store.read(day_key(service_id, now))
+    return {channel: counts.get(f"day_{channel}", 0) for channel in DAILY_CHANNELS}
+
+
+def take(store: Counters, item_key: str, counters: Sequence[Counter], now: datetime) -> Usage:
+    """Count one request against every counter, or none of them; refuse with the first full counter."""
+    try:
+        counts = store.take(item_key, counters, day_counters_expire(now))
+    except CounterFull as full:
+        raise LimitExceeded(full.counter, retry_after(full.counter, now)) from full
+    first = counters[0]
+    reset = seconds_to_next_window(now) if first.window is not None else seconds_to_midnight(now)
+    return Usage(limit=first.limit, remaining=max(0, first.limit - counts[first.name]), reset_seconds=reset)

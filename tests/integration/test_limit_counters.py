@@ -1,0 +1,66 @@
+"""The counter adapter against moto: atomic under concurrency (with the local stack's serialisation)."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from tests.integration.conftest import InProcessApi, SeededService
+from tidings.adapters.limit_counters import DynamoLimitCounters
+from tidings.domain.limits import Counter, CounterFull
+from tidings_local.stack import LocalStack
+
+EXPIRES = datetime.now(UTC) + timedelta(days=1)
+
+
+def test_sixteen_threads_get_exactly_the_limit(stack: LocalStack) -> None:
+    counters, item = DynamoLimitCounters("CountersTable"), f"race-{uuid.uuid4()}"
+    limit, accepted, refused = 300, [], []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        for _ in range(25):
+            try:
+                counters.take(item, [Counter("minute_normal", limit, window=1), Counter("day_sms", limit)], EXPIRES)
+                outcome = accepted
+            except CounterFull:
+                outcome = refused
+            with lock:
+                outcome.append(1)
+
+    threads = [threading.Thread(target=worker) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert (len(accepted), len(refused)) == (300, 100)
+    assert counters.read(item)["day_sms"] == 300
+
+
+def test_a_window_change_restarts_only_the_windowed_counter(stack: LocalStack) -> None:
+    counters, item = DynamoLimitCounters("CountersTable"), f"window-{uuid.uuid4()}"
+    counters.take(item, [Counter("m", 1, window=1), Counter("d", 5)], EXPIRES)
+    after = counters.take(item, [Counter("m", 1, window=2), Counter("d", 5)], EXPIRES)
+    assert (after["m"], after["d"]) == (1, 2)
+
+
+def test_429s_carry_retry_after_and_rate_limit_headers(api: InProcessApi, service: SeededService) -> None:
+    base = f"/admin/services/{service.id}"
+    api.admin("POST", base, {"sms_message_limit": 1})
+    template = api.admin("POST", f"{base}/templates", {"name": "T", "type": "sms", "content": "Hi"}).json()["data"][
+        "id"
+    ]
+    body = {"phone_number": "07700900123", "template_id": template}
+    first = api.v2("POST", "/v2/notifications/sms", service.keys["normal"], body)
+    assert first.status == 201
+    assert int(first.headers["ratelimit-limit"]) == 3000 and int(first.headers["ratelimit-remaining"]) < 3000
+    assert 1 <= int(first.headers["ratelimit-reset"]) <= 60
+    second = api.v2("POST", "/v2/notifications/sms", service.keys["normal"], body)
+    assert second.status == 429
+    assert second.json()["errors"] == [
+        {"error": "TooManyRequestsError", "message": "Exceeded send limits (sms: 1) for today"}
+    ]
+    assert int(second.headers["retry-after"]) >= 1 and second.headers["ratelimit-remaining"] == "0"
+    usage = api.admin("GET", base).json()["data"]["usage_today"]
+    assert usage == {"sms": 1, "email": 0, "letter": 0, "international_sms": 0}

@@ -1,0 +1,141 @@
+"""Per-minute and daily limits: exact counts, the messages, and when to come back."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from tests.fakes import FixedClock, InMemoryCounters, InMemoryNotificationStore, RecordingQueue
+from tidings.domain.auth import Caller
+from tidings.domain.limits import (
+    LimitExceeded,
+    day_key,
+    retry_after,
+    send_counters,
+    take,
+    usage_today,
+    v1_request_counter,
+)
+from tidings.domain.models import ApiKey, GuestList, Service, ServiceBundle, Template
+from tidings.domain.send import SendContext, SendRequest, send_notification
+
+START = datetime(2026, 11, 22, 12, 0, 45, tzinfo=UTC)  # 45 s into a minute window
+
+
+def service(**settings: Any) -> Service:
+    return Service(id="svc", name="S", email_from="s", created_at=START, restricted=False, **settings)
+
+
+class Sender:
+    def __init__(self, svc: Service) -> None:
+        self.svc, self.clock, self.counters, self.store = (
+            svc,
+            FixedClock(START),
+            InMemoryCounters(),
+            InMemoryNotificationStore(),
+        )
+        self.template = Template(
+            id="t", service_id="svc", type="sms", name="t", version=1, content="Hi", created_at=START, created_by="me"
+        )
+
+    def send(self, key_type: str = "normal", to: str = "07700900123") -> Any:
+        key = ApiKey(id=key_type, service_id="svc", name="k", key_type=key_type, secret="s", created_at=START)  # type: ignore[arg-type]
+        bundle = ServiceBundle(service=self.svc, api_keys=[key], guest_list=GuestList(phone_numbers=["447700900123"]))
+        context = SendContext(
+            Caller(bundle, key), {"t": self.template}.get, lambda fresh: [], self.clock.now(), "d", "S"
+        )
+        return send_notification(SendRequest("sms", to, "t"), context, self.store, RecordingQueue(), self.counters)
+
+    def refusal(self, **kwargs: Any) -> LimitExceeded:
+        with pytest.raises(LimitExceeded) as error:
+            self.send(**kwargs)
+        return error.value
+
+
+@pytest.mark.parametrize(("key_type", "name"), [("normal", "LIVE"), ("team", "TEAM"), ("test", "TEST")])
+def test_the_rate_limit_allows_exactly_the_limit_per_key_type(key_type: str, name: str) -> None:
+    sender = Sender(service(rate_limit=6))
+    for _ in range(6):
+        sender.send(key_type)
+    refused = sender.refusal(key_type=key_type)
+    assert (refused.counter.refusal, refused.message) == (
+        "RateLimitError",
+        f"Exceeded rate limit for key type {name} of 6 requests per 60 seconds",
+    )
+    assert refused.retry_after == 15
+    other = "team" if key_type != "team" else "normal"
+    assert sender.send(other).stored  # each key type has its own bucket
+
+
+def test_the_minute_window_restarts() -> None:
+    sender = Sender(service(rate_limit=1))
+    sender.send()
+    sender.refusal()
+    sender.clock.advance(seconds=15)  # the next window
+    assert sender.send().usage.remaining == 0
+
+
+def test_the_daily_limit_allows_exactly_n_and_ignores_test_keys() -> None:
+    sender = Sender(service(sms_message_limit=2))
+    sender.send()
+    sender.send()
+    refused = sender.refusal()
+    assert (refused.counter.refusal, refused.message) == (
+        "TooManyRequestsError",
+        "Exceeded send limits (sms: 2) for today",
+    )
+    assert refused.retry_after == int((datetime(2026, 11, 23, tzinfo=UTC) - START).total_seconds())
+    assert sender.send("test").stored
+    assert usage_today(sender.counters, "svc", START)["sms"] == 2  # the refusal counted nowhere
+
+
+def test_a_refused_request_counts_nowhere() -> None:
+    sender = Sender(service(sms_message_limit=1, rate_limit=100))
+    sender.send()
+    before = sender.counters.read(day_key("svc", START))
+    sender.refusal()
+    assert sender.counters.read(day_key("svc", START)) == before
+
+
+def test_trial_services_get_50_a_day() -> None:
+    svc = service().model_copy(update={"restricted": True})
+    assert [c.limit for c in send_counters(svc, "normal", "email", False, START)] == [3000, 50]
+    assert [c.limit for c in send_counters(service(), "normal", "email", False, START)] == [3000, 250_000]
+
+
+def test_international_sms_has_its_own_daily_limit() -> None:
+    sender = Sender(service(international_sms_message_limit=1))
+    sender.send(to="+12025550123")
+    refused = sender.refusal(to="+12025550123")
+    assert refused.message == "Exceeded send limits (international_sms: 1) for today"
+    assert sender.send().stored  # UK numbers are not counted against it
+    assert usage_today(sender.counters, "svc", START) == {"sms": 2, "email": 0, "letter": 0, "international_sms": 1}
+
+
+def test_a_new_day_starts_again() -> None:
+    sender = Sender(service(sms_message_limit=1))
+    sender.send()
+    sender.clock.advance(days=1)
+    assert sender.send().stored
+
+
+def test_usage_reports_the_rate_window() -> None:
+    usage = Sender(service(rate_limit=10)).send().usage
+    assert (usage.limit, usage.remaining, usage.reset_seconds) == (10, 9, 15)
+
+
+def test_the_v1_counter() -> None:
+    counter = v1_request_counter(service(), START)
+    assert (counter.limit, counter.refusal, counter.message) == (
+        120,
+        "too.many.attempts",
+        "Too many attempts. Please try again in 1 minute.",
+    )
+    counters = InMemoryCounters()
+    for _ in range(120):
+        take(counters, "v1#svc#203.0.113.7", [counter], START)
+    with pytest.raises(LimitExceeded):
+        take(counters, "v1#svc#203.0.113.7", [counter], START)
+    assert retry_after(counter, START + timedelta(seconds=14.2)) == 1
