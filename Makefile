@@ -9,7 +9,7 @@ PORT ?= 3000
 export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= eu-west-2
 
-.PHONY: help install run test lint typecheck validate unit integration e2e build lock clean
+.PHONY: help install run test lint typecheck validate unit integration e2e bench bench-check build lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -26,7 +26,7 @@ install: $(STAMP) ## create .venv and install everything pinned (idempotent)
 run: install ## start the whole stack locally with demo data (PORT=3000)
 	$(BIN)/tidings local --port $(PORT)
 
-test: install lint typecheck validate unit integration e2e ## every check CI runs
+test: install lint typecheck validate unit integration e2e bench-check ## every check CI runs
 
 lint: install ## ruff
 	$(BIN)/ruff check .
@@ -47,6 +47,12 @@ integration: install ## handlers in-process against moto, tables created from te
 
 e2e: install ## HTTP against `tidings local`, with the official Notify client
 	$(BIN)/pytest tests/e2e -q
+
+bench: install ## the benchmarks: writes bench/results/latest.json and latest.md
+	$(BIN)/python -m bench.run
+
+bench-check: install ## quick benchmarks; fails when an AWS-call budget is exceeded (timings never fail)
+	$(BIN)/python -m bench.run --check | grep -v '^{"level'
 
 build: install ## sam build (no Docker: arm64 wheels, Python 3.11 on PATH)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/sam build

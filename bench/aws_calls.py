@@ -1,0 +1,126 @@
+"""Counts AWS calls per accepted and per delivered notification, by operation, with botocore's event hooks.
+
+Everything runs in-process against moto (the same stack `tidings local` runs), so the counts are exact and
+deterministic; they are what the deployed functions would make. Timings are not measured here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from notifications_python_client.authentication import create_jwt_token
+
+from tidings import wiring
+from tidings.adapters import aws
+from tidings_local.admin_client import admin_token
+from tidings_local.http_events import HttpRequest
+from tidings_local.stack import LocalStack
+
+ADMIN_SECRET = "bench-admin-secret-0123456789abcdefghij"
+
+
+@dataclass
+class CallLog:
+    calls: Counter[str] = field(default_factory=Counter)
+
+    def record(self, model: Any, params: dict[str, Any], **_: Any) -> None:
+        table = params.get("TableName", "")
+        self.calls[f"{model.name}{f' {table}' if table else ''}"] += 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.calls.values())
+
+
+@contextmanager
+def counting() -> Iterator[CallLog]:
+    log = CallLog()
+    clients = [aws.dynamodb(), aws.sqs(), aws.sesv2(), aws.sns()]
+    for client in clients:
+        client.meta.events.register("before-parameter-build", log.record, unique_id="bench-count")
+    try:
+        yield log
+    finally:
+        for client in clients:
+            client.meta.events.unregister("before-parameter-build", unique_id="bench-count")
+
+
+class Bench:
+    def __init__(self) -> None:
+        self.stack = LocalStack(ADMIN_SECRET)
+        self.stack.start(run_pollers=False)
+        service = self._admin("POST", "/admin/services", {"name": "Bench", "restricted": False})["id"]
+        self.key = self._admin("POST", f"/admin/services/{service}/api-keys", {"name": "k", "key_type": "normal"})[
+            "key"
+        ]
+        self._admin("POST", f"/admin/services/{service}/sms-senders", {"sms_sender": "Bench", "is_default": True})
+        self.sms = self._admin(
+            "POST", f"/admin/services/{service}/templates", {"name": "S", "type": "sms", "content": "Hi ((n))"}
+        )["id"]
+        email = {"name": "E", "type": "email", "subject": "S", "content": "Hi ((n))"}
+        self.email = self._admin("POST", f"/admin/services/{service}/templates", email)["id"]
+        self.dispatcher = next(p for p in self.stack.pollers if p._spec.logical_id == "DispatchFunction")
+
+    def send(self, channel: str) -> None:
+        body = {"template_id": self.sms if channel == "sms" else self.email, "personalisation": {"n": "x"}}
+        body |= {"phone_number": "07700900123"} if channel == "sms" else {"email_address": "a@example.com"}
+        token = create_jwt_token(self.key[-36:], self.key[-73:-37])
+        reply = self._request("POST", f"/v2/notifications/{channel}", body, token)
+        assert reply["id"], reply
+
+    def per_accept(self, channel: str, count: int, cold: bool) -> CallLog:
+        if cold:
+            wiring.reset()  # fresh container caches (clients stay: their creation makes no AWS call)
+        with counting() as log:
+            for _ in range(count):
+                self.send(channel)
+        return log
+
+    def per_delivery(self, channel: str, count: int) -> tuple[CallLog, int]:
+        for _ in range(count):
+            self.send(channel)
+        delivered = 0
+        with counting() as log:
+            while batch := self.dispatcher.poll_once():
+                delivered += batch
+        # The event source mapping's ReceiveMessage and DeleteMessageBatch are Lambda's, not the function's.
+        for operation in [k for k in log.calls if k.startswith(("ReceiveMessage", "DeleteMessageBatch"))]:
+            del log.calls[operation]
+        return log, delivered
+
+    def _admin(self, method: str, path: str, body: Any) -> Any:
+        return self._request(method, path, body, admin_token(ADMIN_SECRET))["data"]
+
+    def _request(self, method: str, path: str, body: Any, token: str) -> Any:
+        headers = [("Host", "bench"), ("Content-Type", "application/json"), ("Authorization", f"Bearer {token}")]
+        response = self.stack.handle(HttpRequest(method, path, "", headers, json.dumps(body).encode(), "127.0.0.1"))
+        return json.loads(response.body)
+
+
+def measure(quick: bool) -> dict[str, Any]:
+    bench = Bench()
+    runs = 20 if quick else 200
+    figures: dict[str, Any] = {}
+    for channel in ("sms", "email"):
+        cold = bench.per_accept(channel, 1, cold=True)
+        warm = bench.per_accept(channel, runs, cold=False)
+        limits = sum(n for op, n in warm.calls.items() if op.endswith("CountersTable"))
+        figures[f"accept_{channel}"] = {
+            "cold_calls": cold.total,
+            "warm_calls_per_notification": warm.total / runs,
+            "warm_limit_calls_per_notification": limits / runs,
+            "warm_by_operation": {op: n / runs for op, n in sorted(warm.calls.items())},
+        }
+        delivery, delivered = bench.per_delivery(channel, 10 if quick else 100)
+        figures[f"deliver_{channel}"] = {
+            "calls_per_notification": delivery.total / delivered,
+            "by_operation": {op: n / delivered for op, n in sorted(delivery.calls.items())},
+            "batch_size": 10,
+        }
+    bench.stack.stop()
+    return figures
