@@ -58,7 +58,7 @@ def report(figures: dict[str, dict[str, Any]], rows: list[tuple[str, float, floa
         )
     lines += ["", "## By operation", ""]
     for name, figure in figures.items():
-        detail = figure.get("warm_by_operation") or figure.get("by_operation")
+        detail: dict[str, float] = figure.get("warm_by_operation") or figure["by_operation"]
         cold = f" (cold: {figure['cold_calls']} calls)" if "cold_calls" in figure else ""
         lines.append(f"- **{name}**{cold}: " + ", ".join(f"{op} {n:.3g}" for op, n in detail.items()))
     return "\n".join(lines) + "\n"
