@@ -40,6 +40,7 @@ def main() -> None:
                 {
                     "iso2": region,
                     "iso3": country.alpha_3,
+                    "id": int(country.numeric),  # ISO 3166 numeric: a stable id for /v1
                     "name": getattr(country, "common_name", country.name),
                     "dial_code": dial_code,
                     "multiplier": multiplier(region),

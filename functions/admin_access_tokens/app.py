@@ -10,7 +10,7 @@ from tidings.api.admin.requests import CreateAccessToken, parse_body
 from tidings.api.admin.resolver import admin_resolver
 from tidings.api.admin.views import access_token_json, data
 from tidings.api.entry import http_entry
-from tidings.domain.access_tokens import issue_access_token
+from tidings.domain.access_tokens import issue_access_token, revoke_access_token
 from tidings.domain.service_admin import load_bundle
 from tidings.wiring import deps
 
@@ -33,6 +33,13 @@ def post_access_token(service_id: str) -> Response[dict[str, Any]]:
     )
     body = access_token_json(issued.record) | {"token": issued.token}
     return Response(201, content_types.APPLICATION_JSON, data(body))
+
+
+@app.post("/admin/services/<service_id>/access-tokens/<token_id>/revoke")
+def post_revoke(service_id: str, token_id: str) -> dict[str, Any]:
+    d = deps()
+    revoked = revoke_access_token(d.services, load_bundle(d.services, service_id), token_id, d.clock.now())
+    return data(access_token_json(revoked))
 
 
 lambda_handler = http_entry(app)

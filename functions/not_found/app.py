@@ -1,4 +1,8 @@
-"""The API's $default route: an unknown path or method answers a JSON 404 in its dialect's envelope."""
+"""The API's $default route: an unknown path or method answers JSON in its dialect's envelope.
+
+/v2 and /admin get the v2 envelope (404); /v1 gets Notifea's (404 for an unknown path, 405 for a known
+path with another method); anything else a plain JSON 404.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from tidings.api.notifea_v1.errors import v1_error
+from tidings.api.notifea_v1.routes import known_path
 from tidings.api.notify_v2.errors import NOT_FOUND_URL, register_v2_errors
 from tidings.observability import logger
 
@@ -21,7 +27,21 @@ register_v2_errors(v2_app)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     path = str(event.get("rawPath", "/"))
-    if any(path == prefix or path.startswith(f"{prefix}/") for prefix in V2_ENVELOPE_PREFIXES):
+    if _under(path, V2_ENVELOPE_PREFIXES):
         return v2_app.resolve(event, context)
+    if _under(path, ("/v1",)) or path == "/":
+        if known_path(path):
+            response = v1_error(405, "method.not.allowed", "Method not allowed", [])
+        else:
+            response = v1_error(404, "route.not.found", "Route not found", [])
+        return {
+            "statusCode": response.status_code,
+            "headers": {"Content-Type": "application/json"},
+            "body": json.dumps(response.body),
+        }
     body = json.dumps({"message": NOT_FOUND_URL})
     return {"statusCode": 404, "headers": {"Content-Type": "application/json"}, "body": body}
+
+
+def _under(path: str, prefixes: tuple[str, ...]) -> bool:
+    return any(path == prefix or path.startswith(f"{prefix}/") for prefix in prefixes)

@@ -48,6 +48,10 @@ class LocalResources:
             identity = str(self.resolve(props["EmailIdentity"]))
             ses.create_email_identity(EmailIdentity=identity)  # moto treats it as verified
             self.refs[logical_id] = identity
+        for logical_id, props in self.template.of_type("AWS::Events::EventBus").items():
+            name = str(self.resolve(props["Name"]))
+            boto3.client("events").create_event_bus(Name=name)
+            self.refs[logical_id] = name
         for logical_id in self.template.resources:
             self.refs.setdefault(logical_id, f"local-{logical_id}")  # APIs, layers, log groups
 
@@ -81,6 +85,8 @@ class LocalResources:
         }
         if "GlobalSecondaryIndexes" in props:
             request["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+        if "StreamSpecification" in props:
+            request["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
         client = boto3.client("dynamodb")
         table = client.create_table(**request)["TableDescription"]
         ttl = props.get("TimeToLiveSpecification")
@@ -88,6 +94,8 @@ class LocalResources:
             client.update_time_to_live(TableName=logical_id, TimeToLiveSpecification=ttl)
         self.refs[logical_id] = logical_id
         self.attributes[(logical_id, "Arn")] = table["TableArn"]
+        if "LatestStreamArn" in table:
+            self.attributes[(logical_id, "StreamArn")] = table["LatestStreamArn"]
 
     def _create_queue(self, logical_id: str, props: dict[str, Any]) -> None:
         attributes = {

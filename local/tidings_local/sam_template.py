@@ -52,6 +52,7 @@ class FunctionSpec:
     routes: list[Route] = field(default_factory=list)
     queues: list[QueueTrigger] = field(default_factory=list)
     schedules: list[float] = field(default_factory=list)  # seconds between scheduled invocations
+    streams: list[Any] = field(default_factory=list)  # DynamoDB stream ARNs (intrinsics)
     timeout: int = 10
 
 
@@ -87,11 +88,13 @@ def _function(root: Path, logical_id: str, props: dict[str, Any], globals_: dict
         **globals_.get("Environment", {}).get("Variables", {}),
         **props.get("Environment", {}).get("Variables", {}),
     }
-    routes, queues, schedules = [], [], []
+    routes, queues, schedules, streams = [], [], [], []
     for event in props.get("Events", {}).values():
         event_props = event.get("Properties", {})
         if event["Type"] == "HttpApi":
             routes.append(Route(str(event_props["Method"]).upper(), str(event_props["Path"])))
+        elif event["Type"] == "DynamoDB":
+            streams.append(event_props["Stream"])
         elif event["Type"] == "Schedule":
             schedules.append(rate_seconds(str(event_props["Schedule"])))
         elif event["Type"] == "SQS":
@@ -110,6 +113,7 @@ def _function(root: Path, logical_id: str, props: dict[str, Any], globals_: dict
         routes=routes,
         queues=queues,
         schedules=schedules,
+        streams=streams,
         timeout=int(props.get("Timeout", globals_.get("Timeout", 3))),
     )
 

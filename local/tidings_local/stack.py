@@ -16,6 +16,7 @@ from tidings_local.resources import LocalResources
 from tidings_local.routing import Router
 from tidings_local.sam_template import SamTemplate
 from tidings_local.serialise import serialise_aws_calls
+from tidings_local.stream_pollers import StreamPoller
 
 REGION = "eu-west-2"
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -41,6 +42,7 @@ class LocalStack:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.pollers: list[QueuePoller] = []
+        self.stream_pollers: list[StreamPoller] = []
 
     def start(self, run_pollers: bool = True) -> None:
         os.environ.update(FAKE_AWS_ENV)
@@ -59,8 +61,11 @@ class LocalStack:
             for trigger in spec.queues:
                 arn = self.resources.resolve(trigger.queue)
                 self.pollers.append(QueuePoller(self.functions, spec, trigger, arn, REGION))
+            for stream in spec.streams:
+                self.stream_pollers.append(StreamPoller(self.functions, spec, self.resources.resolve(stream)))
         if run_pollers:
-            for poller in self.pollers:
+            runners: list[QueuePoller | StreamPoller] = [*self.pollers, *self.stream_pollers]
+            for poller in runners:
                 self._spawn(poller.run, self._stop)
             for spec in self.template.functions:
                 for every in spec.schedules:

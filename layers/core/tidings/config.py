@@ -18,6 +18,7 @@ class Settings(BaseSettings):
     inbound_sms_table: str = "InboundSms"
     counters_table: str = "Counters"
     dispatch_queue_url: str = ""
+    event_bus_name: str = "default"
     admin_secret_arn: str = ""
     # Only `tidings local` and tests set the secret directly; deployed stacks read it from Secrets Manager.
     admin_secret: str = ""

@@ -52,6 +52,7 @@ class SenderStore(Protocol):
     def get(self, sender_id: str) -> SmsSender | None: ...
     def list_for_service(self, service_id: str) -> list[SmsSender]: ...
     def put(self, sender: SmsSender) -> None: ...
+    def delete(self, sender_id: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,10 @@ class NotificationStore(Protocol):
         """The notification if it exists and has not expired."""
         ...
 
+    def delete(self, notification_id: str) -> bool:
+        """Remove it now (False if it was not there); a later dispatch finds nothing and sends nothing."""
+        ...
+
     def load_for_dispatch(self, notification_id: str) -> Notification | None:
         """The notification even if expired (sms_live_time 0 expires at once but must still be sent)."""
         ...
@@ -86,6 +91,10 @@ class NotificationStore(Protocol):
     def awaiting_dispatch(self, created_before: datetime) -> list[str]:
         """Ids still `created` since before `created_before` (their queue message may be lost)."""
         ...
+
+
+class EventPublisher(Protocol):
+    def publish(self, detail_type: str, detail: dict[str, Any]) -> None: ...
 
 
 class DispatchQueue(Protocol):

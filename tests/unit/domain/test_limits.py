@@ -127,15 +127,13 @@ def test_usage_reports_the_rate_window() -> None:
 
 
 def test_the_v1_counter() -> None:
-    counter = v1_request_counter(service(), START)
-    assert (counter.limit, counter.refusal, counter.message) == (
-        120,
-        "too.many.attempts",
-        "Too many attempts. Please try again in 1 minute.",
-    )
+    item, counter = v1_request_counter(service(), "203.0.113.7", START)
+    assert (item, counter.limit, counter.refusal) == ("svc#2026-11-22", 120, "too.many.attempts")
+    assert counter.message == "Too many attempts. Please try again in 1 minute."
+    assert v1_request_counter(None, "203.0.113.7", START)[0] == "v1#203.0.113.7#2026-11-22"
     counters = InMemoryCounters()
     for _ in range(120):
-        take(counters, "v1#svc#203.0.113.7", [counter], START)
+        take(counters, item, [counter], START)
     with pytest.raises(LimitExceeded):
-        take(counters, "v1#svc#203.0.113.7", [counter], START)
+        take(counters, item, [counter], START)
     assert retry_after(counter, START + timedelta(seconds=14.2)) == 1

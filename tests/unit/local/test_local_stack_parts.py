@@ -16,7 +16,7 @@ TEMPLATE_DOC = SamTemplate.load(TEMPLATE)
 def test_every_function_has_code_and_a_trigger() -> None:
     for function in TEMPLATE_DOC.functions:
         assert (function.code_dir / "app.py").is_file(), function.logical_id
-        assert function.routes or function.queues or function.schedules, function.logical_id
+        assert function.routes or function.queues or function.schedules or function.streams, function.logical_id
 
 
 def test_routes_prefer_literal_segments_and_fall_back_to_default() -> None:

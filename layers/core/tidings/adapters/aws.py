@@ -10,6 +10,7 @@ from botocore.config import Config
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_sesv2 import SESV2Client
     from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
@@ -37,7 +38,12 @@ def sns() -> SNSClient:
     return boto3.client("sns", config=_CONFIG)
 
 
+@cache
+def events() -> EventBridgeClient:
+    return boto3.client("events", config=_CONFIG)
+
+
 def reset_clients() -> None:
     """Forget cached clients (tests that start a fresh moto)."""
-    for client in (dynamodb, sqs, sesv2, sns):
+    for client in (dynamodb, sqs, sesv2, sns, events):
         client.cache_clear()

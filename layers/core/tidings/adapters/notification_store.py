@@ -32,13 +32,26 @@ class DynamoNotificationStore:
     def put(self, notification: Notification) -> None:
         keys: dict[str, Any] = {
             "notification_id": notification.id,
-            "service_key": f"{notification.service_id}#{notification.key_type}",
+            "service_key": _service_key(notification),
             "created_key": _created_key(notification),
             "expires_at": int(notification.expires_at.timestamp()),
         }
         if notification.status == "created":
             keys["awaiting"] = _awaiting(notification.id)
         dynamodb().put_item(TableName=self._table, Item=to_item(notification, **keys))
+
+    def delete(self, notification_id: str) -> bool:
+        try:
+            dynamodb().delete_item(
+                TableName=self._table,
+                Key=key(notification_id=notification_id),
+                ConditionExpression="attribute_exists(notification_id)",
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
 
     def find(self, notification_id: str, now: datetime) -> Notification | None:
         notification = self.load_for_dispatch(notification_id)
@@ -122,6 +135,11 @@ class DynamoNotificationStore:
             )
         ]
         return [item["notification_id"]["S"] for item in items]
+
+
+def _service_key(notification: Notification) -> str:
+    """The list a notification belongs to: its service's key type for /v2, its service's /v1 SMS for /v1."""
+    return f"{notification.service_id}#{'v1' if notification.dialect == 'v1' else notification.key_type}"
 
 
 def _created_key(notification: Notification) -> str:

@@ -27,5 +27,8 @@ class DynamoSenderStore:
         )
         return [from_item(SmsSender, item) for item in items]
 
+    def delete(self, sender_id: str) -> None:
+        dynamodb().delete_item(TableName=self._table, Key=key(sender_id=sender_id))
+
     def put(self, sender: SmsSender) -> None:
         dynamodb().put_item(TableName=self._table, Item=to_item(sender, sender_id=sender.id))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import uuid4
 
 import jwt
 
-from tidings.domain.errors import ValidationFailed
+from tidings.domain.errors import NotFound, Refused, ValidationFailed
 from tidings.domain.models import AccessToken, ServiceBundle
 from tidings.ports import Clock, SenderStore, ServiceStore
 
@@ -65,3 +66,51 @@ def _is_cidr(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+UNAUTHORIZED = Refused("unauthorized", "Unauthorized", 401)
+NOT_A_JWT = Refused("authorization.header.invalid.type", "Authorization header is not valid JWT", 422)
+
+
+def authenticate_access_token(
+    header: str | None, load_bundle: Callable[[str], ServiceBundle | None], now: datetime, client_ip: str
+) -> tuple[ServiceBundle, AccessToken]:
+    """A /v1 bearer token: it names its service (iss) and itself (jti); signed with the token's own secret."""
+    if not header or header[:7].lower() != "bearer ":
+        raise UNAUTHORIZED
+    token = header[7:].strip()
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError as error:
+        raise NOT_A_JWT from error
+    bundle = load_bundle(str(claims.get("iss"))) if claims.get("iss") else None
+    record = next((t for t in bundle.access_tokens if t.id == claims.get("jti")), None) if bundle else None
+    if bundle is None or record is None or record.revoked_at is not None:
+        raise UNAUTHORIZED
+    try:
+        jwt.decode(token, record.secret, algorithms=["HS256"], options={"verify_exp": False, "verify_iat": False})
+    except jwt.PyJWTError as error:
+        raise UNAUTHORIZED from error
+    if record.expires_at is not None and record.expires_at <= now:
+        raise Refused("access.token.expired", "Access token expired", 403)
+    if record.allowed_ips and not _allowed(client_ip, record.allowed_ips):
+        raise Refused("access.token.ip.not.whitelisted", "You are using an IP that is not whitelisted", 403)
+    return bundle, record
+
+
+def revoke_access_token(services: ServiceStore, bundle: ServiceBundle, token_id: str, now: datetime) -> AccessToken:
+    record = next((t for t in bundle.access_tokens if t.id == token_id), None)
+    if record is None:
+        raise NotFound()
+    if record.revoked_at is None:
+        record = record.model_copy(update={"revoked_at": now})
+        services.put_access_token(record)
+    return record
+
+
+def _allowed(client_ip: str, ranges: list[str]) -> bool:
+    try:
+        address = ipaddress.ip_address(client_ip)
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(cidr) for cidr in ranges)

@@ -58,3 +58,13 @@ class ProviderError(Exception):
         self.reason = reason
         self.retryable = retryable
         self.final_status = final_status
+
+
+class Refused(TidingsError):
+    """A rule refused the request, with a machine-readable `code` (the /v1 dialect shows it as is)."""
+
+    def __init__(self, code: str, message: str, status: int = 422, fields: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
+        self.fields = fields or []

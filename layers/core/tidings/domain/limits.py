@@ -116,15 +116,18 @@ def retry_after(counter: Counter, now: datetime) -> int:
     return seconds_to_next_window(now) if counter.window is not None else seconds_to_midnight(now)
 
 
-def v1_request_counter(service: Service, now: datetime) -> Counter:
-    """The /v1 dialect's per-client-IP limit; its item key carries the IP."""
-    return Counter(
-        name="v1_requests",
-        limit=service.v1_rate_limit,
+def v1_request_counter(service: Service | None, client_ip: str, now: datetime) -> tuple[str, Counter]:
+    """The /v1 limit per client IP: on the service's day item once the caller is known (so POST /v1/sms counts
+    it in the same write as the send limits), else on an item of the IP's own."""
+    counter = Counter(
+        name=f"v1_requests_{client_ip}",
+        limit=service.v1_rate_limit if service else V1_REQUESTS_PER_MINUTE,
         window=minute_window(now),
         refusal="too.many.attempts",
         message="Too many attempts. Please try again in 1 minute.",
     )
+    item = day_key(service.id, now) if service else f"v1#{client_ip}#{now.astimezone(UTC):%Y-%m-%d}"
+    return item, counter
 
 
 class Counters(Protocol):

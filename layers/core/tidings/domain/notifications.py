@@ -66,6 +66,7 @@ class Notification(Record):
     rate_multiplier: int = 1
     sms_rate: Decimal = Decimal(0)
     simulate: bool = False  # test keys and test-mode senders never reach a provider
+    dialect: Literal["v2", "v1"] = "v2"  # /v1 SMS are listed apart from /v2 notifications
     created_at: datetime
     updated_at: datetime | None = None
     sent_at: datetime | None = None

@@ -13,6 +13,7 @@ from importlib import resources
 class Country:
     iso2: str
     iso3: str
+    id: int
     name: str
     dial_code: int
     multiplier: int
@@ -25,6 +26,12 @@ class RateTable:
 
     def by_region(self, iso2: str) -> Country | None:
         return next((c for c in self.countries if c.iso2 == iso2), None)
+
+    def by_iso3(self, iso3: str) -> Country | None:
+        return next((c for c in self.countries if c.iso3 == iso3), None)
+
+    def price(self, country: Country) -> Decimal:
+        return self.sms_rate * country.multiplier
 
     def supports_dial_code(self, dial_code: int) -> bool:
         return any(c.dial_code == dial_code for c in self.countries)

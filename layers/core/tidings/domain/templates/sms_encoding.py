@@ -12,7 +12,6 @@ GSM_BASIC = frozenset(
 GSM_EXTENDED = frozenset("^{}\\[~]|€")
 # Welsh letters are kept even though some are outside GSM; any of those switches to the unicode rule.
 WELSH = frozenset("àáâäèéêëìíîïòóôöùúûüẁẃŵẅỳýŷÿÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜẀẂŴẄỲÝŶŸ")
-WELSH_NON_GSM = WELSH - GSM_BASIC
 REPLACEMENTS = {
     "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
     "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"',
@@ -41,9 +40,10 @@ def _sanitise_char(char: str) -> str:
     return "" if unicodedata.combining(char) else "?"
 
 
-def fragment_count(sanitised: str) -> int:
-    if any(char in WELSH_NON_GSM for char in sanitised):
-        length = len(sanitised)
+def fragment_count(text: str) -> int:
+    """Fragments for `text`: GSM-7 when every character is GSM, else UCS-2 (counted in UTF-16 units)."""
+    if any(char not in GSM_BASIC and char not in GSM_EXTENDED for char in text):
+        length = len(text.encode("utf-16-le")) // 2
         return 1 if length <= UNICODE_SINGLE_LIMIT else math.ceil(length / UNICODE_PART)
-    length = len(sanitised) + sum(1 for char in sanitised if char in GSM_EXTENDED)
+    length = len(text) + sum(1 for char in text if char in GSM_EXTENDED)
     return 1 if length <= GSM_SINGLE_LIMIT else math.ceil(length / GSM_PART)

@@ -1,0 +1,46 @@
+"""DynamoDB streams of the notifications and senders tables → SmsCreated/Deleted and UserSmsSender* events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from tidings.adapters.dynamo_items import from_item
+from tidings.adapters.eventbridge import EventBridgePublisher
+from tidings.api.notifea_v1.views import sender_json, sms_json
+from tidings.domain.change_events import Kind, event_name
+from tidings.domain.models import SmsSender
+from tidings.domain.notifications import Notification
+from tidings.observability import logger, tracer
+from tidings.wiring import deps
+
+TTL_PRINCIPAL = "dynamodb.amazonaws.com"
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler(capture_response=False)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
+    settings = deps().settings
+    tables: dict[str, Kind] = {settings.notifications_table: "sms", settings.senders_table: "sender"}
+    entries = []
+    for record in event.get("Records", []):
+        kind = tables.get(record["eventSourceARN"].split(":table/", 1)[-1].split("/", 1)[0])
+        image = record["dynamodb"].get("NewImage") or record["dynamodb"].get("OldImage") or {}
+        if kind is None or not image:
+            continue
+        by_ttl = record.get("userIdentity", {}).get("principalId") == TTL_PRINCIPAL
+        is_v1 = image.get("dialect", {}).get("S") == "v1"
+        name = event_name(kind, record["eventName"], is_v1, by_ttl)
+        if name is not None:
+            entries.append((name, _detail(kind, image)))
+    EventBridgePublisher(settings.event_bus_name).publish_all(entries)
+    logger.info("announced", extra={"events": len(entries)})
+    return {"published": len(entries)}
+
+
+def _detail(kind: Kind, image: dict[str, Any]) -> dict[str, Any]:
+    if kind == "sms":
+        return sms_json(from_item(Notification, image))
+    sender = from_item(SmsSender, image)
+    return sender_json(sender, sender.sms_live_time if sender.sms_live_time is not None else 0)

@@ -1,0 +1,77 @@
+"""GET /v1/sms (the account's SMS, newest first, paginated) and POST /v1/sms (send one)."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from dataclasses import asdict
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response, content_types
+
+from tidings.api.entry import http_entry
+from tidings.api.http import root_url
+from tidings.api.notifea_v1.errors import rate_limit_headers
+from tidings.api.notifea_v1.gate import client_ip, current_v1_caller, throttle
+from tidings.api.notifea_v1.requests import PageQuery, SmsCreate, SmsQuery, parse_body, parse_query
+from tidings.api.notifea_v1.resolver import v1_resolver
+from tidings.api.notifea_v1.views import ok, paginated, sms_json
+from tidings.domain.dispatch import DispatchContext, RetryLater, dispatch
+from tidings.domain.limits import v1_request_counter
+from tidings.domain.v1_sms import send_v1_sms, sender_for
+from tidings.ports import NotificationQuery
+from tidings.wiring import deps
+
+app = v1_resolver()
+
+
+@app.get("/v1/sms", middlewares=[throttle])
+def list_sms() -> dict[str, Any]:
+    d, caller = deps(), current_v1_caller(app)
+    query = parse_query(app, PageQuery)
+    everything = d.notifications.page(
+        NotificationQuery(service_id=caller.service_id, key_type="v1", now=d.clock.now(), limit=100_000)
+    )
+    start = (query.page - 1) * query.pageSize
+    items = [sms_json(n) for n in everything[start : start + query.pageSize]]
+    path = f"{root_url(app)}{app.current_event.path.lstrip('/')}"
+    return ok(paginated(items, len(everything), query.page, query.pageSize, path))
+
+
+@app.post("/v1/sms")  # counts the caller's /v1 request limit in the same write as the send limits
+def post_sms() -> Response[dict[str, Any]]:
+    d, caller = deps(), current_v1_caller(app)
+    request, options = parse_body(app, SmsCreate), parse_query(app, SmsQuery)
+    now = d.clock.now()
+    senders = d.service_senders.get(caller.service_id, fresh=False) or []
+    if not any(s.id == request.sms_sender_id for s in senders):
+        senders = d.service_senders.get(caller.service_id, fresh=True) or []
+    _, ip_counter = v1_request_counter(caller.bundle.service, client_ip(app), now)
+    sent = send_v1_sms(
+        bundle=caller.bundle,
+        sender=sender_for(senders, caller.token, request.sms_sender_id),
+        content=request.content,
+        recipient=request.recipient,
+        now=now,
+        store=d.notifications,
+        queue=d.queue,
+        counters=d.counters,
+        extra_counters=[ip_counter],
+    )
+    notification = sent.notification
+    if options.live_result:  # wait for the provider's answer; the queued copy then finds it claimed
+        context = DispatchContext(
+            store=d.notifications,
+            sms=d.providers.sms,
+            email=d.providers.email,
+            now=now,
+            last_attempt=False,
+            accepted_means_delivered=d.settings.local_mode,
+        )
+        with suppress(RetryLater):  # a retryable failure: still queued, and retried from there
+            dispatch(notification.id, context)
+        notification = d.notifications.load_for_dispatch(notification.id) or notification
+    headers = rate_limit_headers(**asdict(sent.usage))
+    return Response(200, content_types.APPLICATION_JSON, ok(sms_json(notification)), headers=headers)
+
+
+lambda_handler = http_entry(app)

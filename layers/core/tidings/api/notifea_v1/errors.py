@@ -1,0 +1,74 @@
+"""The v1 error envelope `{"data": {"message", "metadata"}, "code"}` and its exception table."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+
+from tidings.domain.errors import BadRequest, InvalidPhone, NotFound, Refused, ValidationFailed
+from tidings.domain.limits import LimitExceeded
+from tidings.observability import logger
+
+V1_LIMIT_CODES = {"RateLimitError": "too.many.attempts", "TooManyRequestsError": "daily.limit.exceeded"}
+
+
+def v1_error(
+    status: int, code: str, message: str, metadata: list[str] | None = None, headers: dict[str, str] | None = None
+) -> Response[dict[str, object]]:
+    data: dict[str, object] = {"message": message}
+    if metadata is not None:
+        data["metadata"] = metadata
+    body: dict[str, object] = {"data": data, "code": code}
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body, headers=headers)
+
+
+def rate_limit_headers(limit: int, remaining: int, reset_seconds: int) -> dict[str, str]:
+    """The IETF draft headers, plus the X-RateLimit-* pair Laravel's throttle sends."""
+    return {
+        "RateLimit-Limit": str(limit),
+        "RateLimit-Remaining": str(remaining),
+        "RateLimit-Reset": str(reset_seconds),
+        "X-RateLimit-Limit": str(limit),
+        "X-RateLimit-Remaining": str(remaining),
+    }
+
+
+def register_v1_errors(app: APIGatewayHttpResolver) -> None:
+    @app.exception_handler(Refused)
+    def _refused(error: Refused) -> Response[dict[str, object]]:
+        return v1_error(error.status, error.code, error.message, error.fields)
+
+    @app.exception_handler(LimitExceeded)
+    def _limited(error: LimitExceeded) -> Response[dict[str, object]]:
+        retry = error.retry_after
+        headers = {"Retry-After": str(retry), **rate_limit_headers(error.counter.limit, 0, retry)}
+        code = V1_LIMIT_CODES.get(error.counter.refusal, error.counter.refusal)
+        return v1_error(429, code, error.message, None, headers)  # Notifea's 429 has no metadata
+
+    @app.exception_handler(ValidationFailed)
+    def _invalid(error: ValidationFailed) -> Response[dict[str, object]]:
+        fields = [message.split(" ", 1)[0] for message in error.messages]
+        return v1_error(422, "validation.failed", "; ".join(error.messages), fields)
+
+    @app.exception_handler(BadRequest)
+    def _bad(error: BadRequest) -> Response[dict[str, object]]:
+        return v1_error(422, "request.not.valid", error.message, [])
+
+    @app.exception_handler(InvalidPhone)
+    def _phone(error: InvalidPhone) -> Response[dict[str, object]]:
+        return v1_error(422, "recipient.not.valid", error.message, ["recipient"])
+
+    @app.exception_handler(NotFound)
+    def _not_found(error: NotFound) -> Response[dict[str, object]]:
+        return v1_error(404, "not.found", error.message, [])
+
+    @app.not_found
+    def _no_route(_: NotFoundError) -> Response[dict[str, object]]:
+        return v1_error(404, "route.not.found", "Route not found", [])
+
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception) -> Response[dict[str, object]]:
+        logger.exception("unhandled error", extra={"error_type": type(error).__name__})
+        return v1_error(HTTPStatus.INTERNAL_SERVER_ERROR, "server.error", "Server error", [])

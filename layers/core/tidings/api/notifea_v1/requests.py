@@ -1,0 +1,67 @@
+"""/v1 request bodies and query parameters. Failures answer 422 `validation.failed` naming the fields."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from tidings.api.http import json_body, query_pairs
+from tidings.domain.errors import Refused
+
+SENDER_NAME = r"^[A-Za-z0-9_-]{1,11}$"
+INVALID = "The given data was invalid."
+
+
+class V1Request(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+
+class SenderCreate(V1Request):
+    sender_name: str = Field(pattern=SENDER_NAME, description="≤ 11 letters, digits, - or _; unique")
+    sms_live_time: int = Field(default=30, ge=0, le=30, description="days to keep each SMS; 0 keeps nothing")
+    test_mode: int = Field(default=0, ge=0, le=1, description="1: never handed to a carrier")
+
+
+class SenderUpdate(V1Request):
+    sender_name: str = Field(pattern=SENDER_NAME)
+    sms_live_time: int = Field(ge=0, le=30)
+    test_mode: int | None = Field(default=None, ge=0, le=1)
+
+
+class SmsCreate(V1Request):
+    sms_sender_id: str = Field(min_length=1)
+    content: str
+    recipient: str = Field(min_length=1, description="E.164, with + and the country code")
+
+
+class PageQuery(V1Request):
+    page: int = Field(default=1, ge=1)
+    pageSize: int = Field(default=10, ge=1, le=100)  # noqa: N815 (Notifea's name)
+
+
+class SmsQuery(V1Request):
+    live_result: int = Field(default=0, ge=0, le=1)
+
+
+M = TypeVar("M", bound=V1Request)
+
+
+def parse_body(app: APIGatewayHttpResolver, model: type[M]) -> M:
+    body = json_body(app, empty={})
+    if not isinstance(body, dict):
+        raise Refused("validation.failed", INVALID, fields=[])
+    return _validated(model, body)
+
+
+def parse_query(app: APIGatewayHttpResolver, model: type[M]) -> M:
+    return _validated(model, dict(query_pairs(app)))
+
+
+def _validated(model: type[M], data: dict[str, Any]) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        fields = list(dict.fromkeys(str(e["loc"][0]) for e in error.errors() if e["loc"]))
+        raise Refused("validation.failed", INVALID, fields=fields) from error

@@ -1,0 +1,25 @@
+"""Every /v1 route, so unknown paths answer 404 and known paths with another method 405."""
+
+from __future__ import annotations
+
+import re
+
+V1_ROUTES: list[tuple[str, str]] = [
+    ("GET", "/"),
+    ("GET", "/v1"),
+    ("GET", "/v1/prices/{type}"),
+    ("GET", "/v1/prices/sms/supported-countries"),
+    ("GET", "/v1/sms"),
+    ("POST", "/v1/sms"),
+    ("GET", "/v1/sms/{uuid}"),
+    ("DELETE", "/v1/sms/{uuid}"),
+    ("GET", "/v1/user-sms-senders"),
+    ("POST", "/v1/user-sms-senders"),
+    ("GET", "/v1/user-sms-senders/{uuid}"),
+    ("PUT", "/v1/user-sms-senders/{uuid}"),
+    ("DELETE", "/v1/user-sms-senders/{uuid}"),
+]
+
+
+def known_path(path: str) -> bool:
+    return any(re.fullmatch(re.sub(r"\{[^/]+\}", "[^/]+", route), path) for _, route in V1_ROUTES)

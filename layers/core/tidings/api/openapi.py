@@ -1,0 +1,186 @@
+"""The OpenAPI 3.1 document of every public route (/v2 and /v1), built from the schemas the code validates
+with and the models it answers with, so the reference cannot drift from the behaviour."""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from tidings import __version__
+from tidings.api.notifea_v1 import views as v1
+from tidings.api.notifea_v1.requests import PageQuery, SenderCreate, SenderUpdate, SmsCreate
+from tidings.api.notifea_v1.routes import V1_ROUTES
+from tidings.api.notify_v2.notification_views import EMAIL_REQUEST, LIST_QUERY, SMS_REQUEST
+from tidings.api.notify_v2.template_views import LIST_QUERY as TEMPLATE_LIST_QUERY
+from tidings.api.notify_v2.template_views import PREVIEW_REQUEST
+
+REF = "#/components/schemas/{model}"
+V2_ERROR = {
+    "type": "object",
+    "required": ["status_code", "errors"],
+    "properties": {
+        "status_code": {"type": "integer"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["error", "message"],
+                "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+OBJECT = {"type": "object"}
+
+
+@dataclass
+class Operation:
+    method: str
+    path: str
+    summary: str
+    security: str | None
+    ok_status: str = "200"
+    body: dict[str, Any] | None = None
+    query: dict[str, Any] | None = None
+    ok: dict[str, Any] = field(default_factory=lambda: OBJECT)
+    error: dict[str, Any] = field(default_factory=lambda: V2_ERROR)
+
+
+def openapi_document(server_url: str = "/") -> dict[str, Any]:
+    components: dict[str, Any] = {"V2Error": V2_ERROR}
+    paths: dict[str, Any] = {}
+    for operation in [*_v2_operations(), *_v1_operations(components)]:
+        paths.setdefault(operation.path, {})[operation.method.lower()] = _operation(operation)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Tidings",
+            "version": __version__,
+            "description": "GOV.UK Notify's v2 API and Notifea's v1 SMS API over one backend.",
+        },
+        "servers": [{"url": server_url}],
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "notify": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "JWT (HS256, iss + iat, API key secret)",
+                },
+                "access_token": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT (a /v1 access token)"},
+            },
+        },
+    }
+
+
+def _v2_operations() -> list[Operation]:
+    def v2(method: str, path: str, summary: str, **kwargs: Any) -> Operation:
+        return Operation(method, path, summary, "notify", **kwargs)
+
+    return [
+        v2("POST", "/v2/notifications/sms", "Send a text message", ok_status="201", body=_clean(SMS_REQUEST.schema)),
+        v2("POST", "/v2/notifications/email", "Send an email", ok_status="201", body=_clean(EMAIL_REQUEST.schema)),
+        v2("GET", "/v2/notifications/{notification_id}", "Get a notification by id"),
+        v2("GET", "/v2/notifications", "List notifications, newest first", query=_clean(LIST_QUERY.schema)),
+        v2("GET", "/v2/template/{template_id}", "Get a template (latest version)"),
+        v2("GET", "/v2/template/{template_id}/version/{version}", "Get a version of a template"),
+        v2("GET", "/v2/templates", "List templates", query=_clean(TEMPLATE_LIST_QUERY.schema)),
+        v2(
+            "POST",
+            "/v2/template/{template_id}/preview",
+            "Preview a template",
+            body={**_clean(PREVIEW_REQUEST.schema), "required": []},
+        ),
+    ]
+
+
+def _v1_operations(components: dict[str, Any]) -> list[Operation]:
+    def ref(model: type[BaseModel]) -> dict[str, Any]:
+        name = re.sub(r"\W+", "_", model.__name__).strip("_")
+        schema = model.model_json_schema(ref_template=REF, by_alias=True)
+        components.update(schema.pop("$defs", {}))
+        components[name] = schema
+        return {"$ref": REF.format(model=name)}
+
+    error = ref(v1.Error)
+    summaries: dict[tuple[str, str], tuple[str, str | None, type[BaseModel] | None, type[BaseModel]]] = {
+        ("GET", "/"): ("Status", None, None, v1.Ok[v1.Status]),
+        ("GET", "/v1"): ("Status", None, None, v1.Ok[v1.Status]),
+        ("GET", "/v1/prices/{type}"): ("Maximum price of one SMS", None, None, v1.Ok[v1.Price]),
+        ("GET", "/v1/prices/sms/supported-countries"): (
+            "Countries SMS can be sent to",
+            None,
+            None,
+            v1.Ok[v1.Countries],
+        ),
+        ("GET", "/v1/sms"): ("List SMS, newest first", "access_token", PageQuery, v1.Ok[v1.Paginated[v1.V1Sms]]),
+        ("POST", "/v1/sms"): ("Send an SMS", "access_token", SmsCreate, v1.Ok[v1.V1Sms]),
+        ("GET", "/v1/sms/{uuid}"): ("Get an SMS", "access_token", None, v1.Ok[v1.V1Sms]),
+        ("DELETE", "/v1/sms/{uuid}"): ("Delete a stored SMS", "access_token", None, v1.Ok[list[str]]),
+        ("GET", "/v1/user-sms-senders"): ("List senders", "access_token", PageQuery, v1.Ok[v1.Paginated[v1.V1Sender]]),
+        ("POST", "/v1/user-sms-senders"): ("Create a sender", "access_token", SenderCreate, v1.Ok[v1.V1Sender]),
+        ("GET", "/v1/user-sms-senders/{uuid}"): ("Get a sender", "access_token", None, v1.Ok[v1.V1Sender]),
+        ("PUT", "/v1/user-sms-senders/{uuid}"): ("Update a sender", "access_token", SenderUpdate, v1.Ok[v1.V1Sender]),
+        ("DELETE", "/v1/user-sms-senders/{uuid}"): ("Delete a sender", "access_token", None, v1.Ok[list[str]]),
+    }
+    operations = []
+    for method, path in V1_ROUTES:
+        summary, security, request, response = summaries[(method, path)]
+        body = ref(request) if request is not None and method != "GET" else None
+        query = request.model_json_schema() if request is not None and method == "GET" else None
+        operations.append(
+            Operation(method, path, summary, security, body=body, query=query, ok=ref(response), error=error)
+        )
+    return operations
+
+
+def _operation(operation: Operation) -> dict[str, Any]:
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in _path_names(operation.path)
+    ]
+    for name, schema in (operation.query or {}).get("properties", {}).items():
+        parameters.append({"name": name, "in": "query", "required": False, "schema": schema})
+    result: dict[str, Any] = {
+        "summary": operation.summary,
+        "operationId": operation.method.lower() + re.sub(r"[{}]", "", operation.path.replace("/", "_")),
+        "parameters": parameters,
+        "responses": {
+            operation.ok_status: {"description": "Success", "content": {"application/json": {"schema": operation.ok}}},
+            "default": {
+                "description": "An error, in the dialect's envelope",
+                "content": {"application/json": {"schema": operation.error}},
+            },
+        },
+    }
+    if operation.security:
+        result["security"] = [{operation.security: []}]
+    if operation.body is not None:
+        result["requestBody"] = {"required": True, "content": {"application/json": {"schema": operation.body}}}
+    return result
+
+
+def _path_names(path: str) -> list[str]:
+    return [part[1:-1] for part in path.split("/") if part.startswith("{")]
+
+
+def _clean(schema: dict[str, Any]) -> dict[str, Any]:
+    """Our validation-only keyword (`validationMessage`) is not part of JSON Schema: leave it out."""
+    cleaned = copy.deepcopy(schema)
+
+    def strip(node: Any) -> None:
+        if isinstance(node, dict):
+            node.pop("validationMessage", None)
+            for value in node.values():
+                strip(value)
+        elif isinstance(node, list):
+            for value in node:
+                strip(value)
+
+    strip(cleaned)
+    return cleaned

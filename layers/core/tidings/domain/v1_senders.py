@@ -1,0 +1,60 @@
+"""/v1 user-sms-senders: the same senders /v2's `sms_sender_id` names, with Notifea's rules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import uuid4
+
+from tidings.domain.errors import Refused
+from tidings.domain.models import SmsSender
+from tidings.domain.v1_sms import SENDER_NOT_FOUND
+from tidings.ports import SenderStore
+
+NAME_TAKEN = Refused("sms.sender.already.exists", "SMS Sender with this name already exists", fields=["sender_name"])
+
+
+def own_sender(store: SenderStore, service_id: str, sender_id: str) -> SmsSender:
+    sender = store.get(sender_id)
+    if sender is None or sender.service_id != service_id:
+        raise SENDER_NOT_FOUND
+    return sender
+
+
+def create_sender(
+    store: SenderStore, *, service_id: str, name: str, sms_live_time: int, test_mode: bool, now: datetime
+) -> SmsSender:
+    existing = store.list_for_service(service_id)
+    if any(s.sms_sender == name for s in existing):
+        raise NAME_TAKEN
+    sender = SmsSender(
+        id=str(uuid4()),
+        service_id=service_id,
+        sms_sender=name,
+        sms_live_time=sms_live_time,
+        test_mode=test_mode,
+        is_default=not existing,
+        created_at=now,
+    )
+    store.put(sender)
+    return sender
+
+
+def update_sender(
+    store: SenderStore, *, service_id: str, sender_id: str, name: str, sms_live_time: int, test_mode: bool | None
+) -> SmsSender:
+    """Changing `sms_live_time` does not re-date SMS already sent: each keeps the value it was sent with."""
+    sender = own_sender(store, service_id, sender_id)
+    if any(s.sms_sender == name and s.id != sender.id for s in store.list_for_service(service_id)):
+        raise NAME_TAKEN
+    changes: dict[str, object] = {"sms_sender": name, "sms_live_time": sms_live_time}
+    if test_mode is not None:
+        changes["test_mode"] = test_mode
+    updated = sender.model_copy(update=changes)
+    store.put(updated)
+    return updated
+
+
+def delete_sender(store: SenderStore, service_id: str, sender_id: str) -> SmsSender:
+    sender = own_sender(store, service_id, sender_id)
+    store.delete(sender.id)
+    return sender

@@ -1,0 +1,147 @@
+"""The /v1 (Notifea) SMS: no template, the sender's `sms_live_time` as retention, the same queue as /v2."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import uuid4
+
+import phonenumbers
+
+from tidings.domain.errors import QueueUnavailable, Refused
+from tidings.domain.limits import Counter, Counters, Usage, day_key, send_counters, take
+from tidings.domain.models import AccessToken, Permission, ServiceBundle, SmsSender
+from tidings.domain.notifications import FINAL, Notification
+from tidings.domain.rates import Country, rate_table
+from tidings.domain.templates.sms_encoding import fragment_count
+from tidings.ports import DispatchQueue, NotificationStore
+
+CONTENT_MAX_CHARACTERS = 918
+DEFAULT_SMS_LIVE_TIME = 30
+E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+ALLOWED_CONTROLS = frozenset("\n\r\t")
+UNPARSABLE = "We were unable to parse recipient number."
+UNSUPPORTED_COUNTRY = "Unable to send SMS to the given country."
+SENDER_NOT_FOUND = Refused("user_sms_sender.not.found", "user_sms_sender was not found", 404)
+SMS_NOT_FOUND = Refused("sms.not.found", "sms was not found", 404)
+FAILED = FINAL - {"delivered"}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    e164: str  # digits, no "+"
+    country: Country
+
+
+@dataclass(frozen=True)
+class SentSms:
+    notification: Notification
+    usage: Usage
+
+
+def parse_recipient(raw: str, may_send_abroad: bool) -> Recipient:
+    number = raw.strip()
+    if not E164.match(number):
+        raise Refused("recipient.not.valid", UNPARSABLE, fields=["recipient"])
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException as error:
+        raise Refused("recipient.not.valid", UNPARSABLE, fields=["recipient"]) from error
+    if not phonenumbers.is_valid_number(parsed):
+        raise Refused("recipient.not.valid", UNPARSABLE, fields=["recipient"])
+    country = rate_table().by_region(phonenumbers.region_code_for_number(parsed) or "")
+    if country is None or (country.dial_code != 44 and not may_send_abroad):
+        raise Refused("sms.country.not.supported", UNSUPPORTED_COUNTRY, fields=["recipient"])
+    return Recipient(e164=number[1:], country=country)
+
+
+def check_content(content: str) -> None:
+    control = any(unicodedata.category(c) == "Cc" and c not in ALLOWED_CONTROLS for c in content)
+    if not content.strip() or len(content) > CONTENT_MAX_CHARACTERS or control:
+        raise Refused("content.not.valid", "SMS content violates validation rules", fields=["content"])
+
+
+def sender_for(senders: Sequence[SmsSender], token: AccessToken, sender_id: str) -> SmsSender:
+    sender = next((s for s in senders if s.id == sender_id), None)
+    if sender is None:
+        raise SENDER_NOT_FOUND
+    if token.sms_sender_ids and sender.id not in token.sms_sender_ids:  # an empty list allows every sender
+        raise Refused(
+            "sms.sender.not.whitelisted",
+            "Sms sender you are trying to send from can not be used with this access token",
+            fields=["sms_sender_id"],
+        )
+    return sender
+
+
+def live_time_days(sender: SmsSender, bundle: ServiceBundle) -> int:
+    return sender.sms_live_time if sender.sms_live_time is not None else bundle.service.retention_days.sms
+
+
+def send_v1_sms(
+    *,
+    bundle: ServiceBundle,
+    sender: SmsSender,
+    content: str,
+    recipient: str,
+    now: datetime,
+    store: NotificationStore,
+    queue: DispatchQueue,
+    counters: Counters,
+    extra_counters: Sequence[Counter] = (),
+) -> SentSms:
+    """Validate, count (the send limits and the caller's /v1 request limit, in one write), store, queue."""
+    check_content(content)
+    to = parse_recipient(recipient, bundle.service.can(Permission.INTERNATIONAL_SMS))
+    days = live_time_days(sender, bundle)
+    notification = Notification(
+        id=str(uuid4()),
+        service_id=bundle.service.id,
+        key_type="normal",
+        type="sms",
+        template_id="",
+        template_version=0,
+        to=recipient.strip(),
+        normalised_to=to.e164,
+        body=content,
+        sender=sender.sms_sender,
+        billable_units=fragment_count(content),
+        rate_multiplier=to.country.multiplier,
+        sms_rate=rate_table().sms_rate,
+        simulate=sender.test_mode,
+        dialect="v1",
+        created_at=now,
+        expires_at=now + timedelta(days=days),  # 0: nothing is kept once it is sent
+        extra={
+            "country": {"id": to.country.id, "nice_name": to.country.name},
+            "sender": {
+                "id": sender.id,
+                "name": sender.sms_sender,
+                "sms_live_time": days,
+                "created_at": sender.created_at,
+            },
+        },
+    )
+    # The caller's /v1 request limit first: its refusal and its RateLimit-* headers are the ones /v1 reports.
+    wanted = [*extra_counters, *send_counters(bundle.service, "normal", "sms", to.country.dial_code != 44, now)]
+    usage = take(counters, day_key(bundle.service.id, now), wanted, now)
+    store.put(notification)
+    with suppress(QueueUnavailable):  # stored as `created`: the sweeper re-enqueues it
+        queue.enqueue(notification.id)
+    return SentSms(notification, usage)
+
+
+def own_sms(store: NotificationStore, service_id: str, sms_id: str, now: datetime) -> Notification:
+    found = store.find(sms_id, now)
+    if found is None or found.service_id != service_id or found.dialect != "v1":
+        raise SMS_NOT_FOUND
+    return found
+
+
+def result_of(notification: Notification) -> int:
+    """1 once accepted for sending, 0 when it failed."""
+    return 0 if notification.status in FAILED else 1
