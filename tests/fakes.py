@@ -112,6 +112,9 @@ class InMemorySenderStore:
     def put(self, sender: SmsSender) -> None:
         self.senders[sender.id] = sender
 
+    def delete(self, sender_id: str) -> None:
+        self.senders.pop(sender_id, None)
+
 
 class InMemoryNotificationStore:
     def __init__(self) -> None:
@@ -126,6 +129,9 @@ class InMemoryNotificationStore:
 
     def load_for_dispatch(self, notification_id: str) -> Notification | None:
         return self.items.get(notification_id)
+
+    def delete(self, notification_id: str) -> bool:
+        return self.items.pop(notification_id, None) is not None
 
     def transition(self, notification_id: str, from_statuses: Collection[str], changes: dict[str, Any]) -> bool:
         current = self.items.get(notification_id)

@@ -12,16 +12,17 @@ from tidings.domain.rates import rate_table
 
 ALLOWED_CHARACTERS = re.compile(r"^[\d\s()+\-]*$")
 NOT_VALID = "Number is not valid – double check the phone number you entered"
+NO_COUNTRY_PREFIX = "Not a valid country prefix"
 UK_COUNTRY_CODE = 44
 OFCOM_DRAMA_PREFIX = "7700900"  # 07700 900xxx: reserved for TV and tests, always a valid UK mobile
 ACCEPTED_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
 _POSSIBILITY_ERRORS = {
     ValidationResult.TOO_SHORT: "Not enough digits",
     ValidationResult.TOO_LONG: "Too many digits",
-    ValidationResult.INVALID_COUNTRY_CODE: "Not a valid country prefix",
+    ValidationResult.INVALID_COUNTRY_CODE: NO_COUNTRY_PREFIX,
     ValidationResult.INVALID_LENGTH: NOT_VALID,
 }
-_INTERNATIONAL_ERRORS = {ValidationResult.INVALID_COUNTRY_CODE: "Not a valid country prefix"}
+_INTERNATIONAL_ERRORS = {ValidationResult.INVALID_COUNTRY_CODE: NO_COUNTRY_PREFIX}
 MIN_INTERNATIONAL_DIGITS, MAX_INTERNATIONAL_DIGITS = 8, 15
 
 
@@ -59,7 +60,7 @@ def parse_phone_number(raw: str) -> PhoneNumber:
         return PhoneNumber(e164=f"44{national}", country_code=UK_COUNTRY_CODE, is_mobile=True, region="GB")
     _check_length(number)
     if not rate_table().supports_dial_code(number.country_code or 0):
-        raise PhoneNumberError("Not a valid country prefix")
+        raise PhoneNumberError(NO_COUNTRY_PREFIX)
     number_type = phonenumbers.number_type(number)
     if not phonenumbers.is_valid_number(number) or number_type not in ACCEPTED_TYPES:
         raise PhoneNumberError(NOT_VALID)

@@ -10,18 +10,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import uuid4
 
-import phonenumbers
-
 from tidings.domain.errors import QueueUnavailable, Refused
 from tidings.domain.limits import Counter, Counters, Usage, day_key, send_counters, take
 from tidings.domain.models import AccessToken, Permission, ServiceBundle, SmsSender
 from tidings.domain.notifications import FINAL, Notification
+from tidings.domain.phone import NO_COUNTRY_PREFIX, PhoneNumberError, parse_phone_number
 from tidings.domain.rates import Country, rate_table
 from tidings.domain.templates.sms_encoding import fragment_count
 from tidings.ports import DispatchQueue, NotificationStore
 
 CONTENT_MAX_CHARACTERS = 918
 DEFAULT_SMS_LIVE_TIME = 30
+UK = 44
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 ALLOWED_CONTROLS = frozenset("\n\r\t")
 UNPARSABLE = "We were unable to parse recipient number."
@@ -48,15 +48,15 @@ def parse_recipient(raw: str, may_send_abroad: bool) -> Recipient:
     if not E164.match(number):
         raise Refused("recipient.not.valid", UNPARSABLE, fields=["recipient"])
     try:
-        parsed = phonenumbers.parse(number, None)
-    except phonenumbers.NumberParseException as error:
+        phone = parse_phone_number(number)
+    except PhoneNumberError as error:
+        if str(error) == NO_COUNTRY_PREFIX:  # a real country, just not one we send to
+            raise Refused("sms.country.not.supported", UNSUPPORTED_COUNTRY, fields=["recipient"]) from error
         raise Refused("recipient.not.valid", UNPARSABLE, fields=["recipient"]) from error
-    if not phonenumbers.is_valid_number(parsed):
-        raise Refused("recipient.not.valid", UNPARSABLE, fields=["recipient"])
-    country = rate_table().by_region(phonenumbers.region_code_for_number(parsed) or "")
-    if country is None or (country.dial_code != 44 and not may_send_abroad):
+    country = rate_table().by_region(phone.region)
+    if country is None or (not phone.is_uk and not may_send_abroad):
         raise Refused("sms.country.not.supported", UNSUPPORTED_COUNTRY, fields=["recipient"])
-    return Recipient(e164=number[1:], country=country)
+    return Recipient(e164=phone.e164, country=country)
 
 
 def check_content(content: str) -> None:
@@ -127,7 +127,7 @@ def send_v1_sms(
         },
     )
     # The caller's /v1 request limit first: its refusal and its RateLimit-* headers are the ones /v1 reports.
-    wanted = [*extra_counters, *send_counters(bundle.service, "normal", "sms", to.country.dial_code != 44, now)]
+    wanted = [*extra_counters, *send_counters(bundle.service, "normal", "sms", to.country.dial_code != UK, now)]
     usage = take(counters, day_key(bundle.service.id, now), wanted, now)
     store.put(notification)
     with suppress(QueueUnavailable):  # stored as `created`: the sweeper re-enqueues it

@@ -112,12 +112,12 @@ def sms_json(n: Notification) -> dict[str, Any]:
         content=n.body,
         result=result_of(n),
         # Exact, from the live time it was sent with (the TTL attribute keeps whole seconds only).
-        delete_at=iso_z(n.created_at + timedelta(days=sender["sms_live_time"])) or "",
+        delete_at=iso_z(n.created_at + timedelta(days=int(sender["sms_live_time"]))) or "",
         created_at=iso_z(n.created_at) or "",
         user_sms_sender=V1EmbeddedSender(
             uuid=sender["id"],
             sender_name=sender["name"],
-            sms_live_time=sender["sms_live_time"],
+            sms_live_time=int(sender["sms_live_time"]),
             created_at=iso_z(datetime.fromisoformat(str(sender["created_at"]).replace("Z", "+00:00"))) or "",
         ),
         country=V1Country(**n.extra["country"]),

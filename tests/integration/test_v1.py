@@ -1,0 +1,155 @@
+"""/v1 through the handlers against moto: retention instants, expiry and revocation, change events, OpenAPI."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+from openapi_spec_validator import validate
+
+from tests.fakes import FixedClock
+from tests.integration.conftest import InProcessApi, Reply
+from tidings import wiring
+from tidings.api.openapi import openapi_document
+from tidings_local.stack import LocalStack
+
+
+@dataclasses.dataclass(frozen=True)
+class V1Account:
+    service_id: str
+    sender: str
+    token: str
+    token_id: str
+
+
+@pytest.fixture
+def account(api: InProcessApi) -> V1Account:
+    service = api.admin("POST", "/admin/services", {"name": "v1", "restricted": False}).json()["data"]["id"]
+    sender = api.admin(
+        "POST", f"/admin/services/{service}/sms-senders", {"sms_sender": "Shop", "sms_live_time": 15}
+    ).json()["data"]["id"]
+    token = api.admin("POST", f"/admin/services/{service}/access-tokens", {"name": "t"}).json()["data"]
+    return V1Account(service, sender, token["token"], token["id"])
+
+
+def v1(api: InProcessApi, account: V1Account, method: str, path: str, body: Any = None) -> Reply:
+    return api.request(method, path, body, {"Authorization": f"Bearer {account.token}"})
+
+
+@pytest.fixture
+def clock_at() -> Iterator[Any]:
+    def move(moment: datetime) -> None:
+        wiring.override(dataclasses.replace(wiring.deps(), clock=FixedClock(moment)))
+
+    yield move
+    wiring.override(None)
+
+
+def test_live_time_15_sets_delete_at_and_the_ttl_instant(api: InProcessApi, account: V1Account, clock_at: Any) -> None:
+    sms = v1(
+        api,
+        account,
+        "POST",
+        "/v1/sms",
+        {"sms_sender_id": account.sender, "content": "Hi", "recipient": "+447700900123"},
+    ).json()["data"]
+    created = datetime.fromisoformat(sms["created_at"].replace("Z", "+00:00"))
+    delete_at = datetime.fromisoformat(sms["delete_at"].replace("Z", "+00:00"))
+    assert delete_at - created == timedelta(days=15)
+    item = boto3.client("dynamodb").get_item(
+        TableName="NotificationsTable", Key={"notification_id": {"S": sms["uuid"]}}
+    )["Item"]
+    assert int(item["expires_at"]["N"]) == int(delete_at.timestamp())
+    clock_at(delete_at - timedelta(seconds=1))
+    assert v1(api, account, "GET", f"/v1/sms/{sms['uuid']}").status == 200
+    clock_at(delete_at + timedelta(seconds=1))
+    gone = v1(api, account, "GET", f"/v1/sms/{sms['uuid']}")
+    assert (gone.status, gone.json()["code"]) == (404, "sms.not.found")
+    still_stored = boto3.client("dynamodb").get_item(
+        TableName="NotificationsTable", Key={"notification_id": {"S": sms["uuid"]}}
+    )
+    assert "Item" in still_stored  # DynamoDB's TTL has not run; reads hide it anyway
+
+
+def test_7_an_expired_token(api: InProcessApi, account: V1Account, clock_at: Any) -> None:
+    expires = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    issued = api.admin(
+        "POST", f"/admin/services/{account.service_id}/access-tokens", {"name": "t", "expires_at": expires}
+    ).json()["data"]
+    expiring = dataclasses.replace(account, token=issued["token"])
+    assert v1(api, expiring, "GET", "/v1/sms").status == 200
+    clock_at(datetime.now(UTC) + timedelta(days=2))
+    expired = v1(api, expiring, "GET", "/v1/sms")
+    assert (expired.status, expired.json()) == (
+        403,
+        {"data": {"message": "Access token expired", "metadata": []}, "code": "access.token.expired"},
+    )
+
+
+def test_revoking_a_token_works_at_once(api: InProcessApi, account: V1Account) -> None:
+    assert v1(api, account, "GET", "/v1/sms").status == 200
+    api.admin("POST", f"/admin/services/{account.service_id}/access-tokens/{account.token_id}/revoke")
+    assert v1(api, account, "GET", "/v1/sms").json()["code"] == "unauthorized"
+
+
+def test_creates_updates_and_deletes_are_announced_on_eventbridge(
+    api: InProcessApi, stack: LocalStack, account: V1Account
+) -> None:
+    for poller in stack.stream_pollers:
+        poller.poll_once()  # what happened before this test is not ours to count
+    bus = stack.resolve({"Ref": "EventBus"})
+    sqs, events = boto3.client("sqs"), boto3.client("events")
+    queue = sqs.create_queue(QueueName="announced")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events.put_rule(Name="all-tidings", EventBusName=bus, EventPattern=json.dumps({"source": ["tidings"]}))
+    events.put_targets(Rule="all-tidings", EventBusName=bus, Targets=[{"Id": "q", "Arn": arn}])
+    sms = v1(
+        api,
+        account,
+        "POST",
+        "/v1/sms",
+        {"sms_sender_id": account.sender, "content": "Hi", "recipient": "+447700900123"},
+    ).json()["data"]
+    v1(api, account, "DELETE", f"/v1/sms/{sms['uuid']}")
+    sender = v1(api, account, "POST", "/v1/user-sms-senders", {"sender_name": "Events"}).json()["data"]
+    v1(api, account, "PUT", f"/v1/user-sms-senders/{sender['uuid']}", {"sender_name": "Events2", "sms_live_time": 3})
+    v1(api, account, "DELETE", f"/v1/user-sms-senders/{sender['uuid']}")
+    for poller in stack.stream_pollers:
+        poller.poll_once()
+    received = []
+    while messages := sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", []):
+        received += [json.loads(m["Body"]) for m in messages]
+        sqs.delete_message_batch(
+            QueueUrl=queue,
+            Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)],
+        )
+    names = sorted(e["detail-type"] for e in received)
+    assert names == sorted(
+        [
+            "SmsCreatedEvent",
+            "SmsDeletedEvent",
+            "UserSmsSenderCreatedEvent",
+            "UserSmsSenderUpdatedEvent",
+            "UserSmsSenderDeletedEvent",
+        ]
+    )
+    created = next(e for e in received if e["detail-type"] == "SmsCreatedEvent")
+    assert created["detail"]["uuid"] == sms["uuid"] and created["detail"]["content"] == "Hi"
+
+
+def test_the_openapi_document_validates_and_lists_every_public_route(stack: LocalStack) -> None:
+    document = openapi_document("http://api.test/")
+    validate(document)
+    documented = {(method.upper(), path) for path, item in document["paths"].items() for method in item}
+    routes = {
+        (route.method, route.path)
+        for function in stack.template.functions
+        for route in function.routes
+        if route.path == "/" or route.path.startswith(("/v1", "/v2"))
+    }
+    assert documented == routes

@@ -1,0 +1,144 @@
+"""The /v1 rules: recipients, content, sender whitelists, access tokens, senders and pagination."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import jwt
+import pytest
+
+from tests.fakes import FixedClock, InMemorySenderStore
+from tidings.api.notifea_v1.views import paginated
+from tidings.domain.access_tokens import authenticate_access_token
+from tidings.domain.errors import Refused
+from tidings.domain.models import AccessToken, Service, ServiceBundle, SmsSender
+from tidings.domain.v1_senders import create_sender, delete_sender, update_sender
+from tidings.domain.v1_sms import check_content, parse_recipient, sender_for
+
+NOW = FixedClock().now()
+
+
+def refusal(call: object, *args: object, **kwargs: object) -> Refused:
+    with pytest.raises(Refused) as error:
+        call(*args, **kwargs)  # type: ignore[operator]
+    return error.value
+
+
+@pytest.mark.parametrize("raw", ["0902739429", "+abc", "421902739429", "+4219027", ""])
+def test_recipients_must_be_e164(raw: str) -> None:
+    error = refusal(parse_recipient, raw, True)
+    assert (error.code, error.message, error.fields) == (
+        "recipient.not.valid",
+        "We were unable to parse recipient number.",
+        ["recipient"],
+    )
+
+
+def test_a_supported_country_has_its_row() -> None:
+    recipient = parse_recipient("+421902739429", True)
+    assert (recipient.e164, recipient.country.iso3, recipient.country.id) == ("421902739429", "SVK", 703)
+
+
+@pytest.mark.parametrize(("raw", "abroad"), [("+8501921234567", True), ("+421902739429", False)])
+def test_countries_we_do_not_send_to(raw: str, abroad: bool) -> None:
+    assert refusal(parse_recipient, raw, abroad).code == "sms.country.not.supported"
+
+
+def test_uk_numbers_need_no_international_permission() -> None:
+    assert parse_recipient("+447700900123", False).country.iso2 == "GB"
+
+
+@pytest.mark.parametrize("content", ["", "   ", "x" * 919, "bell\x07"])
+def test_invalid_content(content: str) -> None:
+    assert refusal(check_content, content).code == "content.not.valid"
+
+
+def test_valid_content_may_have_newlines_and_emoji() -> None:
+    check_content("Hello\nthere 😀\ttab")
+
+
+def sender(sender_id: str) -> SmsSender:
+    return SmsSender(id=sender_id, service_id="svc", sms_sender=sender_id, created_at=NOW)
+
+
+def token(**fields: object) -> AccessToken:
+    return AccessToken.model_validate(
+        {"id": "tok", "service_id": "svc", "name": "t", "secret": "s" * 32, "created_at": NOW, **fields}
+    )
+
+
+def test_sender_whitelists() -> None:
+    senders = [sender("a"), sender("b")]
+    assert sender_for(senders, token(), "b").id == "b"  # an empty whitelist allows every sender
+    assert refusal(sender_for, senders, token(sms_sender_ids=["a"]), "b").code == "sms.sender.not.whitelisted"
+    assert refusal(sender_for, senders, token(), "zz").code == "user_sms_sender.not.found"
+
+
+def bundle(*tokens: AccessToken) -> ServiceBundle:
+    return ServiceBundle(
+        service=Service(id="svc", name="S", email_from="s", created_at=NOW), access_tokens=list(tokens)
+    )
+
+
+def header(record: AccessToken, secret: str | None = None, **claims: object) -> str:
+    body = {"iss": "svc", "jti": record.id, "iat": int(NOW.timestamp()), **claims}
+    return f"Bearer {jwt.encode(body, secret or record.secret, algorithm='HS256')}"
+
+
+@pytest.mark.parametrize(
+    ("make_header", "record", "ip", "expected"),
+    [
+        (lambda r: None, token(), "1.2.3.4", (401, "unauthorized")),
+        (lambda r: "Basic abc", token(), "1.2.3.4", (401, "unauthorized")),
+        (lambda r: "Bearer not-a-jwt", token(), "1.2.3.4", (422, "authorization.header.invalid.type")),
+        (lambda r: header(r, secret="t" * 32), token(), "1.2.3.4", (401, "unauthorized")),
+        (lambda r: header(r, jti="other"), token(), "1.2.3.4", (401, "unauthorized")),
+        (header, token(revoked_at=NOW), "1.2.3.4", (401, "unauthorized")),
+        (header, token(expires_at=NOW), "1.2.3.4", (403, "access.token.expired")),
+        (header, token(allowed_ips=["10.0.0.0/8"]), "1.2.3.4", (403, "access.token.ip.not.whitelisted")),
+    ],
+)
+def test_access_token_refusals(make_header: object, record: AccessToken, ip: str, expected: tuple[int, str]) -> None:
+    found = bundle(record)
+    error = refusal(authenticate_access_token, make_header(record), lambda s: found if s == "svc" else None, NOW, ip)  # type: ignore[operator]
+    assert (error.status, error.code) == expected
+
+
+def test_a_valid_token_from_an_allowed_ip() -> None:
+    record = token(allowed_ips=["10.0.0.0/8"], expires_at=NOW + timedelta(seconds=1))
+    found, used = authenticate_access_token(header(record), lambda s: bundle(record), NOW, "10.1.2.3")
+    assert (found.service.id, used.id) == ("svc", "tok")
+
+
+def test_sender_crud_keeps_names_unique() -> None:
+    store = InMemorySenderStore()
+    first = create_sender(store, service_id="svc", name="Shop", sms_live_time=15, test_mode=True, now=NOW)
+    second = create_sender(
+        store, service_id="svc", name="Other", sms_live_time=30, test_mode=False, now=NOW + timedelta(seconds=1)
+    )
+    assert first.is_default and not second.is_default
+    assert (
+        refusal(create_sender, store, service_id="svc", name="Shop", sms_live_time=1, test_mode=False, now=NOW).code
+        == "sms.sender.already.exists"
+    )
+    renamed = update_sender(
+        store, service_id="svc", sender_id=second.id, name="Second", sms_live_time=0, test_mode=None
+    )
+    assert (renamed.sms_sender, renamed.sms_live_time, renamed.test_mode) == ("Second", 0, False)
+    assert (
+        refusal(
+            update_sender, store, service_id="svc", sender_id=second.id, name="Shop", sms_live_time=1, test_mode=None
+        ).code
+        == "sms.sender.already.exists"
+    )
+    assert refusal(delete_sender, store, "another-service", first.id).code == "user_sms_sender.not.found"
+    delete_sender(store, "svc", first.id)
+    assert [s.id for s in store.list_for_service("svc")] == [second.id]
+
+
+def test_laravel_pagination() -> None:
+    page = paginated([{}, {}], total=3, page=1, per_page=2, path="https://x/v1/sms")["paginated_metadata"]
+    assert (page["from"], page["to"], page["last_page"], page["prev_page_url"]) == (1, 2, 2, None)
+    assert page["next_page_url"] == "https://x/v1/sms?pageSize=2&page=2"
+    empty = paginated([], total=3, page=99, per_page=2, path="p")["paginated_metadata"]
+    assert (empty["from"], empty["to"], empty["next_page_url"]) == (None, None, None)
