@@ -54,7 +54,9 @@ class Bench:
     def __init__(self) -> None:
         self.stack = LocalStack(ADMIN_SECRET)
         self.stack.start(run_pollers=False)
-        service = self._admin("POST", "/admin/services", {"name": "Bench", "restricted": False, "v1_rate_limit": 100_000})["id"]
+        service = self._admin(
+            "POST", "/admin/services", {"name": "Bench", "restricted": False, "v1_rate_limit": 100_000}
+        )["id"]
         self.key = self._admin("POST", f"/admin/services/{service}/api-keys", {"name": "k", "key_type": "normal"})[
             "key"
         ]
@@ -65,7 +67,9 @@ class Bench:
         email = {"name": "E", "type": "email", "subject": "S", "content": "Hi ((n))"}
         self.email = self._admin("POST", f"/admin/services/{service}/templates", email)["id"]
         self.dispatcher = next(p for p in self.stack.pollers if p._spec.logical_id == "DispatchFunction")
-        self.v1_sender = self._admin("POST", f"/admin/services/{service}/sms-senders", {"sms_sender": "V1", "sms_live_time": 7})["id"]
+        self.v1_sender = self._admin(
+            "POST", f"/admin/services/{service}/sms-senders", {"sms_sender": "V1", "sms_live_time": 7}
+        )["id"]
         self.v1_token = self._admin("POST", f"/admin/services/{service}/access-tokens", {"name": "bench"})["token"]
 
     def send(self, channel: str) -> None:

@@ -8,9 +8,8 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response, content_types
 
 from tidings.api.entry import http_entry
-from tidings.api.http import json_body, root_url
+from tidings.api.http import json_body, rate_limit_headers, root_url
 from tidings.api.notify_v2.auth import current_caller
-from tidings.api.notify_v2.errors import rate_limit_headers
 from tidings.api.notify_v2.notification_views import (
     EMAIL_REQUEST,
     SMS_REQUEST,

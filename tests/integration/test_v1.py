@@ -41,6 +41,11 @@ def v1(api: InProcessApi, account: V1Account, method: str, path: str, body: Any 
     return api.request(method, path, body, {"Authorization": f"Bearer {account.token}"})
 
 
+def send_sms(api: InProcessApi, account: V1Account) -> Any:
+    body = {"sms_sender_id": account.sender, "content": "Hi", "recipient": "+447700900123"}
+    return v1(api, account, "POST", "/v1/sms", body).json()["data"]
+
+
 @pytest.fixture
 def clock_at() -> Iterator[Any]:
     def move(moment: datetime) -> None:
@@ -51,13 +56,7 @@ def clock_at() -> Iterator[Any]:
 
 
 def test_live_time_15_sets_delete_at_and_the_ttl_instant(api: InProcessApi, account: V1Account, clock_at: Any) -> None:
-    sms = v1(
-        api,
-        account,
-        "POST",
-        "/v1/sms",
-        {"sms_sender_id": account.sender, "content": "Hi", "recipient": "+447700900123"},
-    ).json()["data"]
+    sms = send_sms(api, account)
     created = datetime.fromisoformat(sms["created_at"].replace("Z", "+00:00"))
     delete_at = datetime.fromisoformat(sms["delete_at"].replace("Z", "+00:00"))
     assert delete_at - created == timedelta(days=15)
@@ -108,13 +107,7 @@ def test_creates_updates_and_deletes_are_announced_on_eventbridge(
     arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     events.put_rule(Name="all-tidings", EventBusName=bus, EventPattern=json.dumps({"source": ["tidings"]}))
     events.put_targets(Rule="all-tidings", EventBusName=bus, Targets=[{"Id": "q", "Arn": arn}])
-    sms = v1(
-        api,
-        account,
-        "POST",
-        "/v1/sms",
-        {"sms_sender_id": account.sender, "content": "Hi", "recipient": "+447700900123"},
-    ).json()["data"]
+    sms = send_sms(api, account)
     v1(api, account, "DELETE", f"/v1/sms/{sms['uuid']}")
     sender = v1(api, account, "POST", "/v1/user-sms-senders", {"sender_name": "Events"}).json()["data"]
     v1(api, account, "PUT", f"/v1/user-sms-senders/{sender['uuid']}", {"sender_name": "Events2", "sms_live_time": 3})

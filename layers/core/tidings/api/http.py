@@ -42,3 +42,8 @@ def uuid_param(value: str, field: str) -> str:
         return str(UUID(value))
     except ValueError as error:
         raise ValidationFailed([f"{field} is not a valid UUID"]) from error
+
+
+def rate_limit_headers(limit: int, remaining: int, reset_seconds: int) -> dict[str, str]:
+    """IETF draft httpapi-ratelimit-headers (GOV.UK Notify sends none; our clients can back off precisely)."""
+    return {"RateLimit-Limit": str(limit), "RateLimit-Remaining": str(remaining), "RateLimit-Reset": str(reset_seconds)}

@@ -7,6 +7,7 @@ from http import HTTPStatus
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
+from tidings.api.http import rate_limit_headers as ietf_rate_limit_headers
 from tidings.domain.errors import BadRequest, InvalidPhone, NotFound, Refused, ValidationFailed
 from tidings.domain.limits import LimitExceeded
 from tidings.observability import logger
@@ -25,14 +26,9 @@ def v1_error(
 
 
 def rate_limit_headers(limit: int, remaining: int, reset_seconds: int) -> dict[str, str]:
-    """The IETF draft headers, plus the X-RateLimit-* pair Laravel's throttle sends."""
-    return {
-        "RateLimit-Limit": str(limit),
-        "RateLimit-Remaining": str(remaining),
-        "RateLimit-Reset": str(reset_seconds),
-        "X-RateLimit-Limit": str(limit),
-        "X-RateLimit-Remaining": str(remaining),
-    }
+    """The IETF draft headers, plus the X-RateLimit-* pair Laravel's throttle (so Notifea) sends."""
+    legacy = {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": str(remaining)}
+    return {**ietf_rate_limit_headers(limit, remaining, reset_seconds), **legacy}
 
 
 def register_v1_errors(app: APIGatewayHttpResolver) -> None:

@@ -10,6 +10,7 @@ from http import HTTPStatus
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
+from tidings.api.http import rate_limit_headers
 from tidings.domain.errors import AuthError, BadRequest, InvalidPhone, NotFound, ValidationFailed
 from tidings.domain.limits import LimitExceeded
 from tidings.observability import logger
@@ -22,11 +23,6 @@ def v2_error(
 ) -> Response[dict[str, object]]:
     body = {"status_code": status, "errors": [{"error": error, "message": m} for error, m in errors]}
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body, headers=headers)
-
-
-def rate_limit_headers(limit: int, remaining: int, reset_seconds: int) -> dict[str, str]:
-    """IETF draft httpapi-ratelimit-headers (GOV.UK Notify sends none; our clients can back off precisely)."""
-    return {"RateLimit-Limit": str(limit), "RateLimit-Remaining": str(remaining), "RateLimit-Reset": str(reset_seconds)}
 
 
 def register_v2_errors(app: APIGatewayHttpResolver) -> None:
