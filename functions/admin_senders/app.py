@@ -11,7 +11,7 @@ from tidings.api.admin.resolver import admin_resolver
 from tidings.api.admin.views import data, reply_to_json, sms_sender_json
 from tidings.api.entry import http_entry
 from tidings.domain.sender_admin import add_sms_sender
-from tidings.domain.service_admin import add_reply_to, load_bundle
+from tidings.domain.service_admin import add_reply_to, check_callback_url, load_bundle
 from tidings.wiring import deps
 
 app = admin_resolver()
@@ -20,6 +20,8 @@ app = admin_resolver()
 @app.post("/admin/services/<service_id>/sms-senders")
 def post_sms_sender(service_id: str) -> Response[dict[str, Any]]:
     request = parse_body(app, CreateSmsSender)
+    if request.webhook_url:
+        check_callback_url(request.webhook_url, deps().settings.local_mode)
     bundle = load_bundle(deps().services, service_id)
     sender = add_sms_sender(deps().senders, deps().clock, bundle, given(request))
     return Response(201, content_types.APPLICATION_JSON, data(sms_sender_json(sender)))

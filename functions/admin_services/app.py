@@ -10,8 +10,10 @@ from tidings.api.admin.requests import CreateService, UpdateService, given, pars
 from tidings.api.admin.resolver import admin_resolver
 from tidings.api.admin.views import bundle_json, data, service_json
 from tidings.api.entry import http_entry
+from tidings.domain.errors import NotFound
 from tidings.domain.limits import usage_today
 from tidings.domain.service_admin import create_service, load_bundle, update_service
+from tidings.domain.timefmt import iso_z
 from tidings.wiring import deps
 
 app = admin_resolver()
@@ -35,6 +37,28 @@ def get_service(service_id: str) -> dict[str, Any]:
 def post_service_update(service_id: str) -> dict[str, Any]:
     request = parse_body(app, UpdateService)
     return data(service_json(update_service(deps().services, service_id, given(request))))
+
+
+@app.get("/admin/services/<service_id>/notifications/<notification_id>")
+def get_notification(service_id: str, notification_id: str) -> dict[str, Any]:
+    """The stored notification as the platform sees it, with why it failed (e.g. the recipient opted out)."""
+    d = deps()
+    found = d.notifications.load_for_dispatch(notification_id)
+    if found is None or found.service_id != service_id:
+        raise NotFound()
+    return data(
+        {
+            "id": found.id,
+            "type": found.type,
+            "status": found.status,
+            "failure_reason": found.failure_reason,
+            "created_at": iso_z(found.created_at),
+            "sent_at": iso_z(found.sent_at),
+            "updated_at": iso_z(found.updated_at),
+            "key_type": found.key_type,
+            "dialect": found.dialect,
+        }
+    )
 
 
 lambda_handler = http_entry(app)

@@ -30,7 +30,7 @@ def record_handler(record: SQSRecord) -> None:
         email=d.providers.email,
         now=d.clock.now(),
         last_attempt=attempt >= d.settings.dispatch_max_receives,
-        accepted_means_delivered=d.settings.local_mode,
+        announce=d.announcer.status_changed,
     )
     outcome = dispatch(message.notification_id, context)
     logger.info(

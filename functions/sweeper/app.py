@@ -1,14 +1,15 @@
-"""Scheduled: re-enqueue notifications still `created` after a few minutes (their queue message was lost)."""
+"""Scheduled: re-enqueue notifications still `created` after a few minutes (their queue message was lost),
+and time out those `sending` for longer than the receipt window (72 hours)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import timedelta
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from tidings.domain.sweep import requeue_stuck
+from tidings.domain.sweep import requeue_stuck, time_out_sending
 from tidings.observability import logger, tracer
 from tidings.wiring import deps
 
@@ -17,6 +18,11 @@ from tidings.wiring import deps
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     d = deps()
-    swept = requeue_stuck(d.notifications, d.queue, d.clock.now(), timedelta(seconds=d.settings.sweep_after_seconds))
+    now, settings = d.clock.now(), d.settings
+    swept = requeue_stuck(d.notifications, d.queue, now, timedelta(seconds=settings.sweep_after_seconds))
+    timed_out = time_out_sending(
+        d.notifications, d.announcer.status_changed, now, timedelta(hours=settings.sending_timeout_hours)
+    )
+    swept = replace(swept, timed_out=timed_out)
     logger.info("swept", extra=asdict(swept))
     return asdict(swept)

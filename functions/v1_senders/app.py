@@ -10,7 +10,7 @@ from tidings.api.notifea_v1.gate import current_v1_caller, throttle
 from tidings.api.notifea_v1.requests import PageQuery, SenderCreate, parse_body, parse_query
 from tidings.api.notifea_v1.resolver import v1_resolver
 from tidings.api.notifea_v1.views import ok, paginated, sender_json
-from tidings.domain.v1_senders import create_sender
+from tidings.domain.v1_senders import check_webhook_url, create_sender
 from tidings.wiring import deps
 
 app = v1_resolver()
@@ -39,9 +39,16 @@ def post_sender() -> dict[str, Any]:
         sms_live_time=request.sms_live_time,
         test_mode=bool(request.test_mode),
         now=d.clock.now(),
+        webhook_url=_checked(request.webhook_url, d.settings.local_mode),
     )
     d.service_senders.invalidate(caller.service_id)
     return ok(sender_json(sender, request.sms_live_time))
+
+
+def _checked(url: str | None, local_mode: bool) -> str | None:
+    if url:
+        check_webhook_url(url, local_mode)
+    return url
 
 
 lambda_handler = http_entry(app)

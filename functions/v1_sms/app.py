@@ -65,7 +65,7 @@ def post_sms() -> Response[dict[str, Any]]:
             email=d.providers.email,
             now=now,
             last_attempt=False,
-            accepted_means_delivered=d.settings.local_mode,
+            announce=d.announcer.status_changed,
         )
         with suppress(RetryLater):  # a retryable failure: still queued, and retried from there
             dispatch(notification.id, context)

@@ -36,6 +36,17 @@ class LocalResources:
         # Dead-letter queues first: a redrive policy names its target's ARN.
         for logical_id in sorted(queues, key=lambda q: "RedrivePolicy" in queues[q]):
             self._create_queue(logical_id, queues[logical_id])
+        sns = boto3.client("sns")
+        for logical_id in self.template.of_type("AWS::SNS::Topic"):
+            self.refs[logical_id] = sns.create_topic(Name=logical_id)["TopicArn"]
+        for props in self.template.of_type("AWS::SNS::Subscription").values():
+            sns.subscribe(
+                TopicArn=self.resolve(props["TopicArn"]),
+                Protocol=props["Protocol"],
+                Endpoint=self.resolve(props["Endpoint"]),
+            )
+        for logical_id, props in self.template.of_type("AWS::Logs::LogGroup").items():
+            self.refs[logical_id] = str(self.resolve(props["LogGroupName"]))
         for logical_id in self.template.of_type("AWS::SecretsManager::Secret"):
             secret = boto3.client("secretsmanager").create_secret(Name=logical_id, SecretString=admin_secret)
             self.refs[logical_id] = self.attributes[(logical_id, "Id")] = secret["ARN"]

@@ -44,7 +44,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(length) if length else b""
         if url.path.startswith("/_local/"):
-            self._send(self._local(url.path))
+            self._send(self._local(self.command, url.path, body))
             return
         request = HttpRequest(
             method=self.command,
@@ -60,11 +60,18 @@ class _Handler(BaseHTTPRequestHandler):
             response = HttpResponse(500, [("Content-Type", "application/json")], b'{"message":"Internal Server Error"}')
         self._send(response)
 
-    def _local(self, path: str) -> HttpResponse:
+    def _local(self, method: str, path: str, body: bytes) -> HttpResponse:
         if path == "/_local/health":
             return _json(200, {"status": "ok"})
         if path == "/_local/outbox":
             return _json(200, {"messages": outbox()})
+        if path == "/_local/inbound-sms" and method == "POST":
+            try:
+                fields = json.loads(body)
+                message_id = self.server.stack.inject_inbound_sms(fields["from"], fields["to"], fields["body"])
+            except (ValueError, KeyError, TypeError):
+                return _json(400, {"message": 'Send {"from", "to", "body"} as JSON'})
+            return _json(202, {"message_id": message_id})
         return _json(404, {"message": "Not Found"})
 
     def _send(self, response: HttpResponse) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -9,8 +10,11 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import boto3
+
 from tidings_local.http_events import HttpRequest, HttpResponse, to_event, to_response
 from tidings_local.lambda_runtime import Functions
+from tidings_local.provider_simulator import ProviderSimulator
 from tidings_local.queue_pollers import QueuePoller
 from tidings_local.resources import LocalResources
 from tidings_local.routing import Router
@@ -63,8 +67,15 @@ class LocalStack:
                 self.pollers.append(QueuePoller(self.functions, spec, trigger, arn, REGION))
             for stream in spec.streams:
                 self.stream_pollers.append(StreamPoller(self.functions, spec, self.resources.resolve(stream)))
+        self.providers = ProviderSimulator(
+            self.functions, "ReceiptsFunction", self.resources.refs["ProviderEventsTopic"], REGION
+        )
         if run_pollers:
-            runners: list[QueuePoller | StreamPoller] = [*self.pollers, *self.stream_pollers]
+            runners: list[QueuePoller | StreamPoller | ProviderSimulator] = [
+                *self.pollers,
+                *self.stream_pollers,
+                self.providers,
+            ]
             for poller in runners:
                 self._spawn(poller.run, self._stop)
             for spec in self.template.functions:
@@ -94,6 +105,19 @@ class LocalStack:
         thread = threading.Thread(target=target, args=args, daemon=True)
         thread.start()
         self._threads.append(thread)
+
+    def inject_inbound_sms(self, from_number: str, to_number: str, body: str) -> str:
+        """What a two-way number's channel publishes when a text arrives (End User Messaging's payload)."""
+
+        message = {
+            "originationNumber": from_number,
+            "destinationNumber": to_number,
+            "messageKeyword": body.split(maxsplit=1)[0].upper() if body.split() else "",
+            "messageBody": body,
+            "inboundMessageId": str(uuid.uuid4()),
+        }
+        topic = self.resources.refs["TwoWaySmsTopic"]
+        return str(boto3.client("sns").publish(TopicArn=topic, Message=json.dumps(message))["MessageId"])
 
     def stop(self) -> None:
         self._stop.set()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -54,9 +54,18 @@ def queues(stack: LocalStack) -> Iterator[dict[str, str]]:
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
 
-def drain(dispatcher: QueuePoller) -> None:
-    while dispatcher.poll_once():
-        pass
+@pytest.fixture
+def drain(stack: LocalStack, dispatcher: QueuePoller) -> Callable[[], None]:
+    """Dispatch everything queued, then let the simulated providers answer through the receipts path."""
+    receipts = next(p for p in stack.pollers if p._spec.logical_id == "ReceiptsFunction")
+
+    def run() -> None:
+        while dispatcher.poll_once():
+            pass
+        while stack.providers.run_once() + receipts.poll_once():
+            pass
+
+    return run
 
 
 def send_sms(
@@ -80,12 +89,12 @@ def test_a_live_sms_is_sent_once_and_delivered(
     api: InProcessApi,
     service: SeededService,
     templates: dict[str, str],
-    dispatcher: QueuePoller,
+    drain: Callable[[], None],
     queues: dict[str, str],
 ) -> None:
     sent = send_sms(api, service, templates)
     assert api.v2("GET", f"/v2/notifications/{sent['id']}", service.keys["normal"]).json()["status"] == "created"
-    drain(dispatcher)
+    drain()
     shown = api.v2("GET", f"/v2/notifications/{sent['id']}", service.keys["normal"]).json()
     assert (shown["status"], shown["is_cost_data_ready"], shown["cost_in_pounds"]) == ("delivered", True, 0.0227)
     assert [(m["recipient"], m["body"]) for m in in_outbox(sent["id"])] == [("+447700900123", "Hello Jo")]
@@ -95,14 +104,14 @@ def test_a_duplicated_queue_message_sends_nothing_twice(
     api: InProcessApi,
     service: SeededService,
     templates: dict[str, str],
-    dispatcher: QueuePoller,
+    drain: Callable[[], None],
     queues: dict[str, str],
 ) -> None:
     sent = send_sms(api, service, templates)
     boto3.client("sqs").send_message(
         QueueUrl=queues["DispatchQueue"], MessageBody=json.dumps({"notification_id": sent["id"]})
     )
-    drain(dispatcher)
+    drain()
     assert len(in_outbox(sent["id"])) == 1
 
 
@@ -110,7 +119,7 @@ def test_an_email_goes_through_ses_with_its_tag(
     api: InProcessApi,
     service: SeededService,
     templates: dict[str, str],
-    dispatcher: QueuePoller,
+    drain: Callable[[], None],
     queues: dict[str, str],
 ) -> None:
     reply = api.v2(
@@ -124,7 +133,7 @@ def test_an_email_goes_through_ses_with_its_tag(
         },
     )
     assert reply.status == 201 and reply.json()["content"]["subject"] == "Hi Amala"
-    drain(dispatcher)
+    drain()
     [message] = in_outbox(reply.json()["id"])
     assert (message["recipient"], message["subject"]) == (["team@example.gov.uk"], "Hi Amala")
 
@@ -133,14 +142,14 @@ def test_test_keys_never_reach_a_provider(
     api: InProcessApi,
     service: SeededService,
     templates: dict[str, str],
-    dispatcher: QueuePoller,
+    drain: Callable[[], None],
     queues: dict[str, str],
 ) -> None:
     ok, temp = (
         send_sms(api, service, templates, "test", "07700900999"),
         send_sms(api, service, templates, "test", "07700900003"),
     )
-    drain(dispatcher)
+    drain()
     for sent, status in ((ok, "delivered"), (temp, "temporary-failure")):
         assert api.v2("GET", f"/v2/notifications/{sent['id']}", service.keys["normal"]).json()["status"] == status
         assert in_outbox(sent["id"]) == []
@@ -181,7 +190,7 @@ def test_a_lost_enqueue_is_delivered_once_the_sweeper_runs(
     stack: LocalStack,
     service: SeededService,
     templates: dict[str, str],
-    dispatcher: QueuePoller,
+    drain: Callable[[], None],
     queues: dict[str, str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -191,7 +200,7 @@ def test_a_lost_enqueue_is_delivered_once_the_sweeper_runs(
     with monkeypatch.context() as patch:
         patch.setattr(aws.sqs(), "send_message", unavailable)
         sent = send_sms(api, service, templates)  # still 201: it is stored
-    drain(dispatcher)
+    drain()
     assert api.v2("GET", f"/v2/notifications/{sent['id']}", service.keys["normal"]).json()["status"] == "created"
     later = FixedClock(datetime.now(UTC) + timedelta(minutes=6))
     wiring.override(dataclasses.replace(wiring.deps(), clock=later))
@@ -199,7 +208,7 @@ def test_a_lost_enqueue_is_delivered_once_the_sweeper_runs(
         assert stack.invoke_scheduled("SweeperFunction")["requeued"] >= 1
     finally:
         wiring.override(None)
-    drain(dispatcher)
+    drain()
     assert api.v2("GET", f"/v2/notifications/{sent['id']}", service.keys["normal"]).json()["status"] == "delivered"
     assert len(in_outbox(sent["id"])) == 1
 

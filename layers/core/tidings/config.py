@@ -19,6 +19,11 @@ class Settings(BaseSettings):
     counters_table: str = "Counters"
     dispatch_queue_url: str = ""
     event_bus_name: str = "default"
+    callbacks_queue_url: str = ""
+    # Seconds between attempts at a callback (5 attempts; Notify waits 5 minutes).
+    callback_retry_seconds: int = 300
+    # `sending` for longer than this with no receipt ends as temporary-failure.
+    sending_timeout_hours: float = 72
     admin_secret_arn: str = ""
     # Only `tidings local` and tests set the secret directly; deployed stacks read it from Secrets Manager.
     admin_secret: str = ""

@@ -13,6 +13,8 @@ from tidings.domain.models import (
     Callback,
     GuestList,
     InboundNumber,
+    InboundSms,
+    OptOut,
     ReplyTo,
     Service,
     ServiceBundle,
@@ -38,6 +40,10 @@ class ServiceStore(Protocol):
     def claim_inbound_number(self, number: InboundNumber) -> bool:
         """Record `number` as the service's; False if another service already owns it."""
         ...
+
+    def owner_of_number(self, number: str) -> str | None: ...
+    def put_opt_out(self, service_id: str, opt_out: OptOut) -> None: ...
+    def remove_opt_out(self, service_id: str, number: str) -> bool: ...
 
 
 class TemplateStore(Protocol):
@@ -91,6 +97,20 @@ class NotificationStore(Protocol):
     def awaiting_dispatch(self, created_before: datetime) -> list[str]:
         """Ids still `created` since before `created_before` (their queue message may be lost)."""
         ...
+
+    def sending_since(self, created_before: datetime) -> list[str]:
+        """Ids still `sending` that were created before `created_before` (no receipt came)."""
+        ...
+
+    def find_by_provider_reference(self, reference: str) -> str | None: ...
+
+
+class InboundStore(Protocol):
+    def put(self, message: InboundSms) -> None: ...
+    def find(self, inbound_id: str, now: datetime) -> InboundSms | None: ...
+    def page(
+        self, service_id: str, now: datetime, older_than: InboundSms | None, limit: int = 250
+    ) -> list[InboundSms]: ...
 
 
 class EventPublisher(Protocol):

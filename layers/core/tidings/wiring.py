@@ -4,21 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from tidings.adapters.cache import TtlLoader
+from tidings.adapters.callback_queue import SqsCallbackQueue
 from tidings.adapters.clock import SystemClock
 from tidings.adapters.dispatch_queue import SqsDispatchQueue
+from tidings.adapters.inbound_store import DynamoInboundStore
 from tidings.adapters.limit_counters import DynamoLimitCounters
 from tidings.adapters.notification_store import DynamoNotificationStore
 from tidings.adapters.sender_store import DynamoSenderStore
 from tidings.adapters.service_store import DynamoServiceStore
 from tidings.adapters.template_store import DynamoTemplateStore
 from tidings.config import Settings, get_settings
+from tidings.domain.callbacks import Announcer, CallbackQueue
 from tidings.domain.models import ServiceBundle, SmsSender, Template
+from tidings.domain.notifications import Notification
 from tidings.ports import (
     Clock,
     DispatchQueue,
     EmailProvider,
+    InboundStore,
     NotificationStore,
     SenderStore,
     ServiceStore,
@@ -41,6 +47,9 @@ class Deps:
     queue: DispatchQueue
     counters: DynamoLimitCounters
     providers: Providers
+    inbound: InboundStore
+    callbacks: CallbackQueue
+    announcer: Announcer
 
 
 class Providers:
@@ -71,20 +80,31 @@ def _build() -> Deps:
     services = DynamoServiceStore(settings.services_table)
     templates = DynamoTemplateStore(settings.templates_table)
     senders = DynamoSenderStore(settings.senders_table)
+    bundles = TtlLoader(services.load, settings.cache_ttl_seconds)
+    callbacks = SqsCallbackQueue(settings.callbacks_queue_url)
     return Deps(
         settings=settings,
         clock=SystemClock(),
         services=services,
         templates=templates,
         senders=senders,
-        bundles=TtlLoader(services.load, settings.cache_ttl_seconds),
+        bundles=bundles,
         latest_templates=TtlLoader(templates.get, settings.cache_ttl_seconds),
         service_senders=TtlLoader(senders.list_for_service, settings.cache_ttl_seconds),
         notifications=DynamoNotificationStore(settings.notifications_table),
         queue=SqsDispatchQueue(settings.dispatch_queue_url),
         counters=DynamoLimitCounters(settings.counters_table),
+        inbound=DynamoInboundStore(settings.inbound_sms_table),
+        callbacks=callbacks,
+        announcer=Announcer(bundles.get, callbacks, _v1_sms_view),
         providers=Providers(settings),
     )
+
+
+def _v1_sms_view(notification: Notification) -> dict[str, Any]:
+    from tidings.api.notifea_v1.views import sms_json  # noqa: PLC0415 (only /v1 webhooks render it)
+
+    return sms_json(notification)
 
 
 def deps() -> Deps:

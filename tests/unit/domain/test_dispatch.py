@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.fakes import FixedClock, InMemoryNotificationStore, RecordingProviders
-from tidings.domain.dispatch import DispatchContext, Outcome, RetryLater, dispatch
+from tidings.domain.dispatch import OPTED_OUT, DispatchContext, Outcome, RetryLater, dispatch
 from tidings.domain.errors import ProviderError
 from tidings.domain.notifications import Notification
 
@@ -27,10 +27,14 @@ def stored(store: InMemoryNotificationStore, **fields: Any) -> Notification:
 
 
 def context(
-    store: InMemoryNotificationStore, providers: RecordingProviders, last: bool = False, local: bool = False
+    store: InMemoryNotificationStore,
+    providers: RecordingProviders,
+    last: bool = False,
+    announced: list[Notification] | None = None,
 ) -> DispatchContext:
+    sink = announced if announced is not None else []
     return DispatchContext(
-        store=store, sms=providers, email=providers, now=NOW, last_attempt=last, accepted_means_delivered=local
+        store=store, sms=providers, email=providers, now=NOW, last_attempt=last, announce=sink.append
     )
 
 
@@ -44,12 +48,27 @@ def test_a_live_sms_is_sent_once_and_keeps_sending_until_a_receipt() -> None:
     assert (n.status, n.provider_reference, n.sent_at) == ("sending", "ref-1", NOW)
 
 
-def test_local_mode_counts_acceptance_as_delivery() -> None:
+def test_international_sms_end_as_sent_until_a_receipt() -> None:
     store, providers = InMemoryNotificationStore(), RecordingProviders()
-    stored(store)
-    dispatch("n1", context(store, providers, local=True))
-    assert store.items["n1"].status == "delivered"
-    assert store.items["n1"].completed_at == NOW
+    stored(store, normalised_to="12025550123")
+    dispatch("n1", context(store, providers))
+    assert store.items["n1"].status == "sent"
+
+
+def test_each_status_change_is_announced() -> None:
+    store, providers, announced = InMemoryNotificationStore(), RecordingProviders(), []
+    stored(store, simulate=True)
+    dispatch("n1", context(store, providers, announced=announced))
+    assert [n.status for n in announced] == ["sending", "delivered"]
+
+
+def test_an_opted_out_recipient_is_never_sent_to() -> None:
+    store, providers, announced = InMemoryNotificationStore(), RecordingProviders(), []
+    stored(store, opted_out=True)
+    assert dispatch("n1", context(store, providers, announced=announced)) == Outcome.FAILED
+    assert providers.sent == []
+    assert (store.items["n1"].status, store.items["n1"].failure_reason) == ("permanent-failure", OPTED_OUT)
+    assert announced[-1].status == "permanent-failure"
 
 
 def test_an_email_reaches_the_email_provider() -> None:

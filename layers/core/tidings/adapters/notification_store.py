@@ -2,7 +2,8 @@
 
 `expires_at` is the TTL attribute (epoch seconds). TTL deletion is lazy, so every read here filters
 expired items out: no caller can forget. While a notification is `created` it also carries `awaiting`,
-a sparse, sharded GSI key the sweeper reads to find notifications whose queue message was lost.
+a sparse, sharded GSI key the sweeper reads to find notifications whose queue message was lost (and, while
+`sending`, those whose receipt never came).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from tidings.domain.notifications import Notification
 from tidings.domain.timefmt import iso_z
 from tidings.ports import NotificationQuery
 
-BY_SERVICE_KEY, BY_AWAITING = "by_service_key", "by_awaiting"
+BY_SERVICE_KEY, BY_AWAITING, BY_PROVIDER_KEY = "by_service_key", "by_awaiting", "by_provider_key"
+AWAITED = frozenset({"created", "sending"})  # the sweeper re-enqueues the first and times out the second
 AWAITING_SHARDS = 8
 
 
@@ -36,8 +38,8 @@ class DynamoNotificationStore:
             "created_key": _created_key(notification),
             "expires_at": int(notification.expires_at.timestamp()),
         }
-        if notification.status == "created":
-            keys["awaiting"] = _awaiting(notification.id)
+        if notification.status in AWAITED:
+            keys["awaiting"] = _awaiting(notification.id, notification.status)
         dynamodb().put_item(TableName=self._table, Item=to_item(notification, **keys))
 
     def delete(self, notification_id: str) -> bool:
@@ -66,9 +68,11 @@ class DynamoNotificationStore:
         values = {f":{name}": to_jsonable_python(value) for name, value in changes.items()}
         values |= {f":from{i}": status for i, status in enumerate(from_statuses)}
         update = "SET " + ", ".join(f"#{name} = :{name}" for name in changes)
-        if changes.get("status") == "created":
+        if changes.get("provider_reference"):
+            update += ", provider_key = :provider_reference"  # the receipts' index: set only once sent
+        if changes.get("status") in AWAITED:
             update += ", awaiting = :awaiting"
-            values[":awaiting"] = _awaiting(notification_id)
+            values[":awaiting"] = _awaiting(notification_id, str(changes["status"]))
         elif "status" in changes:
             update += " REMOVE awaiting"
         condition = f"#status IN ({', '.join(f':from{i}' for i in range(len(from_statuses)))})"
@@ -122,6 +126,21 @@ class DynamoNotificationStore:
         return found[: query.limit]
 
     def awaiting_dispatch(self, created_before: datetime) -> list[str]:
+        return self._awaiting("created", created_before)
+
+    def sending_since(self, created_before: datetime) -> list[str]:
+        return self._awaiting("sending", created_before)
+
+    def find_by_provider_reference(self, reference: str) -> str | None:
+        items = query_all(
+            TableName=self._table,
+            IndexName=BY_PROVIDER_KEY,
+            KeyConditionExpression="provider_key = :ref",
+            ExpressionAttributeValues=key(**{":ref": reference}),
+        )
+        return str(items[0]["notification_id"]["S"]) if items else None
+
+    def _awaiting(self, status: str, created_before: datetime) -> list[str]:
         before = str(iso_z(created_before))
         items = [
             item
@@ -130,7 +149,7 @@ class DynamoNotificationStore:
                 TableName=self._table,
                 IndexName=BY_AWAITING,
                 KeyConditionExpression="awaiting = :shard AND created_key < :before",
-                ExpressionAttributeValues=key(**{":shard": f"created#{shard}", ":before": before}),
+                ExpressionAttributeValues=key(**{":shard": f"{status}#{shard}", ":before": before}),
                 ProjectionExpression="notification_id",
             )
         ]
@@ -147,5 +166,5 @@ def _created_key(notification: Notification) -> str:
     return f"{iso_z(notification.created_at)}#{notification.id}"
 
 
-def _awaiting(notification_id: str) -> str:
-    return f"created#{zlib.crc32(notification_id.encode()) % AWAITING_SHARDS}"
+def _awaiting(notification_id: str, status: str) -> str:
+    return f"{status}#{zlib.crc32(notification_id.encode()) % AWAITING_SHARDS}"

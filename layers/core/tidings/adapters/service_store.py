@@ -18,6 +18,7 @@ from tidings.domain.models import (
     Callback,
     GuestList,
     InboundNumber,
+    OptOut,
     ReplyTo,
     Service,
     ServiceBundle,
@@ -30,6 +31,7 @@ _LISTS: dict[str, tuple[str, type[BaseModel]]] = {
     "callback#": ("callbacks", Callback),
     "token#": ("access_tokens", AccessToken),
     "inbound#": ("inbound_numbers", InboundNumber),
+    "optout#": ("opt_outs", OptOut),
 }
 
 
@@ -81,7 +83,9 @@ class DynamoServiceStore:
                     {
                         "Put": {
                             "TableName": self._table,
-                            "Item": to_item(number, service_id=f"number#{number.number}", sk="owner"),
+                            "Item": to_item(
+                                number, service_id=f"number#{number.number}", sk="owner", owner=number.service_id
+                            ),
                             "ConditionExpression": "attribute_not_exists(service_id)",
                         }
                     },
@@ -98,6 +102,19 @@ class DynamoServiceStore:
                 return False
             raise
         return True
+
+    def owner_of_number(self, number: str) -> str | None:
+        item = dynamodb().get_item(TableName=self._table, Key=key(service_id=f"number#{number}", sk="owner"))
+        return str(item["Item"]["owner"]["S"]) if "Item" in item else None
+
+    def put_opt_out(self, service_id: str, opt_out: OptOut) -> None:
+        self._put(service_id, f"optout#{opt_out.number}", opt_out)
+
+    def remove_opt_out(self, service_id: str, number: str) -> bool:
+        result = dynamodb().delete_item(
+            TableName=self._table, Key=key(service_id=service_id, sk=f"optout#{number}"), ReturnValues="ALL_OLD"
+        )
+        return "Attributes" in result
 
     def _put(self, service_id: str, sk: str, record: BaseModel, condition: str | None = None) -> None:
         request: dict[str, Any] = {

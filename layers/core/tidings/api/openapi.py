@@ -16,7 +16,7 @@ from tidings.api.notifea_v1.requests import PageQuery, SenderCreate, SenderUpdat
 from tidings.api.notifea_v1.routes import V1_ROUTES
 from tidings.api.notify_v2.notification_views import EMAIL_REQUEST, LIST_QUERY, SMS_REQUEST
 from tidings.api.notify_v2.template_views import LIST_QUERY as TEMPLATE_LIST_QUERY
-from tidings.api.notify_v2.template_views import PREVIEW_REQUEST
+from tidings.api.notify_v2.template_views import PREVIEW_REQUEST, UUID_FIELD
 
 REF = "#/components/schemas/{model}"
 V2_ERROR = {
@@ -35,6 +35,7 @@ V2_ERROR = {
     },
 }
 OBJECT = {"type": "object"}
+RECEIVED_QUERY = {"type": "object", "properties": {"older_than": UUID_FIELD}}
 
 
 @dataclass
@@ -90,6 +91,7 @@ def _v2_operations() -> list[Operation]:
         v2("GET", "/v2/template/{template_id}", "Get a template (latest version)"),
         v2("GET", "/v2/template/{template_id}/version/{version}", "Get a version of a template"),
         v2("GET", "/v2/templates", "List templates", query=_clean(TEMPLATE_LIST_QUERY.schema)),
+        v2("GET", "/v2/received-text-messages", "List received text messages", query=_clean(RECEIVED_QUERY)),
         v2(
             "POST",
             "/v2/template/{template_id}/preview",

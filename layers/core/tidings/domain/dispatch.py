@@ -7,6 +7,7 @@ it becomes `technical-failure` and the message still goes on to the DLQ for insp
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -27,6 +28,14 @@ class RetryLater(Exception):
     """Raised so the queue delivers the message again."""
 
 
+OPTED_OUT = "The recipient opted out (they texted STOP)"
+UK_PREFIX = "44"
+
+
+def _quiet(_: Notification) -> None:
+    """No announcements (callbacks, webhooks) for this dispatch."""
+
+
 @dataclass(frozen=True)
 class DispatchContext:
     store: NotificationStore
@@ -34,22 +43,23 @@ class DispatchContext:
     email: EmailProvider
     now: datetime
     last_attempt: bool
-    # Until delivery receipts exist, `tidings local` counts a provider's acceptance as delivery.
-    accepted_means_delivered: bool = False
+    announce: Callable[[Notification], None] = _quiet  # each status change: callbacks and webhooks
 
 
 def dispatch(notification_id: str, context: DispatchContext) -> Outcome:
     notification = context.store.load_for_dispatch(notification_id)
     if notification is None:
         return Outcome.SKIPPED
-    claimed = context.store.transition(
-        notification.id, ["created"], {"status": "sending", "sent_at": context.now, "updated_at": context.now}
-    )
-    if not claimed:
+    claimed = {"status": "sending", "sent_at": context.now, "updated_at": context.now}
+    if not context.store.transition(notification.id, ["created"], claimed):
         return Outcome.SKIPPED
+    notification = notification.model_copy(update=claimed)
+    context.announce(notification)
+    if notification.opted_out:
+        _finish(context, notification, {"status": "permanent-failure", "failure_reason": OPTED_OUT})
+        return Outcome.FAILED
     if notification.simulate:
-        final = simulated_outcome(notification)
-        _finish(context, notification, {"status": final})
+        _finish(context, notification, {"status": simulated_outcome(notification)})
         return Outcome.SIMULATED
     try:
         reference = _send(notification, context)
@@ -62,8 +72,8 @@ def dispatch(notification_id: str, context: DispatchContext) -> Outcome:
             raise RetryLater(error.reason) from error  # last attempt: on to the DLQ, already final
         return Outcome.FAILED
     changes: dict[str, object] = {"provider_reference": reference}
-    if context.accepted_means_delivered:
-        changes["status"] = "delivered"
+    if notification.type == "sms" and not notification.normalised_to.startswith(UK_PREFIX):
+        changes["status"] = "sent"  # international SMS may never have a receipt: `sent` unless one comes
     _finish(context, notification, changes)
     return Outcome.SENT
 
@@ -88,4 +98,6 @@ def _send(notification: Notification, context: DispatchContext) -> str:
 
 
 def _finish(context: DispatchContext, notification: Notification, changes: dict[str, object]) -> None:
-    context.store.transition(notification.id, ["sending"], {**changes, "updated_at": context.now})
+    changes = {**changes, "updated_at": context.now}
+    if context.store.transition(notification.id, ["sending"], changes) and "status" in changes:
+        context.announce(notification.model_copy(update=changes))

@@ -111,6 +111,23 @@ class InboundNumber(Record):
     created_at: datetime
 
 
+class OptOut(Record):
+    """A number that sent STOP (or a like keyword) to one of the service's inbound numbers."""
+
+    number: str
+    created_at: datetime
+
+
+class InboundSms(Record):
+    id: str
+    service_id: str
+    notify_number: str  # the service's inbound number
+    user_number: str  # the sender, as the provider gave it
+    content: str
+    created_at: datetime  # when the provider received it
+    expires_at: datetime
+
+
 class ServiceBundle(Record):
     """Everything auth and the accept path need about one service, read in one query."""
 
@@ -121,6 +138,13 @@ class ServiceBundle(Record):
     callbacks: list[Callback] = Field(default_factory=list)
     access_tokens: list[AccessToken] = Field(default_factory=list)
     inbound_numbers: list[InboundNumber] = Field(default_factory=list)
+    opt_outs: list[OptOut] = Field(default_factory=list)
+
+    def callback(self, kind: CallbackType) -> Callback | None:
+        return next((c for c in self.callbacks if c.type == kind), None)
+
+    def opted_out(self, number: str) -> bool:
+        return any(o.number == number for o in self.opt_outs)
 
 
 class Template(Record):
@@ -149,4 +173,5 @@ class SmsSender(Record):
     sms_live_time: int | None = Field(default=None, ge=0, le=30)
     test_mode: bool = False
     inbound_number: str | None = None
+    webhook_url: str | None = None  # /v1: gets the SMS object on each status change
     created_at: datetime

@@ -67,6 +67,7 @@ class Notification(Record):
     sms_rate: Decimal = Decimal(0)
     simulate: bool = False  # test keys and test-mode senders never reach a provider
     dialect: Literal["v2", "v1"] = "v2"  # /v1 SMS are listed apart from /v2 notifications
+    opted_out: bool = False  # the recipient sent STOP: it ends as permanent-failure, never sent
     created_at: datetime
     updated_at: datetime | None = None
     sent_at: datetime | None = None

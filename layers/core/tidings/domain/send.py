@@ -133,6 +133,7 @@ def check_and_build(request: SendRequest, context: SendContext) -> Accepted:
         rate_multiplier=_multiplier(region),
         sms_rate=rate_table().sms_rate,
         simulate=context.caller.key.key_type == "test" or bool(sender and sender.test_mode),
+        opted_out=request.channel == "sms" and context.caller.bundle.opted_out(normalised),
         created_at=context.now,
         expires_at=context.now + _retention(request.channel, sender, context),
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tidings.domain.errors import QueueUnavailable
+from tidings.domain.notifications import Notification
 from tidings.ports import DispatchQueue, NotificationStore
 
 
@@ -13,6 +15,7 @@ from tidings.ports import DispatchQueue, NotificationStore
 class Swept:
     stuck: int
     requeued: int
+    timed_out: int = 0
 
 
 def requeue_stuck(store: NotificationStore, queue: DispatchQueue, now: datetime, after: timedelta) -> Swept:
@@ -26,3 +29,18 @@ def requeue_stuck(store: NotificationStore, queue: DispatchQueue, now: datetime,
             break  # the queue is down: the next run tries again
         requeued += 1
     return Swept(stuck=len(stuck), requeued=requeued)
+
+
+def time_out_sending(
+    store: NotificationStore, announce: Callable[[Notification], None], now: datetime, after: timedelta
+) -> int:
+    """`sending` with no receipt for longer than `after` becomes temporary-failure (and calls back), as in Notify."""
+    timed_out = 0
+    for notification_id in store.sending_since(now - after):
+        changes = {"status": "temporary-failure", "updated_at": now, "failure_reason": "No receipt in time"}
+        if store.transition(notification_id, ["sending"], changes):
+            current = store.load_for_dispatch(notification_id)
+            if current is not None:
+                announce(current)
+            timed_out += 1
+    return timed_out

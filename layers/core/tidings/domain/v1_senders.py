@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import uuid4
 
-from tidings.domain.errors import Refused
+from tidings.domain.errors import Refused, ValidationFailed
 from tidings.domain.models import SmsSender
+from tidings.domain.service_admin import check_callback_url
 from tidings.domain.v1_sms import SENDER_NOT_FOUND
 from tidings.ports import SenderStore
 
@@ -21,7 +22,14 @@ def own_sender(store: SenderStore, service_id: str, sender_id: str) -> SmsSender
 
 
 def create_sender(
-    store: SenderStore, *, service_id: str, name: str, sms_live_time: int, test_mode: bool, now: datetime
+    store: SenderStore,
+    *,
+    service_id: str,
+    name: str,
+    sms_live_time: int,
+    test_mode: bool,
+    now: datetime,
+    webhook_url: str | None = None,
 ) -> SmsSender:
     existing = store.list_for_service(service_id)
     if any(s.sms_sender == name for s in existing):
@@ -32,6 +40,7 @@ def create_sender(
         sms_sender=name,
         sms_live_time=sms_live_time,
         test_mode=test_mode,
+        webhook_url=webhook_url,
         is_default=not existing,
         created_at=now,
     )
@@ -40,7 +49,14 @@ def create_sender(
 
 
 def update_sender(
-    store: SenderStore, *, service_id: str, sender_id: str, name: str, sms_live_time: int, test_mode: bool | None
+    store: SenderStore,
+    *,
+    service_id: str,
+    sender_id: str,
+    name: str,
+    sms_live_time: int,
+    test_mode: bool | None,
+    webhook_url: str | None = None,
 ) -> SmsSender:
     """Changing `sms_live_time` does not re-date SMS already sent: each keeps the value it was sent with."""
     sender = own_sender(store, service_id, sender_id)
@@ -49,6 +65,8 @@ def update_sender(
     changes: dict[str, object] = {"sms_sender": name, "sms_live_time": sms_live_time}
     if test_mode is not None:
         changes["test_mode"] = test_mode
+    if webhook_url is not None:
+        changes["webhook_url"] = webhook_url or None  # "" removes it
     updated = sender.model_copy(update=changes)
     store.put(updated)
     return updated
@@ -58,3 +76,11 @@ def delete_sender(store: SenderStore, service_id: str, sender_id: str) -> SmsSen
     sender = own_sender(store, service_id, sender_id)
     store.delete(sender.id)
     return sender
+
+
+def check_webhook_url(url: str, allow_loopback_http: bool) -> None:
+    """Webhooks carry SMS content: https only (plain http to loopback in local mode)."""
+    try:
+        check_callback_url(url, allow_loopback_http)
+    except ValidationFailed as error:
+        raise Refused("validation.failed", "The given data was invalid.", fields=["webhook_url"]) from error

@@ -113,6 +113,7 @@ def send_v1_sms(
         rate_multiplier=to.country.multiplier,
         sms_rate=rate_table().sms_rate,
         simulate=sender.test_mode,
+        opted_out=bundle.opted_out(to.e164),
         dialect="v1",
         created_at=now,
         expires_at=now + timedelta(days=days),  # 0: nothing is kept once it is sent
@@ -123,6 +124,7 @@ def send_v1_sms(
                 "name": sender.sms_sender,
                 "sms_live_time": days,
                 "created_at": sender.created_at,
+                "webhook_url": sender.webhook_url,
             },
         },
     )

@@ -76,6 +76,7 @@ class CreateSmsSender(AdminRequest):
     sms_live_time: int | None = Field(default=None, ge=0, le=30)
     test_mode: StrictBool = False
     inbound_number: str | None = None
+    webhook_url: str | None = Field(default=None, max_length=2000)
 
 
 class CreateReplyTo(AdminRequest):

@@ -24,6 +24,7 @@ def bundle_json(bundle: ServiceBundle) -> dict[str, Any]:
         "callbacks": [callback_json(c) for c in bundle.callbacks],
         "access_tokens": [access_token_json(t) for t in bundle.access_tokens],
         "inbound_numbers": [n.number for n in bundle.inbound_numbers],
+        "opt_outs": [n.number for n in bundle.opt_outs],
     }
 
 

@@ -22,12 +22,14 @@ class SenderCreate(V1Request):
     sender_name: str = Field(pattern=SENDER_NAME, description="≤ 11 letters, digits, - or _; unique")
     sms_live_time: int = Field(default=30, ge=0, le=30, description="days to keep each SMS; 0 keeps nothing")
     test_mode: int = Field(default=0, ge=0, le=1, description="1: never handed to a carrier")
+    webhook_url: str | None = Field(default=None, description="gets the SMS object on each status change")
 
 
 class SenderUpdate(V1Request):
     sender_name: str = Field(pattern=SENDER_NAME)
     sms_live_time: int = Field(ge=0, le=30)
     test_mode: int | None = Field(default=None, ge=0, le=1)
+    webhook_url: str | None = None
 
 
 class SmsCreate(V1Request):

@@ -1,0 +1,50 @@
+"""SQS consumer: POST each callback; retry connection errors, 5xx and 429 (spaced), never other 4xx."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from tidings.adapters.aws import sqs
+from tidings.adapters.webhook_client import post_json
+from tidings.domain.callbacks import CallbackJob, retryable_response
+from tidings.observability import logger, tracer
+from tidings.wiring import deps
+
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+class ReceiverUnavailable(Exception):
+    """The receiver failed in a way worth another try: the message comes back after the spacing."""
+
+
+def record_handler(record: SQSRecord) -> None:
+    job = CallbackJob(**json.loads(record.body))
+    d = deps()
+    token = None
+    if job.kind != "v1_webhook":
+        bundle = d.bundles.get(job.service_id)
+        callback = bundle.callback(job.kind) if bundle else None
+        if callback is None:
+            logger.info("callback removed since queued; dropped", extra={"kind": job.kind})
+            return
+        token = callback.bearer_token
+    status = post_json(job.url, job.payload, token)
+    attempt = int(record.attributes.approximate_receive_count or 1)
+    logger.info("callback", extra={"kind": job.kind, "status": status, "attempt": attempt})
+    if retryable_response(status):
+        queue_url = d.settings.callbacks_queue_url
+        sqs().change_message_visibility(
+            QueueUrl=queue_url, ReceiptHandle=record.receipt_handle, VisibilityTimeout=d.settings.callback_retry_seconds
+        )
+        raise ReceiverUnavailable(f"status {status}")  # after the queue's maxReceiveCount: the DLQ
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler(capture_response=False)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> Any:
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

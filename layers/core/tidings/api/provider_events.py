@@ -1,0 +1,94 @@
+"""Provider events in, receipts out: one parser per source (SES events, SNS SMS delivery-status logs).
+
+Unknown or malformed events give no receipt: the caller logs them (without PII) and drops them.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from tidings.domain.receipts import Receipt
+
+SES_OUTCOMES = {"Delivery": "delivered", "Complaint": "delivered", "Reject": "technical-failure"}
+SES_BOUNCES = {"Permanent": "permanent-failure", "Transient": "temporary-failure", "Undetermined": "temporary-failure"}
+SMS_PERMANENT_HINTS = ("invalid", "opted out", "blocked", "unknown subscriber")
+
+
+class _SesMail(BaseModel):
+    messageId: str  # noqa: N815 (SES's names)
+    tags: dict[str, list[str]] = {}
+
+
+class _SesBounce(BaseModel):
+    bounceType: str = "Undetermined"  # noqa: N815
+
+
+class _SesEvent(BaseModel):
+    eventType: str  # noqa: N815
+    mail: _SesMail
+    bounce: _SesBounce | None = None
+
+
+class _SmsNotification(BaseModel):
+    messageId: str  # noqa: N815
+
+
+class _SmsDelivery(BaseModel):
+    providerResponse: str = ""  # noqa: N815
+
+
+class _SmsLogEntry(BaseModel):
+    notification: _SmsNotification
+    delivery: _SmsDelivery = _SmsDelivery()
+    status: str
+
+
+def from_ses_event(message: str) -> Receipt | None:
+    """An SES configuration-set event (the SNS message body)."""
+    try:
+        event = _SesEvent.model_validate_json(message)
+    except ValidationError:
+        return None
+    if event.eventType == "Bounce":
+        status: str | None = SES_BOUNCES.get(event.bounce.bounceType if event.bounce else "Undetermined")
+    else:
+        status = SES_OUTCOMES.get(event.eventType)
+    if status is None:
+        return None  # Send, DeliveryDelay, Open, Click...: no change of status
+    tagged = event.mail.tags.get("notification_id", [])
+    return Receipt(
+        status=status,
+        notification_id=tagged[0] if tagged else None,
+        provider_reference=event.mail.messageId,
+        reason=None if status == "delivered" else event.eventType,
+    )
+
+
+def from_sms_log_events(awslogs_data: str) -> list[Receipt | None]:
+    """SNS SMS delivery-status logs, as a CloudWatch Logs subscription delivers them (gzip, base64)."""
+    try:
+        payload: dict[str, Any] = json.loads(gzip.decompress(base64.b64decode(awslogs_data)))
+    except (ValueError, OSError):
+        return [None]
+    return [_from_sms_log(event.get("message", "")) for event in payload.get("logEvents", [])]
+
+
+def _from_sms_log(message: str) -> Receipt | None:
+    try:
+        entry = _SmsLogEntry.model_validate_json(message)
+    except ValidationError:
+        return None
+    if entry.status == "SUCCESS":
+        return Receipt(status="delivered", provider_reference=entry.notification.messageId)
+    response = entry.delivery.providerResponse.lower()
+    permanent = any(hint in response for hint in SMS_PERMANENT_HINTS)
+    return Receipt(
+        status="permanent-failure" if permanent else "temporary-failure",
+        provider_reference=entry.notification.messageId,
+        reason="Carrier refused" if permanent else "Carrier could not deliver",
+    )

@@ -1,0 +1,90 @@
+"""Telling a service what happened: delivery receipts, inbound texts, and /v1 sender webhooks.
+
+A status change is announced by queueing a job that carries the URL and the payload as they were at that
+moment; the callbacks function adds the bearer token (never queued) and POSTs it, retrying on failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from tidings.domain.models import InboundSms, ServiceBundle
+from tidings.domain.notifications import FINAL, Notification
+from tidings.domain.timefmt import iso_z
+
+JobKind = Literal["delivery_status", "inbound_sms", "v1_webhook"]
+
+
+@dataclass(frozen=True)
+class CallbackJob:
+    kind: JobKind
+    service_id: str
+    url: str
+    payload: dict[str, Any]
+
+
+class CallbackQueue(Protocol):
+    def enqueue(self, job: CallbackJob) -> None: ...
+
+
+def delivery_receipt(n: Notification) -> dict[str, Any]:
+    """Spec §9: everything a string but `template_version`."""
+    return {
+        "id": n.id,
+        "reference": n.reference,
+        "to": n.to,
+        "status": n.status,
+        "created_at": iso_z(n.created_at),
+        "completed_at": iso_z(n.completed_at),
+        "sent_at": iso_z(n.sent_at),
+        "notification_type": n.type,
+        "template_id": n.template_id,
+        "template_version": n.template_version,
+    }
+
+
+def inbound_payload(message: InboundSms) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "source_number": message.user_number,
+        "destination_number": message.notify_number,
+        "message": message.content,
+        "date_received": iso_z(message.created_at),
+    }
+
+
+class Announcer:
+    """Queues the callbacks a status change calls for; `v1_view` renders the /v1 SMS object."""
+
+    def __init__(
+        self,
+        load_bundle: Callable[[str], ServiceBundle | None],
+        queue: CallbackQueue,
+        v1_view: Callable[[Notification], dict[str, Any]],
+    ) -> None:
+        self._load_bundle = load_bundle
+        self._queue = queue
+        self._v1_view = v1_view
+
+    def status_changed(self, n: Notification) -> None:
+        webhook = n.extra.get("sender", {}).get("webhook_url") if n.dialect == "v1" else None
+        if webhook:
+            self._queue.enqueue(CallbackJob("v1_webhook", n.service_id, str(webhook), self._v1_view(n)))
+        if n.status not in FINAL:
+            return
+        bundle = self._load_bundle(n.service_id)
+        callback = bundle.callback("delivery_status") if bundle else None
+        if callback is not None:
+            self._queue.enqueue(CallbackJob("delivery_status", n.service_id, callback.url, delivery_receipt(n)))
+
+    def inbound(self, bundle: ServiceBundle, message: InboundSms) -> None:
+        callback = bundle.callback("inbound_sms")
+        if callback is not None:
+            self._queue.enqueue(CallbackJob("inbound_sms", bundle.service.id, callback.url, inbound_payload(message)))
+
+
+def retryable_response(status: int | None) -> bool:
+    """Connection errors (None), 5xx and 429 are retried; any other 4xx is the receiver's final word."""
+    return status is None or status >= 500 or status == 429

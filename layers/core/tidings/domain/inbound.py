@@ -1,0 +1,56 @@
+"""Inbound (two-way) SMS: find the service by the number texted, keep the message, honour STOP and START."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import uuid4
+
+from tidings.domain.models import InboundSms, OptOut, ServiceBundle
+from tidings.domain.phone import PhoneNumberError, parse_phone_number
+
+OPT_OUT_KEYWORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
+OPT_IN_KEYWORDS = frozenset({"START"})
+RETENTION = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class IncomingText:
+    from_number: str
+    to_number: str
+    body: str
+    received_at: datetime
+
+
+def normalised(number: str) -> str:
+    try:
+        return parse_phone_number(number).e164
+    except PhoneNumberError:
+        return number.lstrip("+")
+
+
+def keyword(body: str) -> str:
+    words = body.strip().split()
+    return words[0].upper() if words else ""
+
+
+def build_inbound(bundle: ServiceBundle, text: IncomingText) -> InboundSms:
+    return InboundSms(
+        id=str(uuid4()),
+        service_id=bundle.service.id,
+        notify_number=normalised(text.to_number),
+        user_number=normalised(text.from_number),
+        content=text.body,
+        created_at=text.received_at,
+        expires_at=text.received_at + RETENTION,
+    )
+
+
+def opt_out_change(text: IncomingText) -> OptOut | bool | None:
+    """An OptOut to add (STOP and friends), True to remove the sender's (START), None for anything else."""
+    word = keyword(text.body)
+    if word in OPT_OUT_KEYWORDS:
+        return OptOut(number=normalised(text.from_number), created_at=text.received_at)
+    if word in OPT_IN_KEYWORDS:
+        return True
+    return None

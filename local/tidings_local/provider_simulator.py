@@ -1,0 +1,93 @@
+"""The providers' side of `tidings local`: what SES and SNS accepted comes back as delivery receipts.
+
+Email receipts are SES events published to the stack's provider-events topic (so they travel SNS → SQS →
+the receipts function, as deployed); SMS receipts are SNS delivery-status log events, handed to the
+receipts function the way a CloudWatch Logs subscription would. The simulator addresses and numbers fail.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import threading
+import time
+from typing import Any
+
+import boto3
+
+from tidings_local.lambda_runtime import Functions
+from tidings_local.resources import ACCOUNT
+
+POLL_INTERVAL_SECONDS = 0.2
+EMAIL_BOUNCES = {"perm-fail@simulator.notify": "Permanent", "temp-fail@simulator.notify": "Transient"}
+SMS_FAILURES = {"7700900002": "Invalid phone number", "7700900003": "Unknown error attempting to reach phone"}
+
+
+class ProviderSimulator:
+    def __init__(self, functions: Functions, receipts_function: str, events_topic_arn: str, region: str) -> None:
+        self._functions = functions
+        self._receipts = receipts_function
+        self._topic = events_topic_arn
+        self._region = region
+        self._seen_email = 0
+        self._seen_sms: set[str] = set()
+
+    def run_once(self) -> int:
+        from moto.ses.models import ses_backends  # noqa: PLC0415 (moto internals: local only)
+        from moto.sns.models import sns_backends  # noqa: PLC0415
+
+        sent = ses_backends[ACCOUNT][self._region].sent_messages
+        emails, self._seen_email = sent[self._seen_email :], len(sent)
+        for message in emails:
+            self._email_receipt(message)
+        sms = {k: v for k, v in sns_backends[ACCOUNT][self._region].sms_messages.items() if k not in self._seen_sms}
+        self._seen_sms |= set(sms)
+        if sms:
+            self._sms_receipts(sms)
+        return len(emails) + len(sms)
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                if not self.run_once():
+                    stop.wait(POLL_INTERVAL_SECONDS)
+            except Exception:
+                stop.wait(POLL_INTERVAL_SECONDS)
+
+    def _email_receipt(self, message: Any) -> None:
+        recipients = list(getattr(message, "destinations", {}).get("ToAddresses", []))
+        bounce = EMAIL_BOUNCES.get(recipients[0] if recipients else "")
+        event: dict[str, Any] = {
+            "eventType": "Bounce" if bounce else "Delivery",
+            "mail": {"messageId": message.id, "timestamp": _now(), "destination": recipients, "tags": {}},
+        }
+        if bounce:
+            event["bounce"] = {"bounceType": bounce, "bouncedRecipients": [{"emailAddress": r} for r in recipients]}
+        boto3.client("sns").publish(TopicArn=self._topic, Message=json.dumps(event))
+
+    def _sms_receipts(self, sms: dict[str, tuple[str, str]]) -> None:
+        log_events = []
+        for index, (message_id, (number, _)) in enumerate(sms.items()):
+            failure = next((reason for ending, reason in SMS_FAILURES.items() if number.endswith(ending)), None)
+            entry = {
+                "notification": {"messageId": message_id, "timestamp": _now()},
+                "delivery": {
+                    "destination": number,
+                    "providerResponse": failure or "Message has been accepted by phone",
+                },
+                "status": "FAILURE" if failure else "SUCCESS",
+            }
+            log_events.append({"id": str(index), "timestamp": int(time.time() * 1000), "message": json.dumps(entry)})
+        data = {
+            "messageType": "DATA_MESSAGE",
+            "owner": ACCOUNT,
+            "logGroup": "sns/local/DirectPublishToPhoneNumber",
+            "logEvents": log_events,
+        }
+        encoded = base64.b64encode(gzip.compress(json.dumps(data).encode())).decode()
+        self._functions.invoke(self._receipts, {"awslogs": {"data": encoded}})
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
