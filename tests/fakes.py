@@ -157,6 +157,12 @@ class InMemoryNotificationStore:
     def awaiting_dispatch(self, created_before: datetime) -> list[str]:
         return [n.id for n in self.items.values() if n.status == "created" and n.created_at < created_before]
 
+    def sending_since(self, created_before: datetime) -> list[str]:
+        return [n.id for n in self.items.values() if n.status == "sending" and n.created_at < created_before]
+
+    def find_by_provider_reference(self, reference: str) -> str | None:
+        return next((n.id for n in self.items.values() if n.provider_reference == reference), None)
+
 
 class RecordingQueue:
     def __init__(self, fail: bool = False) -> None:

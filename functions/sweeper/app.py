@@ -4,7 +4,7 @@ and time out those `sending` for longer than the receipt window (72 hours)."""
 from __future__ import annotations
 
 from dataclasses import asdict, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -18,7 +18,7 @@ from tidings.wiring import deps
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     d = deps()
-    now, settings = d.clock.now(), d.settings
+    now, settings = _scheduled_time(event) or d.clock.now(), d.settings
     swept = requeue_stuck(d.notifications, d.queue, now, timedelta(seconds=settings.sweep_after_seconds))
     timed_out = time_out_sending(
         d.notifications, d.announcer.status_changed, now, timedelta(hours=settings.sending_timeout_hours)
@@ -26,3 +26,11 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, i
     swept = replace(swept, timed_out=timed_out)
     logger.info("swept", extra=asdict(swept))
     return asdict(swept)
+
+
+def _scheduled_time(event: dict[str, Any]) -> datetime | None:
+    """The sweep runs as of the time EventBridge scheduled it (so a replayed event sweeps as of then)."""
+    try:
+        return datetime.fromisoformat(str(event["time"]).replace("Z", "+00:00"))
+    except (KeyError, ValueError):
+        return None

@@ -30,6 +30,10 @@ def _local_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
     parser.add_argument("--admin-secret", default=os.environ.get("TIDINGS_ADMIN_SECRET"))
     parser.add_argument("--no-demo", action="store_true", help="start without the demo service")
+    parser.add_argument(
+        "--callback-retry-seconds", type=int, default=2, help="spacing of callback retries (deployed: 300)"
+    )
+    parser.add_argument("--sending-timeout-hours", type=float, default=72, help="`sending` longer than this times out")
     parser.set_defaults(run=_run_local)
 
 
@@ -39,7 +43,11 @@ def _run_local(args: argparse.Namespace) -> int:
     from tidings_local.stack import LocalStack  # noqa: PLC0415
 
     admin_secret = args.admin_secret or secrets.token_urlsafe(32)
-    stack = LocalStack(admin_secret)
+    env = {
+        "CALLBACK_RETRY_SECONDS": str(args.callback_retry_seconds),
+        "SENDING_TIMEOUT_HOURS": str(args.sending_timeout_hours),
+    }
+    stack = LocalStack(admin_secret, env=env)
     stack.start()
     server = LocalServer(stack, args.host, args.port)
     base_url = f"http://{args.host}:{server.server_address[1]}"

@@ -21,6 +21,7 @@ from tidings_local.resources import ACCOUNT
 
 POLL_INTERVAL_SECONDS = 0.2
 EMAIL_BOUNCES = {"perm-fail@simulator.notify": "Permanent", "temp-fail@simulator.notify": "Transient"}
+SILENT = "silent@simulator.tidings"  # accepted, and no receipt ever comes: for playing with timeouts
 SMS_FAILURES = {"7700900002": "Invalid phone number", "7700900003": "Unknown error attempting to reach phone"}
 
 
@@ -57,6 +58,8 @@ class ProviderSimulator:
 
     def _email_receipt(self, message: Any) -> None:
         recipients = list(getattr(message, "destinations", {}).get("ToAddresses", []))
+        if SILENT in recipients:
+            return
         bounce = EMAIL_BOUNCES.get(recipients[0] if recipients else "")
         event: dict[str, Any] = {
             "eventType": "Bounce" if bounce else "Delivery",

@@ -65,6 +65,14 @@ class _Handler(BaseHTTPRequestHandler):
             return _json(200, {"status": "ok"})
         if path == "/_local/outbox":
             return _json(200, {"messages": outbox()})
+        if path == "/_local/queues":
+            return _json(200, {"queues": self.server.stack.queue_depths()})
+        if path.startswith("/_local/run/") and method == "POST":
+            function = path.removeprefix("/_local/run/")
+            if not self.server.stack.is_scheduled(function):
+                return _json(404, {"message": f"{function} is not a scheduled function"})
+            at = json.loads(body or b"{}").get("time")  # run as if scheduled then: play with timeouts
+            return _json(200, {"result": self.server.stack.invoke_scheduled(function, at)})
         if path == "/_local/inbound-sms" and method == "POST":
             try:
                 fields = json.loads(body)

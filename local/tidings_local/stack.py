@@ -82,20 +82,35 @@ class LocalStack:
                 for every in spec.schedules:
                     self._spawn(self._run_schedule, spec.logical_id, every)
 
-    def invoke_scheduled(self, logical_id: str) -> Any:
-        """Invoke a scheduled function now, with the event EventBridge Scheduler would send."""
+    def invoke_scheduled(self, logical_id: str, at: str | None = None) -> Any:
+        """Invoke a scheduled function with the event EventBridge would send (`at`: its time, ISO 8601)."""
         event = {
             "version": "0",
             "id": str(uuid.uuid4()),
             "detail-type": "Scheduled Event",
             "source": "aws.events",
             "account": "123456789012",
-            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "time": at or time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "region": REGION,
             "resources": [],
             "detail": {},
         }
         return self.functions.invoke(logical_id, event)
+
+    def is_scheduled(self, logical_id: str) -> bool:
+        return any(spec.logical_id == logical_id and spec.schedules for spec in self.template.functions)
+
+    def queue_depths(self) -> dict[str, int]:
+        """Messages waiting or in flight, per queue: 0 means a consumer has finished with everything."""
+        sqs = boto3.client("sqs")
+        depths = {}
+        for logical_id in self.template.of_type("AWS::SQS::Queue"):
+            attributes = sqs.get_queue_attributes(
+                QueueUrl=self.resources.refs[logical_id],
+                AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+            )["Attributes"]
+            depths[logical_id] = sum(int(value) for value in attributes.values())
+        return depths
 
     def _run_schedule(self, logical_id: str, every: float) -> None:
         while not self._stop.wait(every):

@@ -45,6 +45,8 @@ def local_stack() -> Iterator[RunningStack]:
         "0",
         "--admin-secret",
         ADMIN_SECRET,
+        "--callback-retry-seconds",
+        "1",
     ]
     with output.open("w") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env={**os.environ})  # noqa: S603

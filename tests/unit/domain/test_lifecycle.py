@@ -1,0 +1,185 @@
+"""Receipts, forward-only statuses, callbacks, inbound keywords and timeouts."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+from datetime import timedelta
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.fakes import FixedClock, InMemoryNotificationStore
+from tidings.api.provider_events import from_ses_event, from_sms_log_events
+from tidings.domain.callbacks import Announcer, CallbackJob, delivery_receipt, retryable_response
+from tidings.domain.inbound import IncomingText, build_inbound, opt_out_change
+from tidings.domain.models import Callback, OptOut, Service, ServiceBundle
+from tidings.domain.notifications import Notification
+from tidings.domain.receipts import Receipt, apply_receipt
+from tidings.domain.statuses import RANK, may_move
+from tidings.domain.sweep import time_out_sending
+
+NOW = FixedClock().now()
+RECEIPT_STATUSES = ["delivered", "permanent-failure", "temporary-failure", "technical-failure"]
+
+
+def notification(**fields: Any) -> Notification:
+    defaults = {
+        "id": "n1", "service_id": "svc", "key_type": "normal", "type": "sms", "template_id": "t", "template_version": 2,
+        "to": "07700900123", "normalised_to": "447700900123", "body": "Hi", "sender": "S", "created_at": NOW,
+        "expires_at": NOW + timedelta(days=7), "status": "sending",
+    }  # fmt: skip
+    return Notification.model_validate({**defaults, **fields})
+
+
+def test_finals_are_never_left_and_nothing_moves_back() -> None:
+    assert may_move("created", "sending") and may_move("sending", "delivered") and may_move("sent", "delivered")
+    assert not may_move("delivered", "sending") and not may_move("delivered", "permanent-failure")
+    assert not may_move("sending", "created")
+
+
+@given(st.lists(st.sampled_from(["sending", "pending", "sent", *RECEIPT_STATUSES]), max_size=12))
+def test_receipts_in_any_order_never_move_a_status_backwards(arrivals: list[str]) -> None:
+    store = InMemoryNotificationStore()
+    store.put(notification(status="created"))
+    history = ["created"]
+    for status in arrivals:
+        apply_receipt(Receipt(status=status, notification_id="n1"), store, lambda _: None, NOW)
+        history.append(store.items["n1"].status)
+    ranks = [RANK[s] for s in history]
+    assert ranks == sorted(ranks)  # never backwards
+    finals = [s for s in history if RANK[s] == 4]
+    assert len(set(finals)) <= 1  # the first final status is the last
+
+
+def test_receipts_match_by_provider_reference_when_untagged() -> None:
+    store = InMemoryNotificationStore()
+    store.put(notification())
+    moved = apply_receipt(Receipt(status="delivered", provider_reference="ref"), store, {"ref": "n1"}.get, NOW)
+    assert moved is not None and store.items["n1"].status == "delivered"
+    assert apply_receipt(Receipt(status="delivered", provider_reference="nope"), store, {"ref": "n1"}.get, NOW) is None
+
+
+def ses(event_type: str, bounce: str | None = None, tagged: bool = True) -> str:
+    event: dict[str, Any] = {
+        "eventType": event_type,
+        "mail": {"messageId": "m1", "tags": {"notification_id": ["n1"]} if tagged else {}},
+    }
+    if bounce:
+        event["bounce"] = {"bounceType": bounce}
+    return json.dumps(event)
+
+
+def test_ses_events() -> None:
+    assert from_ses_event(ses("Delivery")) == Receipt("delivered", "n1", "m1", None)
+    assert from_ses_event(ses("Bounce", "Permanent")).status == "permanent-failure"  # type: ignore[union-attr]
+    assert from_ses_event(ses("Bounce", "Transient")).status == "temporary-failure"  # type: ignore[union-attr]
+    assert from_ses_event(ses("Complaint")).status == "delivered"  # type: ignore[union-attr]
+    assert from_ses_event(ses("Delivery", tagged=False)).notification_id is None  # type: ignore[union-attr]
+    assert from_ses_event(ses("Send")) is None
+    assert from_ses_event("not json") is None
+
+
+def test_sms_delivery_logs() -> None:
+    entries = [
+        {"notification": {"messageId": "a"}, "status": "SUCCESS"},
+        {
+            "notification": {"messageId": "b"},
+            "delivery": {"providerResponse": "Invalid phone number"},
+            "status": "FAILURE",
+        },
+        {
+            "notification": {"messageId": "c"},
+            "delivery": {"providerResponse": "Phone carrier has blocked this message"},
+            "status": "FAILURE",
+        },
+        {
+            "notification": {"messageId": "d"},
+            "delivery": {"providerResponse": "Unknown error attempting to reach phone"},
+            "status": "FAILURE",
+        },
+        {"nonsense": True},
+    ]
+    data = {"logEvents": [{"message": json.dumps(e)} for e in entries]}
+    receipts = from_sms_log_events(base64.b64encode(gzip.compress(json.dumps(data).encode())).decode())
+    assert [(r.provider_reference, r.status) if r else None for r in receipts] == [
+        ("a", "delivered"), ("b", "permanent-failure"), ("c", "permanent-failure"), ("d", "temporary-failure"), None,
+    ]  # fmt: skip
+    assert from_sms_log_events("!!not base64!!") == [None]
+
+
+class Jobs:
+    def __init__(self) -> None:
+        self.jobs: list[CallbackJob] = []
+
+    def enqueue(self, job: CallbackJob) -> None:
+        self.jobs.append(job)
+
+
+def bundle_with_callbacks() -> ServiceBundle:
+    callbacks = [
+        Callback(id="c1", type="delivery_status", url="https://x/status", bearer_token="t" * 10, created_at=NOW),
+        Callback(id="c2", type="inbound_sms", url="https://x/inbound", bearer_token="t" * 10, created_at=NOW),
+    ]
+    return ServiceBundle(service=Service(id="svc", name="S", email_from="s", created_at=NOW), callbacks=callbacks)
+
+
+def test_delivery_callbacks_only_for_final_statuses() -> None:
+    jobs = Jobs()
+    announcer = Announcer(lambda _: bundle_with_callbacks(), jobs, lambda n: {"uuid": n.id})
+    announcer.status_changed(notification(status="sending"))
+    announcer.status_changed(notification(status="delivered", updated_at=NOW))
+    [job] = jobs.jobs
+    assert (job.kind, job.url) == ("delivery_status", "https://x/status")
+    assert job.payload == delivery_receipt(notification(status="delivered", updated_at=NOW))
+    assert job.payload["template_version"] == 2 and job.payload["completed_at"].endswith("Z")
+
+
+def test_v1_webhooks_hear_every_change() -> None:
+    jobs = Jobs()
+    announcer = Announcer(lambda _: None, jobs, lambda n: {"uuid": n.id, "status": n.status})
+    extra = {"sender": {"webhook_url": "https://shop/hook"}}
+    for status in ("sending", "delivered"):
+        announcer.status_changed(notification(status=status, dialect="v1", extra=extra))
+    assert [(j.kind, j.payload["status"]) for j in jobs.jobs] == [
+        ("v1_webhook", "sending"),
+        ("v1_webhook", "delivered"),
+    ]
+
+
+def test_inbound_callbacks_and_keywords() -> None:
+    jobs = Jobs()
+    text = IncomingText("+447700900123", "07700900456", "stop please", NOW)
+    message = build_inbound(bundle_with_callbacks(), text)
+    Announcer(lambda _: None, jobs, lambda n: {}).inbound(bundle_with_callbacks(), message)
+    assert jobs.jobs[0].payload == {
+        "id": message.id, "source_number": "447700900123", "destination_number": "447700900456",
+        "message": "stop please", "date_received": "2026-11-22T12:00:00.000000Z",
+    }  # fmt: skip
+    assert isinstance(opt_out_change(text), OptOut)
+    assert opt_out_change(IncomingText("a", "b", " Start ", NOW)) is True
+    assert opt_out_change(IncomingText("a", "b", "Unsubscribe", NOW)) is not None
+    assert opt_out_change(IncomingText("a", "b", "please stop", NOW)) is None
+
+
+def test_retry_rules() -> None:
+    assert [retryable_response(s) for s in (None, 500, 503, 429, 400, 404, 200)] == [
+        True,
+        True,
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
+
+
+def test_sending_for_too_long_times_out_and_is_announced() -> None:
+    store, announced = InMemoryNotificationStore(), []
+    store.put(notification(id="old", created_at=NOW - timedelta(hours=73)))
+    store.put(notification(id="new", created_at=NOW - timedelta(hours=1)))
+    assert time_out_sending(store, announced.append, NOW, timedelta(hours=72)) == 1
+    assert (store.items["old"].status, store.items["new"].status) == ("temporary-failure", "sending")
+    assert [n.id for n in announced] == ["old"]
