@@ -220,7 +220,9 @@ def test_stop_then_start(local_stack: RunningStack, lifecycle: Lifecycle) -> Non
     assert status_of(lifecycle.live, started) == "delivered"
 
 
-def test_v1_sender_webhooks_get_the_sms_on_each_change(local_stack: RunningStack, lifecycle: Lifecycle, receiver: Receiver) -> None:
+def test_v1_sender_webhooks_get_the_sms_on_each_change(
+    local_stack: RunningStack, lifecycle: Lifecycle, receiver: Receiver
+) -> None:
     admin = local_stack.admin()
     token = admin.call("POST", f"/admin/services/{lifecycle.service_id}/access-tokens", {"name": "hooks"})["token"]
     headers = {"Authorization": f"Bearer {token}"}
