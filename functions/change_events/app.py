@@ -19,7 +19,7 @@ TTL_PRINCIPAL = "dynamodb.amazonaws.com"
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler(capture_response=False)
+@tracer().capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     settings = deps().settings
     tables: dict[str, Kind] = {settings.notifications_table: "sms", settings.senders_table: "sender"}

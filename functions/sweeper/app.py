@@ -15,7 +15,7 @@ from tidings.wiring import deps
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler(capture_response=False)
+@tracer().capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     d = deps()
     now, settings = _scheduled_time(event) or d.clock.now(), d.settings

@@ -91,3 +91,16 @@ def test_preview_request() -> None:
     assert messages(PREVIEW_REQUEST, {"id": "5a2f0c4e-0e37-4a6f-9c5d-1b2a3c4d5e6f", "personalisation": None}) == [
         "personalisation None is not of type object"
     ]
+
+
+def test_every_request_schema_is_valid_json_schema() -> None:
+    from jsonschema import Draft7Validator  # noqa: PLC0415
+
+    from tidings.api.notify_v2 import notification_views, template_views  # noqa: PLC0415
+
+    schemas = [
+        notification_views.SMS_REQUEST, notification_views.EMAIL_REQUEST, notification_views.LIST_QUERY,
+        template_views.LIST_QUERY, template_views.PREVIEW_REQUEST,
+    ]  # fmt: skip
+    for schema in schemas:
+        Draft7Validator.check_schema(schema.schema)

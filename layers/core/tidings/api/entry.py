@@ -9,14 +9,13 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from tidings.observability import logger, tracer
+from tidings.observability import logger
 
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
 def http_entry(app: APIGatewayHttpResolver) -> Handler:
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-    @tracer.capture_lambda_handler(capture_response=False)  # responses hold PII: never trace them
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         response: dict[str, Any] = app.resolve(event, context)
         return response
