@@ -14,6 +14,7 @@ from tidings.domain.models import (
     Callback,
     GuestList,
     InboundNumber,
+    OptOut,
     ReplyTo,
     Service,
     ServiceBundle,
@@ -75,6 +76,18 @@ class InMemoryServiceStore:
         numbers = [*self.bundles[number.service_id].inbound_numbers, number]
         self._update(number.service_id, inbound_numbers=numbers)
         return True
+
+    def owner_of_number(self, number: str) -> str | None:
+        return self.numbers.get(number)
+
+    def put_opt_out(self, service_id: str, opt_out: OptOut) -> None:
+        others = [o for o in self.bundles[service_id].opt_outs if o.number != opt_out.number]
+        self._update(service_id, opt_outs=[*others, opt_out])
+
+    def remove_opt_out(self, service_id: str, number: str) -> bool:
+        before = self.bundles[service_id].opt_outs
+        self._update(service_id, opt_outs=[o for o in before if o.number != number])
+        return len(before) != len(self.bundles[service_id].opt_outs)
 
     def _update(self, service_id: str, **parts: object) -> None:
         self.bundles[service_id] = self.bundles[service_id].model_copy(update=parts)

@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from tidings.adapters.aws import sqs
 from tidings.adapters.webhook_client import post_json
 from tidings.domain.callbacks import CallbackJob, retryable_response
-from tidings.observability import logger, tracer
+from tidings.observability import logger
 from tidings.wiring import deps
 
 processor = BatchProcessor(event_type=EventType.SQS)
@@ -45,6 +45,5 @@ def record_handler(record: SQSRecord) -> None:
 
 
 @logger.inject_lambda_context
-@tracer().capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> Any:
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

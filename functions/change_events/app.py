@@ -12,14 +12,13 @@ from tidings.api.notifea_v1.views import sender_json, sms_json
 from tidings.domain.change_events import Kind, event_name
 from tidings.domain.models import SmsSender
 from tidings.domain.notifications import Notification
-from tidings.observability import logger, tracer
+from tidings.observability import logger
 from tidings.wiring import deps
 
 TTL_PRINCIPAL = "dynamodb.amazonaws.com"
 
 
 @logger.inject_lambda_context
-@tracer().capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     settings = deps().settings
     tables: dict[str, Kind] = {settings.notifications_table: "sms", settings.senders_table: "sender"}

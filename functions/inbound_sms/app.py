@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from tidings.domain.inbound import IncomingText, build_inbound, normalised, opt_out_change
 from tidings.domain.models import OptOut
-from tidings.observability import logger, tracer
+from tidings.observability import logger
 from tidings.wiring import deps
 
 processor = BatchProcessor(event_type=EventType.SQS)
@@ -57,6 +57,5 @@ def record_handler(record: SQSRecord) -> None:
 
 
 @logger.inject_lambda_context
-@tracer().capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> Any:
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from tidings.api.provider_events import from_ses_event, from_sms_log_events
 from tidings.domain.receipts import Receipt, apply_receipt
-from tidings.observability import logger, tracer
+from tidings.observability import logger
 from tidings.wiring import deps
 
 processor = BatchProcessor(event_type=EventType.SQS)
@@ -37,7 +37,6 @@ def record_handler(record: SQSRecord) -> None:
 
 
 @logger.inject_lambda_context
-@tracer().capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> Any:
     if "awslogs" in event:
         for receipt in from_sms_log_events(event["awslogs"].get("data", "")):

@@ -10,12 +10,11 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from tidings.domain.sweep import requeue_stuck, time_out_sending
-from tidings.observability import logger, tracer
+from tidings.observability import logger
 from tidings.wiring import deps
 
 
 @logger.inject_lambda_context
-@tracer().capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     d = deps()
     now, settings = _scheduled_time(event) or d.clock.now(), d.settings

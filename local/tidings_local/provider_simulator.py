@@ -42,7 +42,9 @@ class ProviderSimulator:
         emails, self._seen_email = sent[self._seen_email :], len(sent)
         for message in emails:
             self._email_receipt(message)
-        sms = {k: v for k, v in sns_backends[ACCOUNT][self._region].sms_messages.items() if k not in self._seen_sms}
+        # A real carrier answers seconds later; never answer before the dispatch has recorded the send.
+        messages = dict(sns_backends[ACCOUNT][self._region].sms_messages)
+        sms = {k: v for k, v in messages.items() if k not in self._seen_sms and _recorded(k)}
         self._seen_sms |= set(sms)
         if sms:
             self._sms_receipts(sms)
@@ -94,3 +96,14 @@ class ProviderSimulator:
 
 def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+
+
+def _recorded(provider_reference: str) -> bool:
+    found = boto3.client("dynamodb").query(
+        TableName="NotificationsTable",
+        IndexName="by_provider_key",
+        KeyConditionExpression="provider_key = :ref",
+        ExpressionAttributeValues={":ref": {"S": provider_reference}},
+        Select="COUNT",
+    )
+    return bool(found["Count"])

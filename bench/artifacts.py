@@ -1,0 +1,35 @@
+"""Artifact sizes: `sam build` (no Docker, arm64 wheels), then the core layer and each function, zipped."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+from tidings_local.stack import REPO_ROOT
+
+SAM = Path(sys.executable).parent / "sam"
+
+
+def zipped_mb(folder: Path) -> float:
+    with tempfile.TemporaryDirectory() as scratch:
+        target = Path(scratch) / "a.zip"
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    archive.write(path, path.relative_to(folder))
+        return target.stat().st_size / 1e6
+
+
+def measure() -> dict[str, object]:
+    build = Path(tempfile.mkdtemp(prefix="tidings-build-"))
+    env = {**os.environ, "PATH": f"{SAM.parent}:{os.environ['PATH']}", "SAM_CLI_TELEMETRY": "0"}
+    subprocess.run(
+        [str(SAM), "build", "--build-dir", str(build)], cwd=REPO_ROOT, env=env, check=True, capture_output=True
+    )
+    sizes = {folder.name: zipped_mb(folder) for folder in sorted(build.iterdir()) if folder.is_dir()}
+    layer = sizes.pop("CoreLayer")
+    return {"layer_mb": layer, "largest_function_mb": max(sizes.values()), "functions_mb": sizes}
