@@ -1,38 +1,38 @@
-"""JSON Schema validation with Notify's message rules (spec §5.2), used by the /v2 dialect."""
+"""JSON Schema validation with Notify's message rules (spec §5.2), used by the /v2 dialect.
+
+jsonschema (and the phone metadata) load on the first check, not at import: a function's cold start pays
+only for what its requests use.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
-from jsonschema import Draft7Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
-
-from tidings.domain.email_address import EmailAddressError, normalise_email_address
+from tidings.domain.email_address import normalise_email_address
 from tidings.domain.errors import ValidationFailed
 
-FORMATS = FormatChecker(formats=())
+if TYPE_CHECKING:
+    from jsonschema import Draft7Validator, FormatChecker
+    from jsonschema.exceptions import ValidationError
 
 
-@FORMATS.checks("uuid", raises=ValueError)
 def _is_uuid(value: object) -> bool:
     return not isinstance(value, str) or bool(UUID(value))
 
 
-@FORMATS.checks("phone_number", raises=ValueError)  # PhoneNumberError is a ValueError
 def _is_phone_number(value: object) -> bool:
-    from tidings.domain.phone import parse_phone_number  # noqa: PLC0415 (phone metadata only when a number comes)
+    from tidings.domain.phone import parse_phone_number  # noqa: PLC0415
 
     return not isinstance(value, str) or bool(parse_phone_number(value))
 
 
-@FORMATS.checks("email_address", raises=EmailAddressError)
 def _is_email_address(value: object) -> bool:
     return not isinstance(value, str) or bool(normalise_email_address(value))
 
 
-@FORMATS.checks("https_url", raises=ValueError)
 def _is_https_url(value: object) -> bool:
     if not isinstance(value, str):
         return True
@@ -42,8 +42,24 @@ def _is_https_url(value: object) -> bool:
     return True
 
 
+@cache
+def formats() -> FormatChecker:
+    """Our formats; each raises a ValueError (PhoneNumberError and EmailAddressError are ones) with the message."""
+    from jsonschema import FormatChecker  # noqa: PLC0415
+
+    checker = FormatChecker(formats=())
+    for name, check in (
+        ("uuid", _is_uuid),
+        ("phone_number", _is_phone_number),
+        ("email_address", _is_email_address),
+        ("https_url", _is_https_url),
+    ):
+        checker.checks(name, raises=ValueError)(check)
+    return checker
+
+
 class Schema:
-    """A request schema; its validator is built on first use (cold starts pay only for what they check)."""
+    """A request schema; its validator is built on first use."""
 
     def __init__(self, schema: dict[str, Any]) -> None:
         self.schema = schema
@@ -51,7 +67,9 @@ class Schema:
 
     def check(self, instance: Any) -> None:
         if self._validator is None:
-            self._validator = Draft7Validator(self.schema, format_checker=FORMATS)
+            from jsonschema import Draft7Validator  # noqa: PLC0415
+
+            self._validator = Draft7Validator(self.schema, format_checker=formats())
         messages = list(dict.fromkeys(_message(e) for e in self._validator.iter_errors(instance)))
         if messages:
             raise ValidationFailed(messages)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult
+from functools import cache
+from types import ModuleType
+from typing import Any
 
 from tidings.domain.rates import rate_table
 
@@ -15,15 +15,31 @@ NOT_VALID = "Number is not valid – double check the phone number you entered"
 NO_COUNTRY_PREFIX = "Not a valid country prefix"
 UK_COUNTRY_CODE = 44
 OFCOM_DRAMA_PREFIX = "7700900"  # 07700 900xxx: reserved for TV and tests, always a valid UK mobile
-ACCEPTED_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
-_POSSIBILITY_ERRORS = {
-    ValidationResult.TOO_SHORT: "Not enough digits",
-    ValidationResult.TOO_LONG: "Too many digits",
-    ValidationResult.INVALID_COUNTRY_CODE: NO_COUNTRY_PREFIX,
-    ValidationResult.INVALID_LENGTH: NOT_VALID,
-}
-_INTERNATIONAL_ERRORS = {ValidationResult.INVALID_COUNTRY_CODE: NO_COUNTRY_PREFIX}
 MIN_INTERNATIONAL_DIGITS, MAX_INTERNATIONAL_DIGITS = 8, 15
+
+
+@cache
+def _lib() -> ModuleType:
+    """libphonenumber's metadata is large: load it when the first number arrives, not at cold start."""
+    import phonenumbers  # noqa: PLC0415
+
+    return phonenumbers
+
+
+@cache
+def _rules() -> dict[str, Any]:
+    lib = _lib()
+    result, kind = lib.ValidationResult, lib.PhoneNumberType
+    return {
+        "accepted": frozenset({kind.MOBILE, kind.FIXED_LINE, kind.FIXED_LINE_OR_MOBILE}),
+        "uk": {
+            result.TOO_SHORT: "Not enough digits",
+            result.TOO_LONG: "Too many digits",
+            result.INVALID_COUNTRY_CODE: NO_COUNTRY_PREFIX,
+            result.INVALID_LENGTH: NOT_VALID,
+        },
+        "international": {result.INVALID_COUNTRY_CODE: NO_COUNTRY_PREFIX},
+    }
 
 
 class PhoneNumberError(ValueError):
@@ -49,9 +65,10 @@ class PhoneNumber:
 def parse_phone_number(raw: str) -> PhoneNumber:
     if not ALLOWED_CHARACTERS.match(raw):
         raise PhoneNumberError("Must not contain letters or symbols")
+    lib = _lib()
     try:
-        number = phonenumbers.parse(_with_country_code(raw), "GB")
-    except NumberParseException as error:
+        number = lib.parse(_with_country_code(raw), "GB")
+    except lib.NumberParseException as error:
         raise PhoneNumberError("Not enough digits") from error
     national = str(number.national_number)
     if number.country_code == UK_COUNTRY_CODE and national.startswith(OFCOM_DRAMA_PREFIX):
@@ -61,18 +78,18 @@ def parse_phone_number(raw: str) -> PhoneNumber:
     _check_length(number)
     if not rate_table().supports_dial_code(number.country_code or 0):
         raise PhoneNumberError(NO_COUNTRY_PREFIX)
-    number_type = phonenumbers.number_type(number)
-    if not phonenumbers.is_valid_number(number) or number_type not in ACCEPTED_TYPES:
+    number_type = lib.number_type(number)
+    if not lib.is_valid_number(number) or number_type not in _rules()["accepted"]:
         raise PhoneNumberError(NOT_VALID)
     return PhoneNumber(
         e164=f"{number.country_code}{national}",
         country_code=number.country_code or 0,
-        is_mobile=number_type != PhoneNumberType.FIXED_LINE,
-        region=phonenumbers.region_code_for_number(number) or "",
+        is_mobile=number_type != lib.PhoneNumberType.FIXED_LINE,
+        region=lib.region_code_for_number(number) or "",
     )
 
 
-def _check_length(number: phonenumbers.PhoneNumber) -> None:
+def _check_length(number: Any) -> None:
     if number.country_code != UK_COUNTRY_CODE:
         # Outside the UK Notify counts digits (8 to 15 with the country code), then asks for validity.
         digits = len(f"{number.country_code}{number.national_number}")
@@ -80,8 +97,8 @@ def _check_length(number: phonenumbers.PhoneNumber) -> None:
             raise PhoneNumberError("Not enough digits")
         if digits > MAX_INTERNATIONAL_DIGITS:
             raise PhoneNumberError("Too many digits")
-    reasons = _POSSIBILITY_ERRORS if number.country_code == UK_COUNTRY_CODE else _INTERNATIONAL_ERRORS
-    reason = phonenumbers.is_possible_number_with_reason(number)
+    reasons = _rules()["uk" if number.country_code == UK_COUNTRY_CODE else "international"]
+    reason = _lib().is_possible_number_with_reason(number)
     if reason in reasons:
         raise PhoneNumberError(reasons[reason])
 
