@@ -38,13 +38,18 @@ class ProviderSimulator:
         from moto.ses.models import ses_backends  # noqa: PLC0415 (moto internals: local only)
         from moto.sns.models import sns_backends  # noqa: PLC0415
 
-        sent = ses_backends[ACCOUNT][self._region].sent_messages
-        emails, self._seen_email = sent[self._seen_email :], len(sent)
-        for message in emails:
-            self._email_receipt(message)
+        emails = []
+        for message in ses_backends[ACCOUNT][self._region].sent_messages[self._seen_email :]:
+            notification_id = _recorded(message.id)
+            if notification_id is None:
+                break  # answer in order, and never before the dispatch has recorded the send
+            emails.append((message, notification_id))
+        self._seen_email += len(emails)
+        for message, notification_id in emails:
+            self._email_receipt(message, notification_id)
         # A real carrier answers seconds later; never answer before the dispatch has recorded the send.
         messages = dict(sns_backends[ACCOUNT][self._region].sms_messages)
-        sms = {k: v for k, v in messages.items() if k not in self._seen_sms and _recorded(k)}
+        sms = {k: v for k, v in messages.items() if k not in self._seen_sms and _recorded(k) is not None}
         self._seen_sms |= set(sms)
         if sms:
             self._sms_receipts(sms)
@@ -58,14 +63,19 @@ class ProviderSimulator:
             except Exception:
                 stop.wait(POLL_INTERVAL_SECONDS)
 
-    def _email_receipt(self, message: Any) -> None:
+    def _email_receipt(self, message: Any, notification_id: str) -> None:
         recipients = list(getattr(message, "destinations", {}).get("ToAddresses", []))
         if SILENT in recipients:
             return
         bounce = EMAIL_BOUNCES.get(recipients[0] if recipients else "")
         event: dict[str, Any] = {
             "eventType": "Bounce" if bounce else "Delivery",
-            "mail": {"messageId": message.id, "timestamp": _now(), "destination": recipients, "tags": {}},
+            "mail": {
+                "messageId": message.id,
+                "timestamp": _now(),
+                "destination": recipients,
+                "tags": {"notification_id": [notification_id]},  # SES echoes the tag dispatch set
+            },
         }
         if bounce:
             event["bounce"] = {"bounceType": bounce, "bouncedRecipients": [{"emailAddress": r} for r in recipients]}
@@ -98,12 +108,12 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
 
 
-def _recorded(provider_reference: str) -> bool:
+def _recorded(provider_reference: str) -> str | None:
+    """The notification the dispatch recorded this send for, once it has."""
     found = boto3.client("dynamodb").query(
         TableName="NotificationsTable",
         IndexName="by_provider_key",
         KeyConditionExpression="provider_key = :ref",
         ExpressionAttributeValues={":ref": {"S": provider_reference}},
-        Select="COUNT",
-    )
-    return bool(found["Count"])
+    )["Items"]
+    return str(found[0]["notification_id"]["S"]) if found else None
