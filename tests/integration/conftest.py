@@ -55,6 +55,9 @@ class InProcessApi:
     def admin(self, method: str, path: str, body: Any = None) -> Reply:
         return self.request(method, path, body, self.admin_headers())
 
+    def v2_authorization(self, key: str) -> str:
+        return f"Bearer {create_jwt_token(key[-36:], key[-73:-37])}"
+
     def v2(self, method: str, path: str, key: str, body: Any = None, iat: int | None = None) -> Reply:
         """A request signed as the official client signs it (`iat` for a server on an injected clock)."""
         if iat is None:

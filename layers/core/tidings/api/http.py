@@ -14,12 +14,12 @@ from tidings.domain.errors import BadRequest, ValidationFailed
 
 def json_body(app: APIGatewayHttpResolver, empty: Any = None) -> Any:
     """The parsed JSON body; `empty` when there is none. Bad JSON is the caller's fault (400)."""
-    raw = app.current_event.decoded_body
-    if not raw or not raw.strip():
-        return empty
     try:
+        raw = app.current_event.decoded_body  # base64 bodies are decoded here, and may not be UTF-8
+        if not raw or not raw.strip():
+            return empty
         return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, RecursionError) as error:  # bad JSON, bad UTF-8 (a ValueError), absurd nesting
         raise BadRequest("Invalid JSON supplied in POST data") from error
 
 
