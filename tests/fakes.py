@@ -147,11 +147,16 @@ class InMemoryNotificationStore:
         return self.items.pop(notification_id, None) is not None
 
     def transition(self, notification_id: str, from_statuses: Collection[str], changes: dict[str, Any]) -> bool:
+        return self.advance(notification_id, from_statuses, changes) is not None
+
+    def advance(
+        self, notification_id: str, from_statuses: Collection[str], changes: dict[str, Any]
+    ) -> Notification | None:
         current = self.items.get(notification_id)
         if current is None or current.status not in from_statuses:
-            return False
+            return None
         self.items[notification_id] = current.model_copy(update=changes)
-        return True
+        return self.items[notification_id]
 
     def page(self, query: NotificationQuery) -> list[Notification]:
         found = [

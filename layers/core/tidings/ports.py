@@ -93,6 +93,12 @@ class NotificationStore(Protocol):
         """Apply `changes` only if the status is one of `from_statuses`; False when it was not."""
         ...
 
+    def advance(
+        self, notification_id: str, from_statuses: Collection[str], changes: dict[str, Any]
+    ) -> Notification | None:
+        """`transition` in the same single write, answering the updated notification (None: not applied)."""
+        ...
+
     def page(self, query: NotificationQuery) -> list[Notification]: ...
     def awaiting_dispatch(self, created_before: datetime) -> list[str]:
         """Ids still `created` since before `created_before` (their queue message may be lost)."""

@@ -64,6 +64,11 @@ class DynamoNotificationStore:
         return from_item(Notification, item["Item"]) if "Item" in item else None
 
     def transition(self, notification_id: str, from_statuses: Collection[str], changes: dict[str, Any]) -> bool:
+        return self.advance(notification_id, from_statuses, changes) is not None
+
+    def advance(
+        self, notification_id: str, from_statuses: Collection[str], changes: dict[str, Any]
+    ) -> Notification | None:
         names = {f"#{name}": name for name in changes} | {"#status": "status"}
         values = {f":{name}": to_jsonable_python(value) for name, value in changes.items()}
         values |= {f":from{i}": status for i, status in enumerate(from_statuses)}
@@ -77,19 +82,20 @@ class DynamoNotificationStore:
             update += " REMOVE awaiting"
         condition = f"#status IN ({', '.join(f':from{i}' for i in range(len(from_statuses)))})"
         try:
-            dynamodb().update_item(
+            result = dynamodb().update_item(
                 TableName=self._table,
                 Key=key(notification_id=notification_id),
                 UpdateExpression=update,
                 ConditionExpression=condition,
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=key(**values),
+                ReturnValues="ALL_NEW",  # the updated notification, so callers need no read first
             )
         except ClientError as error:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
+                return None  # not there, or not in a status it may move on from
             raise
-        return True
+        return from_item(Notification, result["Attributes"])
 
     def page(self, query: NotificationQuery) -> list[Notification]:
         names, values = {"#exp": "expires_at"}, {":sk": f"{query.service_id}#{query.key_type}"}

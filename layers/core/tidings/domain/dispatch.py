@@ -47,13 +47,11 @@ class DispatchContext:
 
 
 def dispatch(notification_id: str, context: DispatchContext) -> Outcome:
-    notification = context.store.load_for_dispatch(notification_id)
+    # One conditional write both claims the notification and reads it: unknown or already claimed → skip.
+    claim = {"status": "sending", "sent_at": context.now, "updated_at": context.now}
+    notification = context.store.advance(notification_id, ["created"], claim)
     if notification is None:
         return Outcome.SKIPPED
-    claimed = {"status": "sending", "sent_at": context.now, "updated_at": context.now}
-    if not context.store.transition(notification.id, ["created"], claimed):
-        return Outcome.SKIPPED
-    notification = notification.model_copy(update=claimed)
     context.announce(notification)
     if notification.opted_out:
         _finish(context, notification, {"status": "permanent-failure", "failure_reason": OPTED_OUT})
@@ -98,6 +96,6 @@ def _send(notification: Notification, context: DispatchContext) -> str:
 
 
 def _finish(context: DispatchContext, notification: Notification, changes: dict[str, object]) -> None:
-    changes = {**changes, "updated_at": context.now}
-    if context.store.transition(notification.id, ["sending"], changes) and "status" in changes:
-        context.announce(notification.model_copy(update=changes))
+    moved = context.store.advance(notification.id, ["sending"], {**changes, "updated_at": context.now})
+    if moved is not None and "status" in changes:
+        context.announce(moved)

@@ -31,12 +31,7 @@ def apply_receipt(
         notification_id = find_by_reference(receipt.provider_reference)
     if notification_id is None:
         return None
-    current = store.load_for_dispatch(notification_id)
-    if current is None:
-        return None
     changes: dict[str, object] = {"status": receipt.status, "updated_at": now}
     if receipt.reason:
         changes["failure_reason"] = receipt.reason
-    if not store.transition(notification_id, statuses_before(receipt.status), changes):
-        return None
-    return current.model_copy(update=changes)
+    return store.advance(notification_id, statuses_before(receipt.status), changes)

@@ -38,9 +38,8 @@ def time_out_sending(
     timed_out = 0
     for notification_id in store.sending_since(now - after):
         changes = {"status": "temporary-failure", "updated_at": now, "failure_reason": "No receipt in time"}
-        if store.transition(notification_id, ["sending"], changes):
-            current = store.load_for_dispatch(notification_id)
-            if current is not None:
-                announce(current)
+        moved = store.advance(notification_id, ["sending"], changes)
+        if moved is not None:
+            announce(moved)
             timed_out += 1
     return timed_out
