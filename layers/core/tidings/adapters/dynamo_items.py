@@ -30,12 +30,13 @@ def key(**values: str | int) -> dict[str, Any]:
     return {name: _serialise(value) for name, value in values.items()}
 
 
-def query_all(**request: Any) -> list[dict[str, Any]]:
-    """Every item a Query matches, following LastEvaluatedKey."""
+def query_all(limit: int | None = None, **request: Any) -> list[dict[str, Any]]:
+    """The items a Query matches, following LastEvaluatedKey; with `limit`, stop once that many are found."""
     items: list[dict[str, Any]] = []
-    while True:
+    while limit is None or len(items) < limit:
         page = dynamodb().query(**request)
         items.extend(page["Items"])
         if "LastEvaluatedKey" not in page:
-            return items
+            break
         request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return items if limit is None else items[:limit]

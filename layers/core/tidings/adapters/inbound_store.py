@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from tidings.adapters.aws import dynamodb
-from tidings.adapters.dynamo_items import from_item, key, to_item
+from tidings.adapters.dynamo_items import from_item, key, query_all, to_item
 from tidings.domain.models import InboundSms
 from tidings.domain.timefmt import iso_z
 
@@ -46,14 +46,7 @@ class DynamoInboundStore:
             "ExpressionAttributeValues": key(**values),
             "ScanIndexForward": False,
         }
-        found: list[InboundSms] = []
-        while len(found) < limit:
-            page = dynamodb().query(**request)
-            found.extend(from_item(InboundSms, item) for item in page["Items"])
-            if "LastEvaluatedKey" not in page:
-                break
-            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        return found[:limit]
+        return [from_item(InboundSms, item) for item in query_all(limit, **request)]
 
 
 def _created_key(message: InboundSms) -> str:

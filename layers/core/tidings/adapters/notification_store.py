@@ -122,14 +122,7 @@ class DynamoNotificationStore:
             "ExpressionAttributeValues": key(**values),
             "ScanIndexForward": False,
         }
-        found: list[Notification] = []
-        while len(found) < query.limit:
-            page = dynamodb().query(**request)
-            found.extend(from_item(Notification, item) for item in page["Items"])
-            if "LastEvaluatedKey" not in page:
-                break
-            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        return found[: query.limit]
+        return [from_item(Notification, item) for item in query_all(query.limit, **request)]
 
     def awaiting_dispatch(self, created_before: datetime) -> list[str]:
         return self._awaiting("created", created_before)

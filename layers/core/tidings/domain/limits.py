@@ -150,5 +150,5 @@ def take(store: Counters, item_key: str, counters: Sequence[Counter], now: datet
     except CounterFull as full:
         raise LimitExceeded(full.counter, retry_after(full.counter, now)) from full
     first = counters[0]
-    reset = seconds_to_next_window(now) if first.window is not None else seconds_to_midnight(now)
-    return Usage(limit=first.limit, remaining=max(0, first.limit - counts[first.name]), reset_seconds=reset)
+    remaining = max(0, first.limit - counts[first.name])
+    return Usage(limit=first.limit, remaining=remaining, reset_seconds=retry_after(first, now))
