@@ -27,14 +27,31 @@ ADMIN_SECRET = "bench-admin-secret-0123456789abcdefghij"
 @dataclass
 class CallLog:
     calls: Counter[str] = field(default_factory=Counter)
+    # DynamoDB items touched, for the cost: a transaction's items are billed twice.
+    items: Counter[str] = field(default_factory=Counter)
 
     def record(self, model: Any, params: dict[str, Any], **_: Any) -> None:
         table = params.get("TableName", "")
         self.calls[f"{model.name}{f' {table}' if table else ''}"] += 1
+        kind, count = _items(model.name, params)
+        if kind:
+            self.items[kind] += count
 
     @property
     def total(self) -> int:
         return sum(self.calls.values())
+
+
+def _items(operation: str, params: dict[str, Any]) -> tuple[str, int]:
+    if operation in ("PutItem", "UpdateItem", "DeleteItem"):
+        return "writes", 1
+    if operation == "TransactWriteItems":
+        return "transactional_writes", len(params["TransactItems"])
+    if operation == "BatchGetItem":
+        return "reads", sum(len(request["Keys"]) for request in params["RequestItems"].values())
+    if operation in ("GetItem", "Query"):
+        return "reads", 1
+    return "", 0
 
 
 @contextmanager
@@ -92,20 +109,25 @@ class Bench:
         return log
 
     def per_delivery(self, channel: str, count: int) -> tuple[CallLog, int]:
+        self._deliver_all()  # what the accept figures queued: delivered first, so `count` makes full batches
         for _ in range(count):
             self.send(channel)
-        delivered = 0
-        receipts = next(p for p in self.stack.pollers if p._spec.logical_id == "ReceiptsFunction")
         with counting() as log:
-            while batch := self.dispatcher.poll_once():
-                delivered += batch
-            # The providers' receipts come back through the receipts function (its calls count too).
-            while self.stack.providers.run_once() + receipts.poll_once():
-                pass
+            delivered = self._deliver_all()
         # The event source mapping's ReceiveMessage and DeleteMessageBatch are Lambda's, not the function's.
         for operation in [k for k in log.calls if k.startswith(("ReceiveMessage", "DeleteMessageBatch"))]:
             del log.calls[operation]
         return log, delivered
+
+    def _deliver_all(self) -> int:
+        delivered = 0
+        receipts = next(p for p in self.stack.pollers if p._spec.logical_id == "ReceiptsFunction")
+        while batch := self.dispatcher.poll_once():
+            delivered += batch
+        # The providers' receipts come back through the receipts function (its calls count too).
+        while self.stack.providers.run_once() + receipts.poll_once():
+            pass
+        return delivered
 
     def _admin(self, method: str, path: str, body: Any) -> Any:
         return self._request(method, path, body, admin_token(ADMIN_SECRET))["data"]
@@ -129,14 +151,17 @@ def measure(quick: bool) -> dict[str, Any]:
             "warm_calls_per_notification": warm.total / runs,
             "warm_limit_calls_per_notification": limits / runs,
             "warm_by_operation": {op: n / runs for op, n in sorted(warm.calls.items())},
+            "warm_items": {kind: n / runs for kind, n in sorted(warm.items.items())},
         }
         if channel == "v1":
             continue  # /v1 SMS are delivered exactly as /v2 SMS are
-        delivery, delivered = bench.per_delivery(channel, 10 if quick else 100)
+        delivery, delivered = bench.per_delivery(channel, 50 if quick else 100)  # 5 or 10 dispatch batches
         figures[f"deliver_{channel}"] = {
             "calls_per_notification": delivery.total / delivered,
             "by_operation": {op: n / delivered for op, n in sorted(delivery.calls.items())},
-            "batch_size": 10,
+            "items": {kind: n / delivered for kind, n in sorted(delivery.items.items())},
+            "dispatch_batch_size": 10,
+            "receipts_batch_size": 25,
         }
     bench.stack.stop()
     return figures

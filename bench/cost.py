@@ -4,6 +4,7 @@ price table beside this file. Compared with SES's price per email and a typical 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +14,14 @@ PRICES = json.loads((Path(__file__).parent / "prices.json").read_text())
 def per_thousand(accept: dict[str, Any], deliver: dict[str, Any], warm: dict[str, Any]) -> dict[str, float]:
     p = PRICES
     gb = p["lambda_memory_mb"] / 1024
-    accept_ops, deliver_ops = accept["warm_by_operation"], deliver["by_operation"]
-    writes = sum(n for op, n in {**accept_ops, **deliver_ops}.items() if op.startswith(("PutItem", "UpdateItem")))
-    reads = sum(n for op, n in {**accept_ops, **deliver_ops}.items() if op.startswith(("GetItem", "Query")))
+    accept_ops = accept["warm_by_operation"]
+    items = Counter(accept["warm_items"]) + Counter(deliver["items"])
+    writes = items["writes"] + 2 * items["transactional_writes"]  # a transaction bills each item twice
+    reads = items["reads"]
     sqs = sum(n for op, n in accept_ops.items() if op.startswith("SendMessage")) + 2 / 10  # + batched receive/delete
-    items = {
+    lines = {
         "API Gateway (HTTP API)": p["api_gateway_http_per_request"],
-        "Lambda requests (accept, deliver/10, receipt/10)": p["lambda_per_request"] * 1.2,
+        "Lambda requests (accept, deliver/10, receipt/25)": p["lambda_per_request"] * (1 + 1 / 10 + 1 / 25),
         "Lambda compute": gb
         / 1000
         * (warm["p50_ms"] + p["assumed_deliver_ms"] + p["assumed_receipt_ms"])
@@ -27,10 +29,10 @@ def per_thousand(accept: dict[str, Any], deliver: dict[str, Any], warm: dict[str
         "DynamoDB writes": writes * p["assumed_notification_wru"] * p["dynamodb_per_write_request_unit"],
         "DynamoDB reads": reads * p["dynamodb_per_read_request_unit"],
         "SQS": sqs * p["sqs_per_request"],
-        "Receipt (SNS publish, SQS)": p["sns_per_publish"] + 1.2 * p["sqs_per_request"],
+        "Receipt (SNS publish, SQS)": p["sns_per_publish"] + (1 + 2 / 25) * p["sqs_per_request"],
         "CloudWatch Logs": warm["log_bytes_per_request"] * 3 / 1e9 * p["cloudwatch_logs_per_gb"],
     }
-    return {name: cost * 1000 for name, cost in items.items()}
+    return {name: cost * 1000 for name, cost in lines.items()}
 
 
 def summary(items: dict[str, float]) -> dict[str, float]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,7 +22,7 @@ from tidings.domain.models import (
     Template,
 )
 from tidings.domain.notifications import Notification
-from tidings.ports import NotificationQuery
+from tidings.ports import Move, NotificationQuery
 
 
 class FixedClock:
@@ -132,6 +132,7 @@ class InMemorySenderStore:
 class InMemoryNotificationStore:
     def __init__(self) -> None:
         self.items: dict[str, Notification] = {}
+        self.references: dict[str, Notification] = {}  # provider reference → the notification as sent
 
     def put(self, notification: Notification) -> None:
         self.items[notification.id] = notification
@@ -178,8 +179,17 @@ class InMemoryNotificationStore:
     def sending_since(self, created_before: datetime) -> list[str]:
         return [n.id for n in self.items.values() if n.status == "sending" and n.created_at < created_before]
 
-    def find_by_provider_reference(self, reference: str) -> str | None:
-        return next((n.id for n in self.items.values() if n.provider_reference == reference), None)
+    def load_many(self, notification_ids: Collection[str]) -> dict[str, Notification]:
+        return {i: self.items[i] for i in notification_ids if i in self.items}
+
+    def advance_many(self, moves: Sequence[Move]) -> set[str]:
+        return {m.notification_id for m in moves if self.advance(m.notification_id, m.from_statuses, m.changes)}
+
+    def record_references(self, references: Mapping[str, Notification]) -> None:
+        self.references |= references
+
+    def owners(self, references: Collection[str]) -> dict[str, Notification]:
+        return {r: self.references[r] for r in references if r in self.references}
 
 
 class RecordingQueue:
@@ -187,7 +197,7 @@ class RecordingQueue:
         self.sent: list[str] = []
         self.fail = fail
 
-    def enqueue(self, notification_id: str) -> None:
+    def enqueue(self, notification_id: str, snapshot: Notification | None = None) -> None:
         if self.fail:
             raise QueueUnavailable("down")
         self.sent.append(notification_id)

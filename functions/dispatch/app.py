@@ -1,44 +1,46 @@
-"""SQS consumer: deliver each queued notification; failures are reported per record (partial batch)."""
+"""SQS consumer: deliver a batch of queued notifications together; failures are reported per message."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: pydantic resolves the message model's fields at class creation.
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.data_classes import SQSEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from tidings.domain.dispatch import DispatchContext, dispatch
+from tidings.domain.dispatch import DispatchContext, Job, Outcome, dispatch_batch
+from tidings.domain.notifications import Notification
 from tidings.observability import logger
 from tidings.wiring import deps
-
-processor = BatchProcessor(event_type=EventType.SQS)
 
 
 class DispatchMessage(BaseModel):
     notification_id: str
+    notification: Notification | None = None  # absent when it was too large, or the sweeper re-queued it
 
 
-def record_handler(record: SQSRecord) -> None:
-    message = DispatchMessage.model_validate_json(record.body)  # a poison message fails here, on to the DLQ
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     d = deps()
-    attempt = int(record.attributes.approximate_receive_count or 1)
-    context = DispatchContext(
+    jobs: dict[str, Job] = {}  # by SQS message id
+    failures: list[str] = []
+    for record in SQSEvent(event).records:
+        try:
+            message = DispatchMessage.model_validate_json(record.body)
+        except ValidationError:
+            failures.append(record.message_id)  # a poison message: retried, then on to the DLQ
+            continue
+        attempt = int(record.attributes.approximate_receive_count or 1)
+        last = attempt >= d.settings.dispatch_max_receives
+        jobs[record.message_id] = Job(message.notification_id, message.notification, last)
+    batch = DispatchContext(
         store=d.notifications,
         sms=d.providers.sms,
         email=d.providers.email,
         now=d.clock.now(),
-        last_attempt=attempt >= d.settings.dispatch_max_receives,
         announce=d.announcer.status_changed,
     )
-    outcome = dispatch(message.notification_id, context)
-    logger.info(
-        "dispatched",
-        extra={"notification_id": message.notification_id, "outcome": outcome, "attempt": attempt},
-    )
-
-
-@logger.inject_lambda_context
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> Any:
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+    outcomes = dispatch_batch(list(jobs.values()), batch) if jobs else {}
+    tally = {outcome.value: list(outcomes.values()).count(outcome) for outcome in Outcome}
+    logger.info("dispatched", extra={"messages": len(jobs), "poison": len(failures), **tally})  # ids only: no PII
+    failures += [message_id for message_id, job in jobs.items() if outcomes[job.notification_id] is Outcome.RETRY]
+    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failures]}

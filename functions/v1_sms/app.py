@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from dataclasses import asdict
 from typing import Any
 
@@ -15,7 +14,7 @@ from tidings.api.notifea_v1.gate import client_ip, current_v1_caller, throttle
 from tidings.api.notifea_v1.requests import PageQuery, SmsCreate, SmsQuery, parse_body, parse_query
 from tidings.api.notifea_v1.resolver import v1_resolver
 from tidings.api.notifea_v1.views import ok, paginated, sms_json
-from tidings.domain.dispatch import DispatchContext, RetryLater, dispatch
+from tidings.domain.dispatch import DispatchContext, Job, dispatch_batch
 from tidings.domain.limits import v1_request_counter
 from tidings.domain.v1_sms import send_v1_sms, sender_for
 from tidings.ports import NotificationQuery
@@ -64,11 +63,9 @@ def post_sms() -> Response[dict[str, Any]]:
             sms=d.providers.sms,
             email=d.providers.email,
             now=now,
-            last_attempt=False,
             announce=d.announcer.status_changed,
         )
-        with suppress(RetryLater):  # a retryable failure: still queued, and retried from there
-            dispatch(notification.id, context)
+        dispatch_batch([Job(notification.id, notification)], context)  # a retryable failure: the queue retries
         notification = d.notifications.load_for_dispatch(notification.id) or notification
     headers = rate_limit_headers(**asdict(sent.usage))
     return Response(200, content_types.APPLICATION_JSON, ok(sms_json(notification)), headers=headers)

@@ -9,7 +9,7 @@ import boto3
 from tidings_local.resources import ACCOUNT
 from tidings_local.stack import REGION
 
-NOTIFICATIONS_TABLE = "NotificationsTable"
+REFERENCES_TABLE = "ProviderReferencesTable"
 
 
 def outbox() -> list[dict[str, Any]]:
@@ -45,15 +45,9 @@ def outbox() -> list[dict[str, Any]]:
 
 def _notification_ids_by_provider_reference() -> dict[str, str]:
     """A scan is fine for a developer's outbox; the deployed stack never does this."""
-    pages = (
-        boto3.client("dynamodb")
-        .get_paginator("scan")
-        .paginate(TableName=NOTIFICATIONS_TABLE, ProjectionExpression="notification_id, provider_reference")
-    )
-    found: dict[str, str] = {}
-    for page in pages:
-        for item in page["Items"]:
-            reference = item.get("provider_reference", {}).get("S")
-            if reference:
-                found[reference] = item["notification_id"]["S"]
-    return found
+    pages = boto3.client("dynamodb").get_paginator("scan").paginate(TableName=REFERENCES_TABLE)
+    return {
+        item["provider_reference"]["S"]: item["notification"]["M"]["id"]["S"]
+        for page in pages
+        for item in page["Items"]
+    }

@@ -22,6 +22,9 @@ from tidings_local.resources import ACCOUNT
 POLL_INTERVAL_SECONDS = 0.2
 EMAIL_BOUNCES = {"perm-fail@simulator.notify": "Permanent", "temp-fail@simulator.notify": "Transient"}
 SILENT = "silent@simulator.tidings"  # accepted, and no receipt ever comes: for playing with timeouts
+REFERENCES_TABLE = "ProviderReferencesTable"
+# CloudWatch Logs hands a subscription whatever arrived together; the same as the email receipts' SQS batch.
+SMS_RECEIPTS_PER_DELIVERY = 25
 SMS_FAILURES = {"7700900002": "Invalid phone number", "7700900003": "Unknown error attempting to reach phone"}
 
 
@@ -51,8 +54,9 @@ class ProviderSimulator:
         messages = dict(sns_backends[ACCOUNT][self._region].sms_messages)
         sms = {k: v for k, v in messages.items() if k not in self._seen_sms and _recorded(k) is not None}
         self._seen_sms |= set(sms)
-        if sms:
-            self._sms_receipts(sms)
+        batch = list(sms.items())
+        for start in range(0, len(batch), SMS_RECEIPTS_PER_DELIVERY):
+            self._sms_receipts(dict(batch[start : start + SMS_RECEIPTS_PER_DELIVERY]))
         return len(emails) + len(sms)
 
     def run(self, stop: threading.Event) -> None:
@@ -110,10 +114,7 @@ def _now() -> str:
 
 def _recorded(provider_reference: str) -> str | None:
     """The notification the dispatch recorded this send for, once it has."""
-    found = boto3.client("dynamodb").query(
-        TableName="NotificationsTable",
-        IndexName="by_provider_key",
-        KeyConditionExpression="provider_key = :ref",
-        ExpressionAttributeValues={":ref": {"S": provider_reference}},
-    )["Items"]
-    return str(found[0]["notification_id"]["S"]) if found else None
+    found = boto3.client("dynamodb").get_item(
+        TableName=REFERENCES_TABLE, Key={"provider_reference": {"S": provider_reference}}
+    )
+    return str(found["Item"]["notification"]["M"]["id"]["S"]) if "Item" in found else None

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
 POLL_INTERVAL_SECONDS = 0.1
+SQS_MAX_MESSAGES = 10  # per ReceiveMessage and per DeleteMessageBatch
 
 
 class QueuePoller:
@@ -31,12 +32,7 @@ class QueuePoller:
 
     def poll_once(self) -> int:
         """Receive one batch, invoke the consumer, delete what succeeded; return the batch size."""
-        messages = self._sqs.receive_message(
-            QueueUrl=self._url,
-            MaxNumberOfMessages=min(self._trigger.batch_size, 10),
-            AttributeNames=["All"],
-            MessageAttributeNames=["All"],
-        ).get("Messages", [])
+        messages = self._receive_batch()
         if not messages:
             return 0
         event = {"Records": [self._record(m) for m in messages]}
@@ -46,12 +42,31 @@ class QueuePoller:
             return len(messages)
         failed = self._failed_ids(result)
         done = [m for m in messages if m["MessageId"] not in failed]
-        if done:
+        for start in range(0, len(done), SQS_MAX_MESSAGES):
             self._sqs.delete_message_batch(
                 QueueUrl=self._url,
-                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)],
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                    for i, m in enumerate(done[start : start + SQS_MAX_MESSAGES])
+                ],
             )
         return len(messages)
+
+    def _receive_batch(self) -> list[Any]:
+        """Up to BatchSize messages: like Lambda's pollers, several receives make a batch larger than 10
+        (locally without waiting for the batching window: whatever is there now)."""
+        messages: list[Any] = []
+        while len(messages) < self._trigger.batch_size:
+            received = self._sqs.receive_message(
+                QueueUrl=self._url,
+                MaxNumberOfMessages=min(self._trigger.batch_size - len(messages), SQS_MAX_MESSAGES),
+                AttributeNames=["All"],
+                MessageAttributeNames=["All"],
+            ).get("Messages", [])
+            messages.extend(received)
+            if len(received) < SQS_MAX_MESSAGES:
+                break
+        return messages
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():

@@ -15,6 +15,7 @@ class Settings(BaseSettings):
     templates_table: str = "Templates"
     senders_table: str = "Senders"
     notifications_table: str = "Notifications"
+    references_table: str = "ProviderReferences"
     inbound_sms_table: str = "InboundSms"
     counters_table: str = "Counters"
     dispatch_queue_url: str = ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -75,6 +75,15 @@ class NotificationQuery:
     limit: int = 250
 
 
+@dataclass(frozen=True)
+class Move:
+    """A conditional change of one notification: applied only while its status is one of `from_statuses`."""
+
+    notification_id: str
+    from_statuses: Collection[str]
+    changes: dict[str, Any]
+
+
 class NotificationStore(Protocol):
     def put(self, notification: Notification) -> None: ...
     def find(self, notification_id: str, now: datetime) -> Notification | None:
@@ -99,6 +108,22 @@ class NotificationStore(Protocol):
         """`transition` in the same single write, answering the updated notification (None: not applied)."""
         ...
 
+    def load_many(self, notification_ids: Collection[str]) -> dict[str, Notification]:
+        """`load_for_dispatch` for many at once (one read per hundred)."""
+        ...
+
+    def advance_many(self, moves: Sequence[Move]) -> set[str]:
+        """Apply every move its status allows, in one write per hundred; the ids moved."""
+        ...
+
+    def record_references(self, references: Mapping[str, Notification]) -> None:
+        """Remember which notification (as sent) each provider reference belongs to, for the receipts."""
+        ...
+
+    def owners(self, references: Collection[str]) -> dict[str, Notification]:
+        """The notifications (as recorded when sent) that these provider references belong to."""
+        ...
+
     def page(self, query: NotificationQuery) -> list[Notification]: ...
     def awaiting_dispatch(self, created_before: datetime) -> list[str]:
         """Ids still `created` since before `created_before` (their queue message may be lost)."""
@@ -107,8 +132,6 @@ class NotificationStore(Protocol):
     def sending_since(self, created_before: datetime) -> list[str]:
         """Ids still `sending` that were created before `created_before` (no receipt came)."""
         ...
-
-    def find_by_provider_reference(self, reference: str) -> str | None: ...
 
 
 class InboundStore(Protocol):
@@ -124,7 +147,9 @@ class EventPublisher(Protocol):
 
 
 class DispatchQueue(Protocol):
-    def enqueue(self, notification_id: str) -> None: ...
+    def enqueue(self, notification_id: str, snapshot: Notification | None = None) -> None:
+        """Queue it for delivery; with `snapshot`, the message carries it and the dispatch need not read it."""
+        ...
 
 
 class SmsProvider(Protocol):

@@ -1,4 +1,4 @@
-"""Dispatch: one send per notification, simulated outcomes, retries, and the last attempt."""
+"""Dispatch: one send per notification, simulated outcomes, retries, the last attempt, and whole batches."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.fakes import FixedClock, InMemoryNotificationStore, RecordingProviders
-from tidings.domain.dispatch import OPTED_OUT, DispatchContext, Outcome, RetryLater, dispatch
+from tidings.domain.dispatch import OPTED_OUT, DispatchContext, Job, Outcome, dispatch_batch
 from tidings.domain.errors import ProviderError
 from tidings.domain.notifications import Notification
 
@@ -27,15 +27,15 @@ def stored(store: InMemoryNotificationStore, **fields: Any) -> Notification:
 
 
 def context(
-    store: InMemoryNotificationStore,
-    providers: RecordingProviders,
-    last: bool = False,
-    announced: list[Notification] | None = None,
+    store: InMemoryNotificationStore, providers: RecordingProviders, announced: list[Notification] | None = None
 ) -> DispatchContext:
     sink = announced if announced is not None else []
-    return DispatchContext(
-        store=store, sms=providers, email=providers, now=NOW, last_attempt=last, announce=sink.append
-    )
+    return DispatchContext(store=store, sms=providers, email=providers, now=NOW, announce=sink.append)
+
+
+def dispatch(notification_id: str, context: DispatchContext, last: bool = False) -> Outcome:
+    """One message on its own (by id, as the sweeper queues it)."""
+    return dispatch_batch([Job(notification_id, last_attempt=last)], context)[notification_id]
 
 
 def test_a_live_sms_is_sent_once_and_keeps_sending_until_a_receipt() -> None:
@@ -45,7 +45,7 @@ def test_a_live_sms_is_sent_once_and_keeps_sending_until_a_receipt() -> None:
     assert dispatch("n1", context(store, providers)) == Outcome.SKIPPED  # a duplicate message
     assert providers.sent == [{"to": "447700900123", "body": "Hi", "sender": "GOVUK", "notification_id": "n1"}]
     n = store.items["n1"]
-    assert (n.status, n.provider_reference, n.sent_at) == ("sending", "ref-1", NOW)
+    assert (n.status, n.sent_at, store.references["ref-1"].id) == ("sending", NOW, "n1")
 
 
 def test_international_sms_end_as_sent_until_a_receipt() -> None:
@@ -99,8 +99,7 @@ def test_simulated_notifications_never_reach_a_provider(kind: str, recipient: st
 def test_a_retryable_error_returns_the_notification_to_created_and_retries() -> None:
     store, providers = InMemoryNotificationStore(), RecordingProviders(ProviderError("Throttling", retryable=True))
     stored(store)
-    with pytest.raises(RetryLater):
-        dispatch("n1", context(store, providers))
+    assert dispatch("n1", context(store, providers)) == Outcome.RETRY
     assert store.items["n1"].status == "created"
     assert dispatch("n1", context(store, providers)) == Outcome.SENT
     assert len(providers.sent) == 1
@@ -109,8 +108,7 @@ def test_a_retryable_error_returns_the_notification_to_created_and_retries() -> 
 def test_the_last_attempt_ends_in_technical_failure_and_still_goes_to_the_dlq() -> None:
     store, providers = InMemoryNotificationStore(), RecordingProviders(ProviderError("Throttling", retryable=True))
     stored(store)
-    with pytest.raises(RetryLater):
-        dispatch("n1", context(store, providers, last=True))
+    assert dispatch("n1", context(store, providers), last=True) == Outcome.RETRY  # the message goes on to the DLQ
     assert (store.items["n1"].status, store.items["n1"].failure_reason) == ("technical-failure", "Throttling")
     assert dispatch("n1", context(store, providers)) == Outcome.SKIPPED  # a redrive sends nothing
 
@@ -131,3 +129,33 @@ def test_expired_notifications_are_still_dispatched() -> None:
     store, providers = InMemoryNotificationStore(), RecordingProviders()
     stored(store, expires_at=NOW)  # sms_live_time 0: invisible at once, but still sent
     assert dispatch("n1", context(store, providers)) == Outcome.SENT
+
+
+def test_a_batch_sends_each_once_and_records_the_references_for_the_receipts() -> None:
+    store, providers = InMemoryNotificationStore(), RecordingProviders()
+    carried = stored(store, id="n1")
+    stored(store, id="n2", normalised_to="447700900456")
+    jobs = [Job("n1", snapshot=carried), Job("n2"), Job("n1", snapshot=carried), Job("nope")]
+    assert dispatch_batch(jobs, context(store, providers)) == {
+        "n1": Outcome.SENT, "n2": Outcome.SENT, "nope": Outcome.SKIPPED
+    }  # fmt: skip
+    assert sorted(m["notification_id"] for m in providers.sent) == ["n1", "n2"]
+    assert {ref: n.id for ref, n in store.references.items()} == {"ref-1": "n1", "ref-2": "n2"}
+    assert store.references["ref-1"].status == "sending"
+
+
+def test_a_snapshot_does_not_override_the_stored_status() -> None:
+    store, providers = InMemoryNotificationStore(), RecordingProviders()
+    carried = stored(store)
+    store.advance("n1", ["created"], {"status": "sending"})  # another delivery got there first
+    assert dispatch_batch([Job("n1", snapshot=carried)], context(store, providers)) == {"n1": Outcome.SKIPPED}
+    assert providers.sent == []
+
+
+def test_one_retryable_error_in_a_batch_retries_only_that_notification() -> None:
+    store, providers = InMemoryNotificationStore(), RecordingProviders(ProviderError("Throttling", retryable=True))
+    stored(store, id="n1")
+    stored(store, id="n2")
+    outcomes = dispatch_batch([Job("n1"), Job("n2")], context(store, providers))
+    assert outcomes == {"n1": Outcome.RETRY, "n2": Outcome.SENT}
+    assert (store.items["n1"].status, store.items["n2"].status) == ("created", "sending")

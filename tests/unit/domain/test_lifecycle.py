@@ -17,7 +17,7 @@ from tidings.domain.callbacks import Announcer, CallbackJob, delivery_receipt, r
 from tidings.domain.inbound import IncomingText, build_inbound, opt_out_change
 from tidings.domain.models import Callback, OptOut, Service, ServiceBundle
 from tidings.domain.notifications import Notification
-from tidings.domain.receipts import Receipt, apply_receipt
+from tidings.domain.receipts import Receipt, apply_receipts
 from tidings.domain.statuses import RANK, may_move
 from tidings.domain.sweep import time_out_sending
 
@@ -44,9 +44,10 @@ def test_finals_are_never_left_and_nothing_moves_back() -> None:
 def test_receipts_in_any_order_never_move_a_status_backwards(arrivals: list[str]) -> None:
     store = InMemoryNotificationStore()
     store.put(notification(status="created"))
+    store.references["m1"] = notification()
     history = ["created"]
     for status in arrivals:
-        apply_receipt(Receipt(status=status, notification_id="n1"), store, lambda _: None, NOW)
+        apply_receipts([Receipt(status=status, provider_reference="m1")], store, lambda _: None, NOW)
         history.append(store.items["n1"].status)
     ranks = [RANK[s] for s in history]
     assert ranks == sorted(ranks)  # never backwards
@@ -54,30 +55,39 @@ def test_receipts_in_any_order_never_move_a_status_backwards(arrivals: list[str]
     assert len(set(finals)) <= 1  # the first final status is the last
 
 
-def test_receipts_match_by_provider_reference_when_untagged() -> None:
-    store = InMemoryNotificationStore()
-    store.put(notification())
-    moved = apply_receipt(Receipt(status="delivered", provider_reference="ref"), store, {"ref": "n1"}.get, NOW)
-    assert moved is not None and store.items["n1"].status == "delivered"
-    assert apply_receipt(Receipt(status="delivered", provider_reference="nope"), store, {"ref": "n1"}.get, NOW) is None
+def test_a_batch_of_receipts_moves_each_known_notification_and_announces_it_without_a_read() -> None:
+    store, announced = InMemoryNotificationStore(), list[Notification]()
+    for n in (notification(id="n1"), notification(id="n2"), notification(id="n3", status="delivered")):
+        store.put(n)
+        store.references[f"ref-{n.id}"] = notification(id=n.id)
+    receipts = [
+        Receipt(status="delivered", provider_reference="ref-n1"),
+        Receipt(status="permanent-failure", provider_reference="ref-n2", reason="Bounce"),
+        Receipt(status="temporary-failure", provider_reference="ref-n3"),  # already final: nothing changes
+        Receipt(status="delivered", provider_reference="unknown"),
+    ]
+    moved = apply_receipts(receipts, store, announced.append, NOW)
+    assert [(n.id, n.status) for n in moved] == [("n1", "delivered"), ("n2", "permanent-failure")]
+    assert [(n.id, n.status, n.updated_at) for n in announced] == [
+        ("n1", "delivered", NOW),
+        ("n2", "permanent-failure", NOW),
+    ]
+    assert (store.items["n2"].status, store.items["n2"].failure_reason) == ("permanent-failure", "Bounce")
+    assert store.items["n3"].status == "delivered"
 
 
-def ses(event_type: str, bounce: str | None = None, tagged: bool = True) -> str:
-    event: dict[str, Any] = {
-        "eventType": event_type,
-        "mail": {"messageId": "m1", "tags": {"notification_id": ["n1"]} if tagged else {}},
-    }
+def ses(event_type: str, bounce: str | None = None) -> str:
+    event: dict[str, Any] = {"eventType": event_type, "mail": {"messageId": "m1", "tags": {"any": ["tag"]}}}
     if bounce:
         event["bounce"] = {"bounceType": bounce}
     return json.dumps(event)
 
 
 def test_ses_events() -> None:
-    assert from_ses_event(ses("Delivery")) == Receipt("delivered", "n1", "m1", None)
+    assert from_ses_event(ses("Delivery")) == Receipt("delivered", "m1", None)
     assert from_ses_event(ses("Bounce", "Permanent")).status == "permanent-failure"  # type: ignore[union-attr]
     assert from_ses_event(ses("Bounce", "Transient")).status == "temporary-failure"  # type: ignore[union-attr]
     assert from_ses_event(ses("Complaint")).status == "delivered"  # type: ignore[union-attr]
-    assert from_ses_event(ses("Delivery", tagged=False)).notification_id is None  # type: ignore[union-attr]
     assert from_ses_event(ses("Send")) is None
     assert from_ses_event("not json") is None
 

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
 
 M = TypeVar("M", bound=BaseModel)
+BATCH_GET_LIMIT = 100
 _serialise = TypeSerializer().serialize
 _deserialise = TypeDeserializer().deserialize
 
@@ -40,3 +41,15 @@ def query_all(limit: int | None = None, **request: Any) -> list[dict[str, Any]]:
             break
         request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
     return items if limit is None else items[:limit]
+
+
+def batch_get(table: str, keys: list[dict[str, Any]], consistent: bool = False) -> list[dict[str, Any]]:
+    """The items these keys name (up to 100 per call), following UnprocessedKeys; missing ones are absent."""
+    items: list[dict[str, Any]] = []
+    for start in range(0, len(keys), BATCH_GET_LIMIT):
+        request: dict[str, Any] = {table: {"Keys": keys[start : start + BATCH_GET_LIMIT], "ConsistentRead": consistent}}
+        while request:
+            page = dynamodb().batch_get_item(RequestItems=request)
+            items.extend(page["Responses"].get(table, []))
+            request = page.get("UnprocessedKeys") or {}
+    return items

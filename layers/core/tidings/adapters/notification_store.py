@@ -4,32 +4,43 @@
 expired items out: no caller can forget. While a notification is `created` it also carries `awaiting`,
 a sparse, sharded GSI key the sweeper reads to find notifications whose queue message was lost (and, while
 `sending`, those whose receipt never came).
+
+Delivery works in batches: one transaction claims a batch, one batch write records the provider references
+its sends got (in a small table of their own, with the notification as sent), and one transaction applies
+a batch of receipts. Transactions cost two write units per item instead of one, but they are the only
+batched conditional write moto can stand in for (PartiQL's BatchExecuteStatement would bill one unit, but
+moto ignores its conditions).
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Collection
-from datetime import datetime
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
 from pydantic_core import to_jsonable_python
 
 from tidings.adapters.aws import dynamodb
-from tidings.adapters.dynamo_items import from_item, key, query_all, to_item
+from tidings.adapters.dynamo_items import batch_get, from_item, key, query_all, to_item
 from tidings.domain.notifications import Notification
 from tidings.domain.timefmt import iso_z
-from tidings.ports import NotificationQuery
+from tidings.ports import Move, NotificationQuery
 
-BY_SERVICE_KEY, BY_AWAITING, BY_PROVIDER_KEY = "by_service_key", "by_awaiting", "by_provider_key"
+BY_SERVICE_KEY, BY_AWAITING = "by_service_key", "by_awaiting"
 AWAITED = frozenset({"created", "sending"})  # the sweeper re-enqueues the first and times out the second
 AWAITING_SHARDS = 8
+MOVES_PER_TRANSACTION = 100  # the most a transaction takes
+BATCH_WRITE_LIMIT = 25
+TRANSACTION_ATTEMPTS = 4  # conflicts with another writer are retried; a refused condition drops that move
+REFERENCE_KEPT_AT_LEAST = timedelta(days=4)  # receipts may come until the 72-hour sending timeout
 
 
 class DynamoNotificationStore:
-    def __init__(self, table: str) -> None:
+    def __init__(self, table: str, references_table: str) -> None:
         self._table = table
+        self._references = references_table
 
     def put(self, notification: Notification) -> None:
         keys: dict[str, Any] = {
@@ -69,26 +80,9 @@ class DynamoNotificationStore:
     def advance(
         self, notification_id: str, from_statuses: Collection[str], changes: dict[str, Any]
     ) -> Notification | None:
-        names = {f"#{name}": name for name in changes} | {"#status": "status"}
-        values = {f":{name}": to_jsonable_python(value) for name, value in changes.items()}
-        values |= {f":from{i}": status for i, status in enumerate(from_statuses)}
-        update = "SET " + ", ".join(f"#{name} = :{name}" for name in changes)
-        if changes.get("provider_reference"):
-            update += ", provider_key = :provider_reference"  # the receipts' index: set only once sent
-        if changes.get("status") in AWAITED:
-            update += ", awaiting = :awaiting"
-            values[":awaiting"] = _awaiting(notification_id, str(changes["status"]))
-        elif "status" in changes:
-            update += " REMOVE awaiting"
-        condition = f"#status IN ({', '.join(f':from{i}' for i in range(len(from_statuses)))})"
         try:
             result = dynamodb().update_item(
-                TableName=self._table,
-                Key=key(notification_id=notification_id),
-                UpdateExpression=update,
-                ConditionExpression=condition,
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=key(**values),
+                **_update(self._table, Move(notification_id, from_statuses, changes)),
                 ReturnValues="ALL_NEW",  # the updated notification, so callers need no read first
             )
         except ClientError as error:
@@ -96,6 +90,58 @@ class DynamoNotificationStore:
                 return None  # not there, or not in a status it may move on from
             raise
         return from_item(Notification, result["Attributes"])
+
+    def load_many(self, notification_ids: Collection[str]) -> dict[str, Notification]:
+        keys = [key(notification_id=i) for i in sorted(set(notification_ids))]
+        found = [from_item(Notification, item) for item in batch_get(self._table, keys, consistent=True)]
+        return {n.id: n for n in found}
+
+    def advance_many(self, moves: Sequence[Move]) -> set[str]:
+        unique = list({move.notification_id: move for move in moves}.values())  # one action per item
+        applied: set[str] = set()
+        for start in range(0, len(unique), MOVES_PER_TRANSACTION):
+            applied |= self._transact(unique[start : start + MOVES_PER_TRANSACTION])
+        return applied
+
+    def record_references(self, references: Mapping[str, Notification]) -> None:
+        # New items, written once: no condition needed, so a plain batch write (one unit each, not two).
+        puts = [{"PutRequest": self._reference_item(r, n)} for r, n in references.items()]
+        for start in range(0, len(puts), BATCH_WRITE_LIMIT):
+            request: dict[str, Any] = {self._references: puts[start : start + BATCH_WRITE_LIMIT]}
+            while request:
+                request = dynamodb().batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
+
+    def owners(self, references: Collection[str]) -> dict[str, Notification]:
+        keys = [key(provider_reference=r) for r in sorted(set(references))]
+        items = batch_get(self._references, keys)
+        return {item["provider_reference"]["S"]: from_item(Notification, item["notification"]["M"]) for item in items}
+
+    def _transact(self, moves: list[Move]) -> set[str]:
+        for _ in range(TRANSACTION_ATTEMPTS):
+            if not moves:
+                return set()
+            try:
+                actions: list[Any] = [{"Update": _update(self._table, move)} for move in moves]
+                dynamodb().transact_write_items(TransactItems=actions)
+                return {move.notification_id for move in moves}
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "TransactionCanceledException":
+                    raise
+                reasons = error.response.get("CancellationReasons", [])
+                refused = {i for i, reason in enumerate(reasons) if reason.get("Code") == "ConditionalCheckFailed"}
+                moves = [move for i, move in enumerate(moves) if i not in refused]  # the rest: conflicts, retried
+        raise StoreConflict("the same notifications kept changing under a batch; the queue retries it")
+
+    def _reference_item(self, reference: str, notification: Notification) -> dict[str, Any]:
+        kept_until = max(notification.expires_at, notification.created_at + REFERENCE_KEPT_AT_LEAST)
+        snapshot = notification.model_copy(update={"body": ""}) if notification.type == "email" else notification
+        return {
+            "Item": {
+                "provider_reference": {"S": reference},
+                "notification": {"M": to_item(snapshot)},  # what a receipt's callback reports, without reading
+                "expires_at": {"N": str(int(kept_until.timestamp()))},
+            },
+        }
 
     def page(self, query: NotificationQuery) -> list[Notification]:
         names, values = {"#exp": "expires_at"}, {":sk": f"{query.service_id}#{query.key_type}"}
@@ -130,15 +176,6 @@ class DynamoNotificationStore:
     def sending_since(self, created_before: datetime) -> list[str]:
         return self._awaiting("sending", created_before)
 
-    def find_by_provider_reference(self, reference: str) -> str | None:
-        items = query_all(
-            TableName=self._table,
-            IndexName=BY_PROVIDER_KEY,
-            KeyConditionExpression="provider_key = :ref",
-            ExpressionAttributeValues=key(**{":ref": reference}),
-        )
-        return str(items[0]["notification_id"]["S"]) if items else None
-
     def _awaiting(self, status: str, created_before: datetime) -> list[str]:
         before = str(iso_z(created_before))
         items = [
@@ -153,6 +190,32 @@ class DynamoNotificationStore:
             )
         ]
         return [item["notification_id"]["S"] for item in items]
+
+
+class StoreConflict(Exception):
+    """Concurrent writers kept cancelling a batch's transaction."""
+
+
+def _update(table: str, move: Move) -> dict[str, Any]:
+    """The conditional UpdateItem request for one move (also one action of a transaction)."""
+    changes = move.changes
+    names = {f"#{name}": name for name in changes} | {"#status": "status"}
+    values = {f":{name}": to_jsonable_python(value) for name, value in changes.items()}
+    values |= {f":from{i}": status for i, status in enumerate(move.from_statuses)}
+    update = "SET " + ", ".join(f"#{name} = :{name}" for name in changes)
+    if changes.get("status") in AWAITED:
+        update += ", awaiting = :awaiting"
+        values[":awaiting"] = _awaiting(move.notification_id, str(changes["status"]))
+    elif "status" in changes:
+        update += " REMOVE awaiting"
+    return {
+        "TableName": table,
+        "Key": key(notification_id=move.notification_id),
+        "UpdateExpression": update,
+        "ConditionExpression": f"#status IN ({', '.join(f':from{i}' for i in range(len(move.from_statuses)))})",
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": key(**values),
+    }
 
 
 def _service_key(notification: Notification) -> str:

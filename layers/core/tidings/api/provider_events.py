@@ -21,7 +21,6 @@ SMS_PERMANENT_HINTS = ("invalid", "opted out", "blocked", "unknown subscriber")
 
 class _SesMail(BaseModel):
     messageId: str  # noqa: N815 (SES's names)
-    tags: dict[str, list[str]] = {}
 
 
 class _SesBounce(BaseModel):
@@ -60,13 +59,8 @@ def from_ses_event(message: str) -> Receipt | None:
         status = SES_OUTCOMES.get(event.eventType)
     if status is None:
         return None  # Send, DeliveryDelay, Open, Click...: no change of status
-    tagged = event.mail.tags.get("notification_id", [])
-    return Receipt(
-        status=status,
-        notification_id=tagged[0] if tagged else None,
-        provider_reference=event.mail.messageId,
-        reason=None if status == "delivered" else event.eventType,
-    )
+    reason = None if status == "delivered" else event.eventType
+    return Receipt(status=status, provider_reference=event.mail.messageId, reason=reason)
 
 
 def from_sms_log_events(awslogs_data: str) -> list[Receipt | None]:

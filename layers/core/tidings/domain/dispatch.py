@@ -1,20 +1,22 @@
-"""Delivering one queued notification: claim it, send it (or simulate), record the outcome.
+"""Delivering a batch of queued notifications: claim them, send them (or simulate), record the outcomes.
 
-The conditional `created → sending` claim makes a duplicate queue message a no-op. A retryable provider
-error puts the notification back to `created` and raises, so SQS retries it; on the queue's last attempt
-it becomes `technical-failure` and the message still goes on to the DLQ for inspection.
+One conditional write claims the whole batch (`created → sending`), so a duplicate queue message or a
+notification deleted meanwhile is skipped; one more records the provider's reference for every send (the
+receipts match on it); only status changes (failures, simulations, international `sent`) need a third.
+Retryable provider errors put that notification back to `created` and report it for the queue to retry;
+on its last attempt it becomes `technical-failure` and the message still goes on to the DLQ.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from tidings.domain.errors import ProviderError
 from tidings.domain.notifications import Notification, simulated_outcome
-from tidings.ports import EmailProvider, NotificationStore, SmsProvider
+from tidings.ports import EmailProvider, Move, NotificationStore, SmsProvider
 
 
 class Outcome(StrEnum):
@@ -22,10 +24,7 @@ class Outcome(StrEnum):
     SIMULATED = "simulated"
     FAILED = "failed"
     SKIPPED = "skipped"  # unknown id, or another delivery already claimed it
-
-
-class RetryLater(Exception):
-    """Raised so the queue delivers the message again."""
+    RETRY = "retry"  # the provider may take it later: the queue delivers the message again
 
 
 OPTED_OUT = "The recipient opted out (they texted STOP)"
@@ -37,43 +36,76 @@ def _quiet(_: Notification) -> None:
 
 
 @dataclass(frozen=True)
+class Job:
+    """One queue message: the id, the notification when the message carried it, and whether it is the
+    queue's last attempt at it."""
+
+    notification_id: str
+    snapshot: Notification | None = None
+    last_attempt: bool = False
+
+
+@dataclass(frozen=True)
 class DispatchContext:
     store: NotificationStore
     sms: SmsProvider
     email: EmailProvider
     now: datetime
-    last_attempt: bool
     announce: Callable[[Notification], None] = _quiet  # each status change: callbacks and webhooks
 
 
-def dispatch(notification_id: str, context: DispatchContext) -> Outcome:
-    # One conditional write both claims the notification and reads it: unknown or already claimed → skip.
+def dispatch_batch(jobs: Sequence[Job], context: DispatchContext) -> dict[str, Outcome]:
+    """The outcome for each notification id in `jobs` (duplicates share one)."""
+    outcomes = dict.fromkeys((job.notification_id for job in jobs), Outcome.SKIPPED)
+    last = {job.notification_id for job in jobs if job.last_attempt}
+    known = _notifications(jobs, context.store)
     claim = {"status": "sending", "sent_at": context.now, "updated_at": context.now}
-    notification = context.store.advance(notification_id, ["created"], claim)
-    if notification is None:
-        return Outcome.SKIPPED
-    context.announce(notification)
+    claimed = context.store.advance_many([Move(i, ["created"], claim) for i in known])
+    moves: list[Move] = []
+    references: dict[str, Notification] = {}
+    for notification_id in sorted(claimed):
+        notification = known[notification_id].model_copy(update=claim)
+        context.announce(notification)
+        outcome, reference, changes = _deliver(notification, context, notification_id in last)
+        outcomes[notification_id] = outcome
+        if reference is not None:
+            references[reference] = notification
+        if changes:  # most sends change nothing more: `sending` until the receipt
+            moves.append(Move(notification_id, ["sending"], {**changes, "updated_at": context.now}))
+    if references:
+        context.store.record_references(references)
+    moved = context.store.advance_many(moves) if moves else set()
+    for move in moves:
+        if move.notification_id in moved and move.changes["status"] != "created":
+            context.announce(known[move.notification_id].model_copy(update={**claim, **move.changes}))
+    return outcomes
+
+
+def _notifications(jobs: Sequence[Job], store: NotificationStore) -> dict[str, Notification]:
+    """What the messages carried, and the rest read in one go (only those that travelled by id)."""
+    known = {job.notification_id: job.snapshot for job in jobs if job.snapshot is not None}
+    missing = {job.notification_id for job in jobs} - known.keys()
+    return known | (store.load_many(missing) if missing else {})
+
+
+def _deliver(
+    notification: Notification, context: DispatchContext, last_attempt: bool
+) -> tuple[Outcome, str | None, dict[str, object]]:
+    """The outcome, the provider's reference (when sent) and the status change it calls for (if any)."""
     if notification.opted_out:
-        _finish(context, notification, {"status": "permanent-failure", "failure_reason": OPTED_OUT})
-        return Outcome.FAILED
+        return Outcome.FAILED, None, {"status": "permanent-failure", "failure_reason": OPTED_OUT}
     if notification.simulate:
-        _finish(context, notification, {"status": simulated_outcome(notification)})
-        return Outcome.SIMULATED
+        return Outcome.SIMULATED, None, {"status": simulated_outcome(notification)}
     try:
         reference = _send(notification, context)
     except ProviderError as error:
-        if error.retryable and not context.last_attempt:
-            context.store.transition(notification.id, ["sending"], {"status": "created", "updated_at": context.now})
-            raise RetryLater(error.reason) from error
-        _finish(context, notification, {"status": error.final_status, "failure_reason": error.reason})
-        if error.retryable:
-            raise RetryLater(error.reason) from error  # last attempt: on to the DLQ, already final
-        return Outcome.FAILED
-    changes: dict[str, object] = {"provider_reference": reference}
+        if error.retryable and not last_attempt:
+            return Outcome.RETRY, None, {"status": "created"}
+        changes: dict[str, object] = {"status": error.final_status, "failure_reason": error.reason}
+        return (Outcome.RETRY if error.retryable else Outcome.FAILED), None, changes  # last attempt: DLQ, final
     if notification.type == "sms" and not notification.normalised_to.startswith(UK_PREFIX):
-        changes["status"] = "sent"  # international SMS may never have a receipt: `sent` unless one comes
-    _finish(context, notification, changes)
-    return Outcome.SENT
+        return Outcome.SENT, reference, {"status": "sent"}  # international SMS may never have a receipt
+    return Outcome.SENT, reference, {}
 
 
 def _send(notification: Notification, context: DispatchContext) -> str:
@@ -93,9 +125,3 @@ def _send(notification: Notification, context: DispatchContext) -> str:
         unsubscribe_url=notification.one_click_unsubscribe_url,
         notification_id=notification.id,
     )
-
-
-def _finish(context: DispatchContext, notification: Notification, changes: dict[str, object]) -> None:
-    moved = context.store.advance(notification.id, ["sending"], {**changes, "updated_at": context.now})
-    if moved is not None and "status" in changes:
-        context.announce(moved)

@@ -86,7 +86,7 @@ def send_notification(
     if accepted.stored:
         store.put(accepted.notification)
         with suppress(QueueUnavailable):  # stored as `created`: the sweeper re-enqueues it within minutes
-            queue.enqueue(accepted.notification.id)
+            queue.enqueue(accepted.notification.id, accepted.notification)
     return accepted
 
 

@@ -133,7 +133,7 @@ def send_v1_sms(
     usage = take(counters, day_key(bundle.service.id, now), wanted, now)
     store.put(notification)
     with suppress(QueueUnavailable):  # stored as `created`: the sweeper re-enqueues it
-        queue.enqueue(notification.id)
+        queue.enqueue(notification.id, notification)
     return SentSms(notification, usage)
 
 
