@@ -15,14 +15,19 @@ from tidings.domain.callbacks import CallbackJob, retryable_response
 from tidings.observability import logger
 from tidings.wiring import deps
 
-processor = BatchProcessor(event_type=EventType.SQS)
+# Every record failing (one receiver down) is still a handled outcome: a partial batch response naming them
+# all, not a function error (the Errors alarm is for crashes and timeouts).
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+# Kept back from each POST's time limit, so that however long receivers hang the invocation still reports its
+# partial batch (a timed-out invocation would put the whole batch back, callbacks already made included).
+RESERVE_SECONDS = 1.0
 
 
 class ReceiverUnavailable(Exception):
     """The receiver failed in a way worth another try: the message comes back after the spacing."""
 
 
-def record_handler(record: SQSRecord) -> None:
+def record_handler(record: SQSRecord, lambda_context: LambdaContext | None = None) -> None:
     job = CallbackJob(**json.loads(record.body))
     d = deps()
     token = None
@@ -33,7 +38,10 @@ def record_handler(record: SQSRecord) -> None:
             logger.info("callback removed since queued; dropped", extra={"kind": job.kind})
             return
         token = callback.bearer_token
-    status = post_json(job.url, job.payload, token)
+    within = lambda_context.get_remaining_time_in_millis() / 1000 - RESERVE_SECONDS if lambda_context else None
+    if within is not None and within <= 0:  # hanging receivers ate the invocation: the rest goes back to the queue
+        raise ReceiverUnavailable("no time left in this invocation")
+    status = post_json(job.url, job.payload, token, within=within)
     attempt = int(record.attributes.approximate_receive_count or 1)
     logger.info("callback", extra={"kind": job.kind, "status": status, "attempt": attempt})
     if retryable_response(status):

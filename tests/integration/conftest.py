@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import boto3
 import jwt
 import pytest
 from notifications_python_client.authentication import create_jwt_token
@@ -41,11 +42,12 @@ class InProcessApi:
         body: Any = None,
         headers: dict[str, str] | None = None,
         raw: bytes | None = None,
+        source_ip: str = "127.0.0.1",
     ) -> Reply:
         route, _, query = path.partition("?")
         payload = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
         all_headers = {"Host": "api.test", "Content-Type": "application/json", **(headers or {})}
-        request = HttpRequest(method, route, query, list(all_headers.items()), payload, "127.0.0.1")
+        request = HttpRequest(method, route, query, list(all_headers.items()), payload, source_ip)
         response = self.stack.handle(request)
         return Reply(response.status, {k.lower(): v for k, v in response.headers}, response.body)
 
@@ -86,13 +88,28 @@ class SeededService:
     keys: dict[str, str]
 
 
-@pytest.fixture
-def service(api: InProcessApi) -> SeededService:
-    created = api.admin("POST", "/admin/services", {"name": "Integration service", "restricted": False})
+def seed_service(
+    api: InProcessApi, name: str = "Integration service", key_types: tuple[str, ...] = ("normal", "team", "test")
+) -> SeededService:
+    """A live (unrestricted) service with one API key of each of `key_types`."""
+    created = api.admin("POST", "/admin/services", {"name": name, "restricted": False})
     assert created.status == 201, created.body
     service_id = created.json()["data"]["id"]
     keys = {}
-    for key_type in ("normal", "team", "test"):
+    for key_type in key_types:
         reply = api.admin("POST", f"/admin/services/{service_id}/api-keys", {"name": key_type, "key_type": key_type})
         keys[key_type] = reply.json()["data"]["key"]
     return SeededService(service_id, keys)
+
+
+@pytest.fixture
+def service(api: InProcessApi) -> SeededService:
+    return seed_service(api)
+
+
+def empty_queue(stack: LocalStack, logical_id: str = "DispatchQueue") -> None:
+    """Delete what waits on a queue, so no later test consumes it (PurgeQueue allows one call a minute)."""
+    sqs, url = boto3.client("sqs"), stack.resolve({"Ref": logical_id})
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+        for message in messages:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])

@@ -8,8 +8,28 @@ from urllib.parse import parse_qsl
 from uuid import UUID
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as AwsConnectionError
 
 from tidings.domain.errors import BadRequest, ValidationFailed
+
+# A backend that is throttled or down answers 503 with this Retry-After. botocore has already retried three
+# times with backoff by then, and DynamoDB throttling or an SQS blip clears within seconds.
+UNAVAILABLE_RETRY_AFTER_SECONDS = 1
+# Throttling (botocore's own list, in part) and the codes AWS gives a failure of its own.
+TRANSIENT_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+        "ThrottlingException",
+        "Throttling",
+        "TooManyRequestsException",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "ServiceUnavailable",
+        "InternalServerError",
+    }
+)
 
 
 def json_body(app: APIGatewayHttpResolver, empty: Any = None) -> Any:
@@ -47,3 +67,15 @@ def uuid_param(value: str, field: str) -> str:
 def rate_limit_headers(limit: int, remaining: int, reset_seconds: int) -> dict[str, str]:
     """IETF draft httpapi-ratelimit-headers (GOV.UK Notify sends none; our clients can back off precisely)."""
     return {"RateLimit-Limit": str(limit), "RateLimit-Remaining": str(remaining), "RateLimit-Reset": str(reset_seconds)}
+
+
+def unavailable_retry_after(error: Exception) -> int | None:
+    """Seconds to wait if `error` is AWS being throttled, failing (5xx) or unreachable: the caller's retry will
+    work, so it is a 503 with Retry-After rather than a 500. None for any other error."""
+    if isinstance(error, ClientError):
+        code = error.response.get("Error", {}).get("Code", "")
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        return UNAVAILABLE_RETRY_AFTER_SECONDS if code in TRANSIENT_CODES or status >= 500 else None
+    if isinstance(error, (AwsConnectionError, HTTPClientError)):  # connection refused, timeouts, resets
+        return UNAVAILABLE_RETRY_AFTER_SECONDS
+    return None

@@ -68,6 +68,7 @@ def _is_cidr(value: str) -> bool:
     return True
 
 
+MAX_ISSUER_LENGTH = 64
 UNAUTHORIZED = Refused("unauthorized", "Unauthorized", 401)
 NOT_A_JWT = Refused("authorization.header.invalid.type", "Authorization header is not valid JWT", 422)
 
@@ -83,7 +84,8 @@ def authenticate_access_token(
         claims = jwt.decode(token, options={"verify_signature": False})
     except jwt.PyJWTError as error:
         raise NOT_A_JWT from error
-    bundle = load_bundle(str(claims.get("iss"))) if claims.get("iss") else None
+    service_id = _service_id(claims.get("iss"))
+    bundle = load_bundle(service_id) if service_id else None
     record = next((t for t in bundle.access_tokens if t.id == claims.get("jti")), None) if bundle else None
     if bundle is None or record is None or record.revoked_at is not None:
         raise UNAUTHORIZED
@@ -96,6 +98,12 @@ def authenticate_access_token(
     if record.allowed_ips and not _allowed(client_ip, record.allowed_ips):
         raise Refused("access.token.ip.not.whitelisted", "You are using an IP that is not whitelisted", 403)
     return bundle, record
+
+
+def _service_id(issuer: object) -> str | None:
+    """The service id an `iss` names. Ids are 36-character UUIDs: a longer string is never looked up (DynamoDB
+    refuses keys over 2048 bytes with an error, which would answer 500 instead of 401)."""
+    return issuer if isinstance(issuer, str) and 0 < len(issuer) <= MAX_ISSUER_LENGTH else None
 
 
 def revoke_access_token(services: ServiceStore, bundle: ServiceBundle, token_id: str, now: datetime) -> AccessToken:

@@ -66,6 +66,9 @@ def _check_time_claims(claims: dict[str, Any], now: float) -> None:
     iat = claims["iat"]
     if not _is_int(iat) or not now - CLOCK_LEEWAY_SECONDS <= iat <= now + CLOCK_LEEWAY_SECONDS:
         raise AuthError(CLOCK)
+    nbf = claims.get("nbf")  # Notify's PyJWT checks nbf with the same 30 s leeway: not yet valid is GENERAL
+    if nbf is not None and (not _is_int(nbf) or nbf > now + CLOCK_LEEWAY_SECONDS):
+        raise AuthError(GENERAL)
     exp = claims.get("exp")
     if exp is not None and (not _is_int(exp) or exp < now - CLOCK_LEEWAY_SECONDS):
         raise AuthError(GENERAL)

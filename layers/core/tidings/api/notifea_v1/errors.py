@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
 from tidings.api.http import rate_limit_headers as ietf_rate_limit_headers
+from tidings.api.http import unavailable_retry_after
 from tidings.domain.errors import BadRequest, InvalidPhone, NotFound, Refused, ValidationFailed
 from tidings.domain.limits import LimitExceeded
 from tidings.observability import logger
@@ -66,5 +67,12 @@ def register_v1_errors(app: APIGatewayHttpResolver) -> None:
 
     @app.exception_handler(Exception)
     def _unexpected(error: Exception) -> Response[dict[str, object]]:
+        retry = unavailable_retry_after(error)
+        if retry is not None:  # throttled or down: nothing was accepted, and a retry will work
+            logger.warning("backend unavailable", extra={"error_type": type(error).__name__})
+            headers = {"Retry-After": str(retry)}
+            return v1_error(
+                503, "service.unavailable", "Service temporarily unavailable. Please try again.", [], headers
+            )
         logger.exception("unhandled error", extra={"error_type": type(error).__name__})
         return v1_error(HTTPStatus.INTERNAL_SERVER_ERROR, "server.error", "Server error", [])

@@ -10,12 +10,13 @@ from http import HTTPStatus
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
-from tidings.api.http import rate_limit_headers
+from tidings.api.http import rate_limit_headers, unavailable_retry_after
 from tidings.domain.errors import AuthError, BadRequest, InvalidPhone, NotFound, ValidationFailed
 from tidings.domain.limits import LimitExceeded
 from tidings.observability import logger
 
 NOT_FOUND_URL = "The requested URL was not found on the server."
+UNAVAILABLE = "Service temporarily unavailable, please try again"
 
 
 def v2_error(
@@ -62,5 +63,9 @@ def register_v2_errors(app: APIGatewayHttpResolver) -> None:
 
     @app.exception_handler(Exception)
     def _unexpected(error: Exception) -> Response[dict[str, object]]:
+        retry = unavailable_retry_after(error)
+        if retry is not None:  # throttled or down: nothing was accepted, and a retry will work
+            logger.warning("backend unavailable", extra={"error_type": type(error).__name__})
+            return v2_error(503, [("ServiceUnavailableError", UNAVAILABLE)], {"Retry-After": str(retry)})
         logger.exception("unhandled error", extra={"error_type": type(error).__name__})
         return v2_error(HTTPStatus.INTERNAL_SERVER_ERROR, [("Exception", "Internal server error")])

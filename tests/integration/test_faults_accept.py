@@ -1,0 +1,502 @@
+"""Faults on the accept path (issue #9): DynamoDB throttling, a lost enqueue, a callback receiver that hangs.
+
+Faults are injected on the adapters' own boto3 clients with botocore's `before-call` hook: the hook answers
+in AWS's place with the error response AWS would give, so botocore raises the exception it raises in
+production (after its own retries; the hook stands for the last of them) and the real adapters, handlers
+and error tables run. Delivery is driven by hand: the scheduled sweeper with a chosen time, and one queue
+poll at a time, so nothing here waits on a clock.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import boto3
+import pytest
+from boto3.dynamodb.conditions import Attr
+from botocore.awsrequest import AWSResponse, HTTPHeaders
+from botocore.client import BaseClient
+from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
+
+from tests.integration.conftest import InProcessApi, Reply, SeededService
+from tidings import wiring
+from tidings.adapters import aws, webhook_client
+from tidings.domain.callbacks import CallbackJob
+from tidings.domain.limits import day_key
+from tidings_local.lambda_runtime import LocalContext
+from tidings_local.outbox import outbox
+from tidings_local.queue_pollers import QueuePoller
+from tidings_local.stack import LocalStack
+
+PHONE, EMAIL = "07700900123", "team@example.gov.uk"
+
+
+# ---------------------------------------------------------------- fault injection on the real clients
+
+
+@dataclass
+class Fault:
+    """The AWS requests a fault answered (decoded request bodies): proof that the fault was really hit."""
+
+    hits: list[dict[str, Any]]
+
+
+def _request_body(params: dict[str, Any]) -> dict[str, Any]:
+    body = params.get("body") or b"{}"
+    return dict(json.loads(body)) if isinstance(body, bytes | str) else dict(body)
+
+
+@contextmanager
+def aws_error(
+    client: BaseClient,
+    operation: str,
+    code: str,
+    status: int = 400,
+    when: Callable[[dict[str, Any]], bool] | None = None,
+) -> Iterator[Fault]:
+    """While active, `operation` answers with AWS's error `code` (HTTP `status`) for requests `when` accepts."""
+    fault = Fault([])
+    event = f"before-call.{client.meta.service_model.service_id.hyphenize()}.{operation}"
+
+    def answer(params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
+        body = _request_body(params)
+        if when is not None and not when(body):
+            return None
+        fault.hits.append(body)
+        error = {"Error": {"Code": code, "Message": "injected fault"}, "ResponseMetadata": {"HTTPStatusCode": status}}
+        return AWSResponse(params["url"], status, HTTPHeaders(), None), error
+
+    # A before-call handler may answer in AWS's place (the stubs type handlers as returning None).
+    client.meta.events.register(event, answer, unique_id=f"fault-{operation}")  # type: ignore[arg-type]
+    try:
+        yield fault
+    finally:
+        client.meta.events.unregister(event, unique_id=f"fault-{operation}")
+
+
+@contextmanager
+def spy(client: BaseClient, operation: str) -> Iterator[list[dict[str, Any]]]:
+    """Records the requests of `operation` that reach AWS (or the fault registered before the spy)."""
+    seen: list[dict[str, Any]] = []
+    event = f"before-call.{client.meta.service_model.service_id.hyphenize()}.{operation}"
+
+    def record(params: dict[str, Any], **_: Any) -> None:
+        seen.append(_request_body(params))
+
+    client.meta.events.register_first(event, record, unique_id=f"spy-{operation}")
+    try:
+        yield seen
+    finally:
+        client.meta.events.unregister(event, unique_id=f"spy-{operation}")
+
+
+def on_table(table: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda body: body.get("TableName") == table
+
+
+def queued_ids(bodies: list[dict[str, Any]]) -> list[str]:
+    return [json.loads(body["MessageBody"])["notification_id"] for body in bodies]
+
+
+# ---------------------------------------------------------------- the three accept routes
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    ok_status: int
+    channel: str  # the day counter it takes
+
+
+ROUTES = [Route("v2-sms", 201, "sms"), Route("v2-email", 201, "email"), Route("v1-sms", 200, "sms")]
+
+
+@pytest.fixture
+def send(api: InProcessApi, service: SeededService) -> Callable[[Route], Reply]:
+    """Returns a sender for a route, on a fresh service with an SMS and an email template and a /v1 token."""
+    base = f"/admin/services/{service.id}"
+    sms = api.admin("POST", f"{base}/templates", {"name": "S", "type": "sms", "content": "Hello ((name))"})
+    email = api.admin(
+        "POST", f"{base}/templates", {"name": "E", "type": "email", "subject": "Hi", "content": "Dear ((name))"}
+    )
+    sender = api.admin("POST", f"{base}/sms-senders", {"sms_sender": "Shop"}).json()["data"]["id"]
+    token = api.admin("POST", f"{base}/access-tokens", {"name": "t"}).json()["data"]["token"]
+    template = {"sms": sms.json()["data"]["id"], "email": email.json()["data"]["id"]}
+
+    def run(route: Route) -> Reply:
+        personalisation = {"name": "Jo"}
+        if route.name == "v2-sms":
+            body = {"phone_number": PHONE, "template_id": template["sms"], "personalisation": personalisation}
+            return api.v2("POST", "/v2/notifications/sms", service.keys["normal"], body)
+        if route.name == "v2-email":
+            body = {"email_address": EMAIL, "template_id": template["email"], "personalisation": personalisation}
+            return api.v2("POST", "/v2/notifications/email", service.keys["normal"], body)
+        body = {"sms_sender_id": sender, "content": "Hello Jo", "recipient": "+447700900123"}
+        return api.request("POST", "/v1/sms", body, {"Authorization": f"Bearer {token}"})
+
+    return run
+
+
+def accepted_id(route: Route, reply: Reply) -> str:
+    assert reply.status == route.ok_status, reply.body
+    body = reply.json()
+    return str(body["data"]["uuid"] if route.name == "v1-sms" else body["id"])
+
+
+def stored_for(service_id: str) -> list[dict[str, Any]]:
+    """Every notification item of the service, read straight from the table (expired or not)."""
+    table = boto3.resource("dynamodb").Table(wiring.deps().settings.notifications_table)
+    return list(table.scan(FilterExpression=Attr("service_id").eq(service_id))["Items"])
+
+
+def counts(service_id: str) -> dict[str, int]:
+    return wiring.deps().counters.read(day_key(service_id, datetime.now(UTC)))
+
+
+def status_of(notification_id: str) -> str | None:
+    found = wiring.deps().notifications.load_for_dispatch(notification_id)
+    return found.status if found else None
+
+
+def assert_unavailable_envelope(route: Route, reply: Reply) -> None:
+    """A 503 the caller's retry will fix, in the dialect's own envelope, with a Retry-After in whole seconds."""
+    assert reply.status == 503, reply.body
+    assert int(reply.headers["retry-after"]) >= 1
+    if route.name == "v1-sms":
+        assert reply.json() == {
+            "data": {"message": "Service temporarily unavailable. Please try again.", "metadata": []},
+            "code": "service.unavailable",
+        }
+    else:
+        assert reply.json() == {
+            "status_code": 503,
+            "errors": [
+                {"error": "ServiceUnavailableError", "message": "Service temporarily unavailable, please try again"}
+            ],
+        }
+
+
+# ---------------------------------------------------------------- 1. DynamoDB throttling on accept
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_a_throttled_limit_counter_is_a_503_and_writes_nothing(
+    service: SeededService, send: Callable[[Route], Reply], route: Route
+) -> None:
+    settings = wiring.deps().settings
+    with (
+        spy(aws.sqs(), "SendMessage") as queued,
+        aws_error(
+            aws.dynamodb(),
+            "UpdateItem",
+            "ProvisionedThroughputExceededException",
+            when=on_table(settings.counters_table),
+        ) as fault,
+    ):
+        reply = send(route)
+    assert len(fault.hits) == 1  # the counter write is where it failed
+    assert_unavailable_envelope(route, reply)
+    assert (stored_for(service.id), queued, counts(service.id)) == ([], [], {})  # nothing counted, stored or queued
+
+    retried = accepted_id(route, send(route))  # the client's retry goes through, once
+    assert [item["notification_id"] for item in stored_for(service.id)] == [retried]
+    assert counts(service.id)[f"day_{route.channel}"] == 1
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_a_throttled_notification_put_is_a_503_and_queues_nothing(
+    service: SeededService, send: Callable[[Route], Reply], route: Route
+) -> None:
+    settings = wiring.deps().settings
+    with (
+        spy(aws.sqs(), "SendMessage") as queued,
+        aws_error(
+            aws.dynamodb(), "PutItem", "ThrottlingException", when=on_table(settings.notifications_table)
+        ) as fault,
+    ):
+        reply = send(route)
+    assert len(fault.hits) == 1 and fault.hits[0]["Item"]["service_id"] == {"S": service.id}
+    assert_unavailable_envelope(route, reply)
+    assert (stored_for(service.id), queued) == ([], [])
+    # The limits were taken before the put failed, and they stay taken (no compensating write): giving them
+    # back is one more write to a table that is throttling right now, which can fail as well, and keeping them
+    # errs on the safe side of a limit (a retry is counted twice; nothing ever gets past a limit).
+    taken = counts(service.id)
+    assert (taken["minute_normal"], taken[f"day_{route.channel}"]) == (1, 1)
+
+    retried = accepted_id(route, send(route))
+    assert [item["notification_id"] for item in stored_for(service.id)] == [retried]
+    assert counts(service.id)[f"day_{route.channel}"] == 2  # the failed attempt and the retry
+
+
+def test_reads_meeting_a_throttled_failing_or_unreachable_aws_are_503s_too(
+    api: InProcessApi, service: SeededService
+) -> None:
+    """Not only writes: any AWS call behind a route that is throttled, failing or unreachable is worth a retry."""
+    wiring.deps().bundles.invalidate(service.id)  # the key check must read the service
+    with aws_error(aws.dynamodb(), "Query", "ProvisionedThroughputExceededException") as throttled:
+        reply = api.v2("GET", "/v2/notifications", service.keys["normal"])
+    with aws_error(aws.dynamodb(), "GetItem", "InternalServerError", status=500) as failing:
+        failed = api.v2("GET", "/v2/template/00000000-0000-0000-0000-000000000000", service.keys["normal"])
+    unreachable: list[str] = []
+
+    def no_route_to_aws(model: Any, **_: Any) -> None:
+        unreachable.append(model.name)
+        raise EndpointConnectionError(endpoint_url="https://dynamodb.eu-west-2.amazonaws.com")
+
+    aws.dynamodb().meta.events.register("before-call.dynamodb", no_route_to_aws, unique_id="unreachable")
+    try:
+        cut_off = api.v2("GET", "/v2/notifications", service.keys["normal"])
+    finally:
+        aws.dynamodb().meta.events.unregister("before-call.dynamodb", unique_id="unreachable")
+    assert throttled.hits and failing.hits and unreachable  # every fault was met
+    for answer in (reply, failed, cut_off):
+        assert (answer.status, answer.json()["errors"][0]["error"]) == (503, "ServiceUnavailableError"), answer.body
+        assert answer.headers["retry-after"] == "1"
+
+
+def test_a_bug_is_still_a_500_without_retry_after(api: InProcessApi, service: SeededService) -> None:
+    """A permanent AWS error (a request AWS will never accept) must not tell the caller to retry."""
+    with aws_error(aws.dynamodb(), "Query", "ValidationException") as fault:
+        reply = api.v2("GET", "/v2/notifications", service.keys["normal"])
+    assert fault.hits
+    assert reply.status == 500 and "retry-after" not in reply.headers
+    assert reply.json()["errors"] == [{"error": "Exception", "message": "Internal server error"}]
+
+
+# ---------------------------------------------------------------- 2. SQS unavailable after the put
+
+
+@pytest.fixture
+def dispatcher(stack: LocalStack) -> QueuePoller:
+    return next(p for p in stack.pollers if p._spec.logical_id == "DispatchFunction")
+
+
+def drain(poller: QueuePoller) -> None:
+    while poller.poll_once():
+        pass
+
+
+def sweep(stack: LocalStack, minutes_from_now: float) -> dict[str, int]:
+    """The sweeper as EventBridge would invoke it at that time."""
+    at = (datetime.now(UTC) + timedelta(minutes=minutes_from_now)).isoformat()
+    swept: dict[str, int] = stack.invoke_scheduled("SweeperFunction", at=at)
+    return swept
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_a_lost_enqueue_is_accepted_then_swept_and_sent_exactly_once(
+    stack: LocalStack, send: Callable[[Route], Reply], dispatcher: QueuePoller, route: Route
+) -> None:
+    drain(dispatcher)  # whatever earlier tests queued is not ours to count
+    with aws_error(aws.sqs(), "SendMessage", "ServiceUnavailable", status=503) as outage:
+        # Stored as `created`, so the notification is not lost: the spec's clients treat any 5xx as "retry",
+        # and a retry here would send the message twice. So the answer is a success.
+        notification_id = accepted_id(route, send(route))
+        assert queued_ids(outage.hits) == [notification_id]  # the enqueue was tried, and failed
+        assert sweep(stack, minutes_from_now=6)["requeued"] == 0  # SQS still down: the sweep gives up for now
+    drain(dispatcher)
+    assert status_of(notification_id) == "created"
+    assert [m for m in outbox() if m["notification_id"] == notification_id] == []
+
+    with spy(aws.sqs(), "SendMessage") as queued:
+        assert sweep(stack, minutes_from_now=2)["requeued"] == 0  # too recent to be called lost
+        assert notification_id not in queued_ids(queued)
+        assert sweep(stack, minutes_from_now=6)["requeued"] >= 1
+        assert queued_ids(queued).count(notification_id) == 1
+        drain(dispatcher)
+        sweep(stack, minutes_from_now=6)
+        assert queued_ids(queued).count(notification_id) == 1  # no longer `created`: never swept again
+    drain(dispatcher)
+    assert status_of(notification_id) != "created"
+    assert len([m for m in outbox() if m["notification_id"] == notification_id]) == 1
+
+
+def test_an_enqueue_that_timed_out_after_sqs_took_it_still_sends_once(
+    stack: LocalStack, send: Callable[[Route], Reply], dispatcher: QueuePoller
+) -> None:
+    """The ambiguous failure: SQS stored the message but the answer never came. The sweeper's copy is a
+    duplicate, and dispatch's conditional claim sends it once."""
+    drain(dispatcher)
+    client = aws.sqs()
+
+    def lost_answer(**_: Any) -> None:
+        raise ReadTimeoutError(endpoint_url="https://sqs.eu-west-2.amazonaws.com/")
+
+    client.meta.events.register("after-call.sqs.SendMessage", lost_answer, unique_id="lost-answer")
+    try:
+        notification_id = accepted_id(ROUTES[0], send(ROUTES[0]))
+    finally:
+        client.meta.events.unregister("after-call.sqs.SendMessage", unique_id="lost-answer")
+    assert status_of(notification_id) == "created"
+    with spy(client, "SendMessage") as queued:
+        sweep(stack, minutes_from_now=6)
+    assert notification_id in queued_ids(queued)  # now on the queue twice
+    drain(dispatcher)
+    assert len([m for m in outbox() if m["notification_id"] == notification_id]) == 1
+
+
+# ---------------------------------------------------------------- 3. a callback receiver that hangs
+
+
+class Receiver(ThreadingHTTPServer):
+    """A service's callback endpoint on loopback. While `hanging`, it reads each POST and never answers."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), ReceiverHandler)
+        self.hanging = True
+        self.release = threading.Event()
+        self.heard: list[dict[str, Any]] = []  # every POST that arrived
+        self.answered: list[dict[str, Any]] = []  # the ones answered 200
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/callback"
+
+
+class ReceiverHandler(BaseHTTPRequestHandler):
+    server: Receiver
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        heard = {"authorization": self.headers["Authorization"], "body": body}
+        self.server.heard.append(heard)
+        if self.server.hanging:
+            self.server.release.wait(timeout=30)  # no answer until the test ends: the caller must give up
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        self.server.answered.append(heard)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    server = Receiver()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.release.set()
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def callbacks(stack: LocalStack) -> Iterator[QueuePoller]:
+    poller = next(p for p in stack.pollers if p._spec.logical_id == "CallbacksFunction")
+    while poller.poll_once():  # earlier tests' callbacks are not ours
+        pass
+    yield poller
+    while poller.poll_once():
+        pass
+
+
+@pytest.fixture
+def invocations(stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """What each CallbacksFunction invocation answered (its partial batch response)."""
+    answers: list[Any] = []
+    invoke = stack.functions.invoke
+
+    def recording(logical_id: str, event: dict[str, Any]) -> Any:
+        answer = invoke(logical_id, event)
+        if logical_id == "CallbacksFunction":
+            answers.append(answer)
+        return answer
+
+    monkeypatch.setattr(stack.functions, "invoke", recording)
+    return answers
+
+
+def callbacks_depth(stack: LocalStack) -> int:
+    return stack.queue_depths()["CallbacksQueue"]
+
+
+def test_a_hanging_receiver_times_out_and_the_callback_is_retried_until_delivered(
+    api: InProcessApi,
+    stack: LocalStack,
+    service: SeededService,
+    receiver: Receiver,
+    callbacks: QueuePoller,
+    invocations: list[Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    token = "receiver-token-0123456789"
+    registered = api.admin(
+        "POST",
+        f"/admin/services/{service.id}/callbacks",
+        {"type": "delivery_status", "url": receiver.url, "bearer_token": token},
+    )
+    assert registered.status == 201, registered.body
+    monkeypatch.setattr(webhook_client, "TIMEOUT_SECONDS", 0.2)  # the configured limit, short for the test
+    settings = wiring.deps().settings
+    wiring.override(replace(wiring.deps(), settings=settings.model_copy(update={"callback_retry_seconds": 0})))
+    try:
+        payload = {"id": "5a1c1b1e-0000-4000-8000-000000000001", "status": "delivered"}
+        wiring.deps().callbacks.enqueue(CallbackJob("delivery_status", service.id, receiver.url, payload))
+
+        with spy(aws.sqs(), "ChangeMessageVisibility") as spaced:
+            assert callbacks.poll_once() == 1
+        [hung] = invocations
+        assert len(hung["batchItemFailures"]) == 1  # reported failed: SQS keeps it for another try
+        assert [call["VisibilityTimeout"] for call in spaced] == [0]  # the configured spacing (0 here)
+        assert [h["body"] for h in receiver.heard] == [payload] and receiver.answered == []
+        assert callbacks_depth(stack) == 1
+
+        assert callbacks.poll_once() == 1  # still hanging: a second attempt, and again back to the queue
+        assert len(invocations[1]["batchItemFailures"]) == 1 and callbacks_depth(stack) == 1
+
+        receiver.hanging = False
+        assert callbacks.poll_once() == 1
+        assert invocations[2] == {"batchItemFailures": []}
+        assert receiver.answered == [{"authorization": f"Bearer {token}", "body": payload}]
+        assert callbacks_depth(stack) == 0
+        assert callbacks.poll_once() == 0  # delivered once, never again
+        assert len(receiver.answered) == 1 and len(receiver.heard) == 3
+    finally:
+        wiring.override(None)
+
+
+def test_hanging_receivers_never_outlast_the_invocation(
+    api: InProcessApi, stack: LocalStack, service: SeededService, receiver: Receiver, callbacks: QueuePoller
+) -> None:
+    """Each POST gets at most the invocation's remaining time (less a reserve), whatever the configured limit:
+    a batch of hanging receivers ends with a partial batch response instead of a Lambda timeout, which would
+    return the whole batch to the queue, callbacks already made included."""
+    api.admin(
+        "POST",
+        f"/admin/services/{service.id}/callbacks",
+        {"type": "delivery_status", "url": receiver.url, "bearer_token": "receiver-token-0123456789"},
+    )
+    for n in range(3):
+        wiring.deps().callbacks.enqueue(CallbackJob("delivery_status", service.id, receiver.url, {"n": n}))
+    sqs, url = aws.sqs(), wiring.deps().settings.callbacks_queue_url
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"])["Messages"]
+    assert len(messages) == 3
+    context = LocalContext("CallbacksFunction", timeout_seconds=30)
+    context._deadline = time.monotonic() + 1.3  # 0.3 s to spend once the reserve is kept back
+    try:
+        answer = stack.functions._handlers["CallbacksFunction"](
+            {"Records": [callbacks._record(m) for m in messages]}, context
+        )
+        assert context.get_remaining_time_in_millis() > 0  # it answered before Lambda would have stopped it
+        failed = sorted(f["itemIdentifier"] for f in answer["batchItemFailures"])
+        assert failed == sorted(m["MessageId"] for m in messages)  # all three go back to the queue
+    finally:
+        for message in messages:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    first = json.loads(messages[0]["Body"])["payload"]
+    assert [h["body"] for h in receiver.heard] == [first]  # no time was left to try the others
