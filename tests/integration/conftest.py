@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +14,8 @@ from notifications_python_client.authentication import create_jwt_token
 
 from tidings_local.admin_client import admin_token
 from tidings_local.http_events import HttpRequest
+from tidings_local.outbox import outbox
+from tidings_local.queue_pollers import QueuePoller
 from tidings_local.stack import LocalStack
 
 ADMIN_SECRET = "integration-admin-secret-0123456789abcdef"
@@ -113,3 +115,68 @@ def empty_queue(stack: LocalStack, logical_id: str = "DispatchQueue") -> None:
     while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
         for message in messages:
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+
+# ---------------------------------------------------------------- delivery: templates, queues, pollers
+
+
+@pytest.fixture
+def templates(api: InProcessApi, service: SeededService) -> dict[str, str]:
+    base = f"/admin/services/{service.id}"
+    api.admin(
+        "POST", f"{base}/guest-list", {"phone_numbers": ["07700900123"], "email_addresses": ["team@example.gov.uk"]}
+    )
+    sms = api.admin("POST", f"{base}/templates", {"name": "S", "type": "sms", "content": "Hello ((name))"})
+    email = api.admin(
+        "POST",
+        f"{base}/templates",
+        {"name": "E", "type": "email", "subject": "Hi ((name))", "content": "Dear ((name))"},
+    )
+    return {"sms": sms.json()["data"]["id"], "email": email.json()["data"]["id"]}
+
+
+@pytest.fixture
+def dispatcher(stack: LocalStack) -> QueuePoller:
+    return next(p for p in stack.pollers if p._spec.logical_id == "DispatchFunction")
+
+
+@pytest.fixture
+def queues(stack: LocalStack) -> Iterator[dict[str, str]]:
+    urls = {name: stack.resolve({"Ref": name}) for name in ("DispatchQueue", "DispatchDLQ")}
+    yield urls
+    sqs = boto3.client("sqs")
+    for url in urls.values():  # PurgeQueue allows one call a minute: empty them by hand
+        while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+            for message in messages:
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+
+@pytest.fixture
+def drain(stack: LocalStack, dispatcher: QueuePoller) -> Callable[[], None]:
+    """Dispatch everything queued, then let the simulated providers answer through the receipts path."""
+    receipts = next(p for p in stack.pollers if p._spec.logical_id == "ReceiptsFunction")
+
+    def run() -> None:
+        while dispatcher.poll_once():
+            pass
+        while stack.providers.run_once() + receipts.poll_once():
+            pass
+
+    return run
+
+
+def send_sms(
+    api: InProcessApi, service: SeededService, templates: dict[str, str], key: str = "normal", to: str = "07700900123"
+) -> Any:
+    reply = api.v2(
+        "POST",
+        "/v2/notifications/sms",
+        service.keys[key],
+        {"phone_number": to, "template_id": templates["sms"], "personalisation": {"name": "Jo"}},
+    )
+    assert reply.status == 201, reply.body
+    return reply.json()
+
+
+def in_outbox(notification_id: str) -> list[dict[str, Any]]:
+    return [m for m in outbox() if m["notification_id"] == notification_id]

@@ -13,7 +13,6 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,11 +21,10 @@ from typing import Any
 import boto3
 import pytest
 from boto3.dynamodb.conditions import Attr
-from botocore.awsrequest import AWSResponse, HTTPHeaders
-from botocore.client import BaseClient
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 
 from tests.integration.conftest import InProcessApi, Reply, SeededService
+from tests.integration.faults import aws_error, on_table, spy
 from tidings import wiring
 from tidings.adapters import aws, webhook_client
 from tidings.domain.callbacks import CallbackJob
@@ -37,69 +35,6 @@ from tidings_local.queue_pollers import QueuePoller
 from tidings_local.stack import LocalStack
 
 PHONE, EMAIL = "07700900123", "team@example.gov.uk"
-
-
-# ---------------------------------------------------------------- fault injection on the real clients
-
-
-@dataclass
-class Fault:
-    """The AWS requests a fault answered (decoded request bodies): proof that the fault was really hit."""
-
-    hits: list[dict[str, Any]]
-
-
-def _request_body(params: dict[str, Any]) -> dict[str, Any]:
-    body = params.get("body") or b"{}"
-    return dict(json.loads(body)) if isinstance(body, bytes | str) else dict(body)
-
-
-@contextmanager
-def aws_error(
-    client: BaseClient,
-    operation: str,
-    code: str,
-    status: int = 400,
-    when: Callable[[dict[str, Any]], bool] | None = None,
-) -> Iterator[Fault]:
-    """While active, `operation` answers with AWS's error `code` (HTTP `status`) for requests `when` accepts."""
-    fault = Fault([])
-    event = f"before-call.{client.meta.service_model.service_id.hyphenize()}.{operation}"
-
-    def answer(params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
-        body = _request_body(params)
-        if when is not None and not when(body):
-            return None
-        fault.hits.append(body)
-        error = {"Error": {"Code": code, "Message": "injected fault"}, "ResponseMetadata": {"HTTPStatusCode": status}}
-        return AWSResponse(params["url"], status, HTTPHeaders(), None), error
-
-    # A before-call handler may answer in AWS's place (the stubs type handlers as returning None).
-    client.meta.events.register(event, answer, unique_id=f"fault-{operation}")  # type: ignore[arg-type]
-    try:
-        yield fault
-    finally:
-        client.meta.events.unregister(event, unique_id=f"fault-{operation}")
-
-
-@contextmanager
-def spy(client: BaseClient, operation: str) -> Iterator[list[dict[str, Any]]]:
-    """Records the requests of `operation` that reach AWS (or the fault registered before the spy)."""
-    seen: list[dict[str, Any]] = []
-    event = f"before-call.{client.meta.service_model.service_id.hyphenize()}.{operation}"
-
-    def record(params: dict[str, Any], **_: Any) -> None:
-        seen.append(_request_body(params))
-
-    client.meta.events.register_first(event, record, unique_id=f"spy-{operation}")
-    try:
-        yield seen
-    finally:
-        client.meta.events.unregister(event, unique_id=f"spy-{operation}")
-
-
-def on_table(table: str) -> Callable[[dict[str, Any]], bool]:
-    return lambda body: body.get("TableName") == table
 
 
 def queued_ids(bodies: list[dict[str, Any]]) -> list[str]:

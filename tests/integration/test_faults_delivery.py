@@ -1,0 +1,143 @@
+"""Faults on the delivery path (issue #9): provider throttling, a permanent provider error, a provider outage,
+and a poison message. Faults are SES and SNS error responses injected on the adapters' own clients; the
+dispatch queue's visibility timeout is 0 for these tests so a retried message comes back at the next poll,
+and every poll is driven by hand (no clock, no waiting).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from tests.integration.conftest import InProcessApi, SeededService, in_outbox, send_sms
+from tests.integration.faults import aws_error, spy
+from tidings.adapters import aws
+from tidings_local.queue_pollers import QueuePoller
+from tidings_local.stack import LocalStack
+
+MAX_RECEIVES = 5  # the dispatch queue's maxReceiveCount in template.yaml
+
+
+@pytest.fixture
+def retry_at_once(queues: dict[str, str]) -> Iterator[None]:
+    sqs = boto3.client("sqs")
+    sqs.set_queue_attributes(QueueUrl=queues["DispatchQueue"], Attributes={"VisibilityTimeout": "0"})
+    yield
+    sqs.set_queue_attributes(QueueUrl=queues["DispatchQueue"], Attributes={"VisibilityTimeout": "180"})
+
+
+def send_email(api: InProcessApi, service: SeededService, templates: dict[str, str]) -> str:
+    body = {"email_address": "team@example.gov.uk", "template_id": templates["email"], "personalisation": {"name": "J"}}
+    reply = api.v2("POST", "/v2/notifications/email", service.keys["normal"], body)
+    assert reply.status == 201, reply.body
+    return str(reply.json()["id"])
+
+
+def status(api: InProcessApi, service: SeededService, notification_id: str) -> str:
+    return str(api.v2("GET", f"/v2/notifications/{notification_id}", service.keys["normal"]).json()["status"])
+
+
+def polls(dispatcher: QueuePoller, times: int) -> int:
+    """Poll the dispatch queue `times` times; how many messages the function was given in all."""
+    return sum(dispatcher.poll_once() for _ in range(times))
+
+
+def dead_letters(queues: dict[str, str]) -> list[str]:
+    messages = boto3.client("sqs").receive_message(QueueUrl=queues["DispatchDLQ"], MaxNumberOfMessages=10)
+    return [m["Body"] for m in messages.get("Messages", [])]
+
+
+def test_a_throttled_provider_is_retried_and_delivers_once(
+    api: InProcessApi,
+    service: SeededService,
+    templates: dict[str, str],
+    dispatcher: QueuePoller,
+    drain: Callable[[], None],
+    queues: dict[str, str],
+    retry_at_once: None,
+) -> None:
+    notification_id = send_email(api, service, templates)
+    with aws_error(aws.sesv2(), "SendEmail", "TooManyRequestsException", status=429) as fault:
+        assert polls(dispatcher, 1) == 1
+    assert len(fault.hits) == 1 and status(api, service, notification_id) == "created"  # back, for the retry
+    drain()
+    assert len(in_outbox(notification_id)) == 1
+    assert status(api, service, notification_id) == "delivered"
+    assert dead_letters(queues) == []
+
+
+def test_a_permanent_provider_error_fails_the_notification_without_a_retry(
+    api: InProcessApi,
+    service: SeededService,
+    templates: dict[str, str],
+    dispatcher: QueuePoller,
+    queues: dict[str, str],
+    retry_at_once: None,
+) -> None:
+    sent = send_sms(api, service, templates)
+    with aws_error(aws.sns(), "Publish", "InvalidParameter") as fault:
+        polls(dispatcher, 3)
+    assert len(fault.hits) == 1  # never tried again
+    assert status(api, service, sent["id"]) == "permanent-failure"
+    assert in_outbox(sent["id"]) == [] and dead_letters(queues) == []
+
+
+def test_a_provider_outage_retries_then_ends_in_technical_failure_the_dlq_and_a_callback(
+    api: InProcessApi,
+    service: SeededService,
+    templates: dict[str, str],
+    dispatcher: QueuePoller,
+    queues: dict[str, str],
+    retry_at_once: None,
+) -> None:
+    callback = {"type": "delivery_status", "url": "http://127.0.0.1:9/cb", "bearer_token": "0123456789abcdef"}
+    assert api.admin("POST", f"/admin/services/{service.id}/callbacks", callback).status == 201
+    notification_id = send_email(api, service, templates)
+    with (
+        aws_error(aws.sesv2(), "SendEmail", "ServiceUnavailable", status=503) as fault,
+        spy(aws.sqs(), "SendMessage") as enqueued,
+    ):
+        polls(dispatcher, MAX_RECEIVES + 2)
+    assert len(fault.hits) == MAX_RECEIVES  # one try per receive, then the queue gives up
+    assert status(api, service, notification_id) == "technical-failure"
+    assert [json.loads(body)["notification_id"] for body in dead_letters(queues)] == [notification_id]
+    jobs = [json.loads(m["MessageBody"]) for m in enqueued if "Callbacks" in m["QueueUrl"]]
+    assert [(job["kind"], job["payload"]["id"], job["payload"]["status"]) for job in jobs] == [
+        ("delivery_status", notification_id, "technical-failure")
+    ]
+    assert "0123456789abcdef" not in json.dumps(jobs)  # the bearer token is added at sending, never queued
+
+
+@pytest.mark.parametrize(
+    "body", ["not json", "{}", '{"notification_id": 7}', '{"notification_id": "x", "notification": 1}']
+)
+def test_a_poison_message_goes_to_the_dlq_and_never_blocks_its_batch(
+    api: InProcessApi,
+    stack: LocalStack,
+    service: SeededService,
+    templates: dict[str, str],
+    dispatcher: QueuePoller,
+    queues: dict[str, str],
+    retry_at_once: None,
+    body: str,
+) -> None:
+    boto3.client("sqs").send_message(QueueUrl=queues["DispatchQueue"], MessageBody=body)
+    sent = send_sms(api, service, templates)  # in the same batch as the poison
+    given = polls(dispatcher, MAX_RECEIVES + 2)
+    assert given == 1 + MAX_RECEIVES  # the good one once, the poison until the queue gives up: no loop
+    assert dead_letters(queues) == [body]
+    assert len(in_outbox(sent["id"])) == 1 and status(api, service, sent["id"]) == "sending"
+    assert stack.queue_depths()["DispatchQueue"] == 0
+
+
+def test_unknown_ids_are_dropped_not_retried(
+    dispatcher: QueuePoller, queues: dict[str, str], retry_at_once: None, stack: LocalStack
+) -> None:
+    message: dict[str, Any] = {"notification_id": "00000000-0000-4000-8000-000000000000"}
+    boto3.client("sqs").send_message(QueueUrl=queues["DispatchQueue"], MessageBody=json.dumps(message))
+    assert polls(dispatcher, 3) == 1  # a deleted (or never stored) notification: nothing to send, done
+    assert dead_letters(queues) == [] and stack.queue_depths()["DispatchQueue"] == 0
