@@ -86,6 +86,15 @@ def test_a_permanent_provider_error_fails_the_notification_without_a_retry(
     assert in_outbox(sent["id"]) == [] and dead_letters(queues) == []
 
 
+@pytest.fixture
+def callbacks_emptied_after(stack: LocalStack) -> Iterator[None]:
+    yield
+    sqs, url = boto3.client("sqs"), stack.resolve({"Ref": "CallbacksQueue"})
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+        for message in messages:  # this test's callback job is not the next test's
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+
 def test_a_provider_outage_retries_then_ends_in_technical_failure_the_dlq_and_a_callback(
     api: InProcessApi,
     service: SeededService,
@@ -93,6 +102,7 @@ def test_a_provider_outage_retries_then_ends_in_technical_failure_the_dlq_and_a_
     dispatcher: QueuePoller,
     queues: dict[str, str],
     retry_at_once: None,
+    callbacks_emptied_after: None,
 ) -> None:
     callback = {"type": "delivery_status", "url": "http://127.0.0.1:9/cb", "bearer_token": "0123456789abcdef"}
     assert api.admin("POST", f"/admin/services/{service.id}/callbacks", callback).status == 201
