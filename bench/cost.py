@@ -30,7 +30,13 @@ def per_thousand(accept: dict[str, Any], deliver: dict[str, Any], warm: dict[str
         "DynamoDB reads": reads * p["dynamodb_per_read_request_unit"],
         "SQS": sqs * p["sqs_per_request"],
         "Receipt (SNS publish, SQS)": p["sns_per_publish"] + (1 + 2 / 25) * p["sqs_per_request"],
-        "CloudWatch Logs": warm["log_bytes_per_request"] * 3 / 1e9 * p["cloudwatch_logs_per_gb"],
+        # One structured line per accepted request, per dispatch batch and per receipts batch, of about the size
+        # the warm handler's lines measure.
+        # Lambda adds its own start and report lines to every invocation.
+        "CloudWatch Logs": (warm["log_bytes_per_request"] + p["assumed_platform_log_bytes_per_invocation"])
+        * (1 + 1 / 10 + 1 / 25)
+        / 1e9
+        * p["cloudwatch_logs_per_gb"],
     }
     return {name: cost * 1000 for name, cost in lines.items()}
 

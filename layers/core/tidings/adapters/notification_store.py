@@ -14,6 +14,7 @@ moto ignores its conditions).
 
 from __future__ import annotations
 
+import uuid
 import zlib
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
@@ -113,7 +114,7 @@ class DynamoNotificationStore:
 
     def owners(self, references: Collection[str]) -> dict[str, Notification]:
         keys = [key(provider_reference=r) for r in sorted(set(references))]
-        items = batch_get(self._references, keys)
+        items = batch_get(self._references, keys, consistent=True)  # a receipt may follow its send closely
         return {item["provider_reference"]["S"]: from_item(Notification, item["notification"]["M"]) for item in items}
 
     def _transact(self, moves: list[Move]) -> set[str]:
@@ -122,7 +123,9 @@ class DynamoNotificationStore:
                 return set()
             try:
                 actions: list[Any] = [{"Update": _update(self._table, move)} for move in moves]
-                dynamodb().transact_write_items(TransactItems=actions)
+                # The token makes botocore's own retry of a call that timed out succeed instead of finding
+                # its conditions already spent (which would leave those notifications claimed but unsent).
+                dynamodb().transact_write_items(TransactItems=actions, ClientRequestToken=str(uuid.uuid4()))
                 return {move.notification_id for move in moves}
             except ClientError as error:
                 if error.response["Error"]["Code"] != "TransactionCanceledException":

@@ -1,0 +1,47 @@
+"""The notification store's batch operations against moto: claims and receipts as one transaction each,
+provider references as one batch write."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tidings import wiring
+from tidings.domain.notifications import Notification
+from tidings.ports import Move
+from tidings_local.stack import LocalStack
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def notification(**fields: Any) -> Notification:
+    defaults = {
+        "id": str(uuid.uuid4()), "service_id": "svc", "key_type": "normal", "type": "sms", "template_id": "t",
+        "template_version": 1, "to": "07700900123", "normalised_to": "447700900123", "body": "Hi", "sender": "S",
+        "created_at": NOW, "expires_at": NOW + timedelta(days=7),
+    }  # fmt: skip
+    return Notification.model_validate({**defaults, **fields})
+
+
+def test_a_batch_moves_every_notification_its_status_allows_and_no_other(stack: LocalStack) -> None:
+    store = wiring.deps().notifications
+    ready, taken, other = notification(), notification(status="sending"), notification()
+    for n in (ready, taken, other):
+        store.put(n)
+    claim = {"status": "sending", "updated_at": NOW}
+    moves = [Move(ready.id, ["created"], claim), Move(taken.id, ["created"], claim), Move(ready.id, ["created"], claim)]
+    assert store.advance_many(moves) == {ready.id}  # the duplicate is one action, the claimed one refused
+    found = store.load_many([ready.id, taken.id, other.id, "missing"])
+    assert {i: n.status for i, n in found.items()} == {ready.id: "sending", taken.id: "sending", other.id: "created"}
+    assert store.advance_many([Move(ready.id, ["created"], claim)]) == set()  # a second claim finds it taken
+
+
+def test_references_resolve_to_the_notification_as_sent_without_an_email_body(stack: LocalStack) -> None:
+    store = wiring.deps().notifications
+    sms, email = notification(body="Your code is 1234"), notification(type="email", body="Dear Jo", subject="Hi")
+    store.record_references({"sns-1": sms, "ses-1": email})
+    owners = store.owners(["sns-1", "ses-1", "unknown"])
+    assert {ref: n.id for ref, n in owners.items()} == {"sns-1": sms.id, "ses-1": email.id}
+    assert owners["sns-1"] == sms  # an SMS as sent: what a /v1 webhook shows
+    assert (owners["ses-1"].body, owners["ses-1"].subject) == ("", "Hi")  # no email body kept twice
