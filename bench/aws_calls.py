@@ -15,6 +15,7 @@ from typing import Any
 
 from notifications_python_client.authentication import create_jwt_token
 
+from bench.write_units import WriteUnits, table_of
 from tidings import wiring
 from tidings.adapters import aws
 from tidings_local.admin_client import admin_token
@@ -27,50 +28,34 @@ ADMIN_SECRET = "bench-admin-secret-0123456789abcdefghij"
 @dataclass
 class CallLog:
     calls: Counter[str] = field(default_factory=Counter)
-    # DynamoDB items touched, for the cost: a transaction's items are billed twice.
-    items: Counter[str] = field(default_factory=Counter)
+    write_units: float = 0.0  # what DynamoDB bills for the writes (bench/write_units.py)
+    read_items: int = 0
 
     def record(self, model: Any, params: dict[str, Any], **_: Any) -> None:
         table = params.get("TableName", "")
         self.calls[f"{model.name}{f' {table}' if table else ''}"] += 1
-        kind, count = _items(model.name, params)
-        if kind:
-            self.items[kind] += count
+        if model.name == "BatchGetItem":
+            self.read_items += sum(len(request["Keys"]) for request in params["RequestItems"].values())
+        elif model.name in ("GetItem", "Query"):
+            self.read_items += 1
 
     @property
     def total(self) -> int:
         return sum(self.calls.values())
 
 
-def _items(operation: str, params: dict[str, Any]) -> tuple[str, int]:
-    if operation in ("PutItem", "UpdateItem", "DeleteItem"):
-        return "writes", 1
-    if operation == "TransactWriteItems":
-        return "transactional_writes", len(params["TransactItems"])
-    if operation == "BatchGetItem":
-        return "reads", sum(len(request["Keys"]) for request in params["RequestItems"].values())
-    if operation in ("GetItem", "Query"):
-        return "reads", 1
-    return "", 0
-
-
-@contextmanager
-def counting() -> Iterator[CallLog]:
-    log = CallLog()
-    clients = [aws.dynamodb(), aws.sqs(), aws.sesv2(), aws.sns()]
-    for client in clients:
-        client.meta.events.register("before-parameter-build", log.record, unique_id="bench-count")
-    try:
-        yield log
-    finally:
-        for client in clients:
-            client.meta.events.unregister("before-parameter-build", unique_id="bench-count")
-
-
 class Bench:
     def __init__(self) -> None:
         self.stack = LocalStack(ADMIN_SECRET)
         self.stack.start(run_pollers=False)
+        client = aws.dynamodb()
+        tables = {
+            name: table_of(client.describe_table(TableName=name)["Table"])
+            for name in client.list_tables()["TableNames"]
+        }
+        # Watches every write from here on (an update is billed on the item as it was before it).
+        self.units, self.log = WriteUnits(tables), CallLog()
+        client.meta.events.register("before-parameter-build", self._bill, unique_id="bench-units")
         service = self._admin(
             "POST", "/admin/services", {"name": "Bench", "restricted": False, "v1_rate_limit": 100_000}
         )["id"]
@@ -89,6 +74,22 @@ class Bench:
         )["id"]
         self.v1_token = self._admin("POST", f"/admin/services/{service}/access-tokens", {"name": "bench"})["token"]
 
+    def _bill(self, model: Any, params: dict[str, Any], **_: Any) -> None:
+        self.log.write_units += self.units.of(model.name, params)
+
+    @contextmanager
+    def counting(self) -> Iterator[CallLog]:
+        self.log = log = CallLog()
+        clients = [aws.dynamodb(), aws.sqs(), aws.sesv2(), aws.sns()]
+        for client in clients:
+            client.meta.events.register("before-parameter-build", log.record, unique_id="bench-count")
+        try:
+            yield log
+        finally:
+            for client in clients:
+                client.meta.events.unregister("before-parameter-build", unique_id="bench-count")
+            self.log = CallLog()  # writes outside a measurement are watched, not counted
+
     def send(self, channel: str) -> None:
         if channel == "v1":
             body = {"sms_sender_id": self.v1_sender, "content": "Hi", "recipient": "+447700900123"}
@@ -103,7 +104,7 @@ class Bench:
     def per_accept(self, channel: str, count: int, cold: bool) -> CallLog:
         if cold:
             wiring.reset()  # fresh container caches (clients stay: their creation makes no AWS call)
-        with counting() as log:
+        with self.counting() as log:
             for _ in range(count):
                 self.send(channel)
         return log
@@ -112,7 +113,7 @@ class Bench:
         self._deliver_all()  # what the accept figures queued: delivered first, so `count` makes full batches
         for _ in range(count):
             self.send(channel)
-        with counting() as log:
+        with self.counting() as log:
             delivered = self._deliver_all()
         # The event source mapping's ReceiveMessage and DeleteMessageBatch are Lambda's, not the function's.
         for operation in [k for k in log.calls if k.startswith(("ReceiveMessage", "DeleteMessageBatch"))]:
@@ -151,7 +152,8 @@ def measure(quick: bool) -> dict[str, Any]:
             "warm_calls_per_notification": warm.total / runs,
             "warm_limit_calls_per_notification": limits / runs,
             "warm_by_operation": {op: n / runs for op, n in sorted(warm.calls.items())},
-            "warm_items": {kind: n / runs for kind, n in sorted(warm.items.items())},
+            "warm_write_units": warm.write_units / runs,
+            "warm_read_items": warm.read_items / runs,
         }
         if channel == "v1":
             continue  # /v1 SMS are delivered exactly as /v2 SMS are
@@ -159,7 +161,8 @@ def measure(quick: bool) -> dict[str, Any]:
         figures[f"deliver_{channel}"] = {
             "calls_per_notification": delivery.total / delivered,
             "by_operation": {op: n / delivered for op, n in sorted(delivery.calls.items())},
-            "items": {kind: n / delivered for kind, n in sorted(delivery.items.items())},
+            "write_units": delivery.write_units / delivered,
+            "read_items": delivery.read_items / delivered,
             "dispatch_batch_size": 10,
             "receipts_batch_size": 25,
         }

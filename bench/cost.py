@@ -4,7 +4,6 @@ price table beside this file. Compared with SES's price per email and a typical 
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +14,8 @@ def per_thousand(accept: dict[str, Any], deliver: dict[str, Any], warm: dict[str
     p = PRICES
     gb = p["lambda_memory_mb"] / 1024
     accept_ops = accept["warm_by_operation"]
-    items = Counter(accept["warm_items"]) + Counter(deliver["items"])
-    writes = items["writes"] + 2 * items["transactional_writes"]  # a transaction bills each item twice
-    reads = items["reads"]
+    write_units = accept["warm_write_units"] + deliver["write_units"]  # item sizes, indexes, transactions
+    reads = accept["warm_read_items"] + deliver["read_items"]
     sqs = sum(n for op, n in accept_ops.items() if op.startswith("SendMessage")) + 2 / 10  # + batched receive/delete
     lines = {
         "API Gateway (HTTP API)": p["api_gateway_http_per_request"],
@@ -26,7 +24,7 @@ def per_thousand(accept: dict[str, Any], deliver: dict[str, Any], warm: dict[str
         / 1000
         * (warm["p50_ms"] + p["assumed_deliver_ms"] + p["assumed_receipt_ms"])
         * p["lambda_arm64_per_gb_second"],
-        "DynamoDB writes": writes * p["assumed_notification_wru"] * p["dynamodb_per_write_request_unit"],
+        "DynamoDB writes": write_units * p["dynamodb_per_write_request_unit"],
         "DynamoDB reads": reads * p["dynamodb_per_read_request_unit"],
         "SQS": sqs * p["sqs_per_request"],
         "Receipt (SNS publish, SQS)": p["sns_per_publish"] + (1 + 2 / 25) * p["sqs_per_request"],
