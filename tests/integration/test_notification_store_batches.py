@@ -4,8 +4,11 @@ provider references as one batch write."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import pytest
 
 from tidings import wiring
 from tidings.domain.notifications import Notification
@@ -24,11 +27,20 @@ def notification(**fields: Any) -> Notification:
     return Notification.model_validate({**defaults, **fields})
 
 
-def test_a_batch_moves_every_notification_its_status_allows_and_no_other(stack: LocalStack) -> None:
+@pytest.fixture
+def stored(stack: LocalStack) -> Iterator[list[Notification]]:
+    """Notifications put straight into the store, and deleted afterwards (the sweeper tests would find them)."""
+    notifications = [notification(), notification(status="sending"), notification()]
+    for n in notifications:
+        wiring.deps().notifications.put(n)
+    yield notifications
+    for n in notifications:
+        wiring.deps().notifications.delete(n.id)
+
+
+def test_a_batch_moves_every_notification_its_status_allows_and_no_other(stored: list[Notification]) -> None:
     store = wiring.deps().notifications
-    ready, taken, other = notification(), notification(status="sending"), notification()
-    for n in (ready, taken, other):
-        store.put(n)
+    ready, taken, other = stored
     claim = {"status": "sending", "updated_at": NOW}
     moves = [Move(ready.id, ["created"], claim), Move(taken.id, ["created"], claim), Move(ready.id, ["created"], claim)]
     assert store.advance_many(moves) == {ready.id}  # the duplicate is one action, the claimed one refused

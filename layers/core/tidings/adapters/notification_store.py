@@ -1,9 +1,11 @@
 """Notifications in DynamoDB: one item each, listed per service and key type newest first (GSI).
 
 `expires_at` is the TTL attribute (epoch seconds). TTL deletion is lazy, so every read here filters
-expired items out: no caller can forget. While a notification is `created` it also carries `awaiting`,
-a sparse, sharded GSI key the sweeper reads to find notifications whose queue message was lost (and, while
-`sending`, those whose receipt never came).
+expired items out: no caller can forget. Until a notification is final it also carries `awaiting`, a sparse,
+sharded GSI key the sweeper reads to find notifications whose queue message was lost (`created`) or whose
+receipt never came (`sending`). Both indexes hold keys only and keys that never change before the final
+status: a claim or a receipt writes the item and no index copy (write units are most of what a notification
+costs).
 
 Delivery works in batches: one transaction claims a batch, one batch write records the provider references
 its sends got (in a small table of their own, with the notification as sent), and one transaction applies
@@ -51,7 +53,7 @@ class DynamoNotificationStore:
             "expires_at": int(notification.expires_at.timestamp()),
         }
         if notification.status in AWAITED:
-            keys["awaiting"] = _awaiting(notification.id, notification.status)
+            keys["awaiting"] = _awaiting(notification.id)
         dynamodb().put_item(TableName=self._table, Item=to_item(notification, **keys))
 
     def delete(self, notification_id: str) -> bool:
@@ -93,9 +95,7 @@ class DynamoNotificationStore:
         return from_item(Notification, result["Attributes"])
 
     def load_many(self, notification_ids: Collection[str]) -> dict[str, Notification]:
-        keys = [key(notification_id=i) for i in sorted(set(notification_ids))]
-        found = [from_item(Notification, item) for item in batch_get(self._table, keys, consistent=True)]
-        return {n.id: n for n in found}
+        return self._load(notification_ids, consistent=True)
 
     def advance_many(self, moves: Sequence[Move]) -> set[str]:
         unique = list({move.notification_id: move for move in moves}.values())  # one action per item
@@ -147,31 +147,30 @@ class DynamoNotificationStore:
         }
 
     def page(self, query: NotificationQuery) -> list[Notification]:
-        names, values = {"#exp": "expires_at"}, {":sk": f"{query.service_id}#{query.key_type}"}
-        values[":now"] = int(query.now.timestamp())  # type: ignore[assignment]
-        condition, filters = "service_key = :sk", ["#exp > :now"]
+        # The list index holds keys only (so a status change never rewrites it): read a page of keys, then the
+        # notifications, and filter here, until the page is full or the list ends.
+        values = {":sk": f"{query.service_id}#{query.key_type}"}
+        condition = "service_key = :sk"
         if query.older_than is not None:
             condition += " AND created_key < :anchor"
             values[":anchor"] = _created_key(query.older_than)
-        for field, wanted in (("status", query.statuses), ("type", query.types)):
-            if wanted:
-                names[f"#{field}"] = field
-                placeholders = [f":{field}{i}" for i in range(len(wanted))]
-                values |= dict(zip(placeholders, sorted(wanted), strict=True))
-                filters.append(f"#{field} IN ({', '.join(placeholders)})")
-        if query.reference is not None:
-            names["#ref"], values[":ref"] = "reference", query.reference
-            filters.append("#ref = :ref")
         request: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": BY_SERVICE_KEY,
             "KeyConditionExpression": condition,
-            "FilterExpression": " AND ".join(filters),
-            "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": key(**values),
             "ScanIndexForward": False,
         }
-        return [from_item(Notification, item) for item in query_all(query.limit, **request)]
+        found: list[Notification] = []
+        while len(found) < query.limit:
+            page = dynamodb().query(**request, Limit=query.limit - len(found))
+            ids = [item["notification_id"]["S"] for item in page["Items"]]
+            loaded = self._load(ids, consistent=False)
+            found += [n for i in ids if (n := loaded.get(i)) is not None and _listed(n, query)]
+            if "LastEvaluatedKey" not in page:
+                break
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return found[: query.limit]
 
     def awaiting_dispatch(self, created_before: datetime) -> list[str]:
         return self._awaiting("created", created_before)
@@ -181,18 +180,23 @@ class DynamoNotificationStore:
 
     def _awaiting(self, status: str, created_before: datetime) -> list[str]:
         before = str(iso_z(created_before))
-        items = [
-            item
+        ids = [
+            item["notification_id"]["S"]
             for shard in range(AWAITING_SHARDS)
             for item in query_all(
                 TableName=self._table,
                 IndexName=BY_AWAITING,
                 KeyConditionExpression="awaiting = :shard AND created_key < :before",
-                ExpressionAttributeValues=key(**{":shard": f"{status}#{shard}", ":before": before}),
-                ProjectionExpression="notification_id",
+                ExpressionAttributeValues=key(**{":shard": f"awaiting#{shard}", ":before": before}),
             )
         ]
-        return [item["notification_id"]["S"] for item in items]
+        loaded = self._load(ids, consistent=True)
+        return [i for i in ids if i in loaded and loaded[i].status == status]
+
+    def _load(self, notification_ids: Collection[str], consistent: bool) -> dict[str, Notification]:
+        keys = [key(notification_id=i) for i in sorted(set(notification_ids))]
+        found = [from_item(Notification, item) for item in batch_get(self._table, keys, consistent=consistent)]
+        return {n.id: n for n in found}
 
 
 class StoreConflict(Exception):
@@ -206,11 +210,8 @@ def _update(table: str, move: Move) -> dict[str, Any]:
     values = {f":{name}": to_jsonable_python(value) for name, value in changes.items()}
     values |= {f":from{i}": status for i, status in enumerate(move.from_statuses)}
     update = "SET " + ", ".join(f"#{name} = :{name}" for name in changes)
-    if changes.get("status") in AWAITED:
-        update += ", awaiting = :awaiting"
-        values[":awaiting"] = _awaiting(move.notification_id, str(changes["status"]))
-    elif "status" in changes:
-        update += " REMOVE awaiting"
+    if "status" in changes and changes["status"] not in AWAITED:
+        update += " REMOVE awaiting"  # final: out of the sweeper's index (its key never changes before that)
     return {
         "TableName": table,
         "Key": key(notification_id=move.notification_id),
@@ -231,5 +232,15 @@ def _created_key(notification: Notification) -> str:
     return f"{iso_z(notification.created_at)}#{notification.id}"
 
 
-def _awaiting(notification_id: str, status: str) -> str:
-    return f"{status}#{zlib.crc32(notification_id.encode()) % AWAITING_SHARDS}"
+def _awaiting(notification_id: str) -> str:
+    # One key for `created` and `sending` alike, so a claim does not move the item within the index.
+    return f"awaiting#{zlib.crc32(notification_id.encode()) % AWAITING_SHARDS}"
+
+
+def _listed(notification: Notification, query: NotificationQuery) -> bool:
+    return (
+        notification.visible_at(query.now)
+        and (query.statuses is None or notification.status in query.statuses)
+        and (query.types is None or notification.type in query.types)
+        and (query.reference is None or notification.reference == query.reference)
+    )
