@@ -309,10 +309,10 @@ class ReceiverHandler(BaseHTTPRequestHandler):
         if self.server.hanging:
             self.server.release.wait(timeout=30)  # no answer until the test ends: the caller must give up
             return
+        self.server.answered.append(heard)  # before the answer leaves: the caller may look as soon as it has it
         self.send_response(200)
         self.send_header("Content-Length", "0")
         self.end_headers()
-        self.server.answered.append(heard)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass

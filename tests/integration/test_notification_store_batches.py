@@ -57,3 +57,28 @@ def test_references_resolve_to_the_notification_as_sent_without_an_email_body(st
     assert {ref: n.id for ref, n in owners.items()} == {"sns-1": sms.id, "ses-1": email.id}
     assert owners["sns-1"] == sms  # an SMS as sent: what a /v1 webhook shows
     assert (owners["ses-1"].body, owners["ses-1"].subject) == ("", "Hi")  # no email body kept twice
+
+
+def test_the_sweeper_finds_the_unclaimed_and_times_out_only_what_awaits_a_receipt(stack: LocalStack) -> None:
+    store = wiring.deps().notifications
+    old = NOW - timedelta(days=4)
+    waiting = {
+        "created": notification(created_at=old),
+        "precompiled": notification(type="letter", status="pending-virus-check", created_at=old),
+        "sms sending": notification(status="sending", created_at=old),
+        "letter sending": notification(type="letter", status="sending", created_at=old),
+        "delivered": notification(status="delivered", created_at=old),
+        "recent": notification(created_at=NOW),
+    }
+    for n in waiting.values():
+        store.put(n)
+    try:
+        unclaimed, overdue = (
+            store.awaiting_dispatch(NOW - timedelta(hours=1)),
+            store.sending_since(NOW - timedelta(hours=72)),
+        )
+        assert set(unclaimed) & {n.id for n in waiting.values()} == {waiting["created"].id, waiting["precompiled"].id}
+        assert set(overdue) & {n.id for n in waiting.values()} == {waiting["sms sending"].id}
+    finally:
+        for n in waiting.values():
+            store.delete(n.id)

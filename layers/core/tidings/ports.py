@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from tidings.domain.documents import Document
 from tidings.domain.models import (
     AccessToken,
     ApiKey,
@@ -126,11 +127,13 @@ class NotificationStore(Protocol):
 
     def page(self, query: NotificationQuery) -> list[Notification]: ...
     def awaiting_dispatch(self, created_before: datetime) -> list[str]:
-        """Ids still `created` since before `created_before` (their queue message may be lost)."""
+        """Ids still unclaimed (`created`, or a precompiled letter's `pending-virus-check`) since before
+        `created_before`: their queue message may be lost."""
         ...
 
     def sending_since(self, created_before: datetime) -> list[str]:
-        """Ids still `sending` that were created before `created_before` (no receipt came)."""
+        """Ids still `sending` that were created before `created_before` (no receipt came); not letters,
+        which wait for the printer however long it takes."""
         ...
 
 
@@ -171,4 +174,41 @@ class EmailProvider(Protocol):
         notification_id: str,
     ) -> str:
         """Hand the message to the provider; return its reference. Raises ProviderError."""
+        ...
+
+
+class DocumentStore(Protocol):
+    """Files sent by email, one object per file under its service, expiring after its retention."""
+
+    def put(self, document: Document, content: bytes) -> None: ...
+    def find(self, service_id: str, file_id: str) -> Document | None:
+        """The document's record (not its bytes), or None when there is none under this service."""
+        ...
+
+    def content(self, document: Document) -> bytes | None:
+        """The exact bytes uploaded (None if the object has gone since it was found)."""
+        ...
+
+
+class LetterStore(Protocol):
+    """Letter PDFs, kept as long as their notification (the bucket's lifecycle matches its retention)."""
+
+    def put_pdf(self, notification: Notification, pdf: bytes) -> None: ...
+    def get_pdf(self, notification: Notification) -> bytes | None:
+        """The PDF, or None while it does not exist yet."""
+        ...
+
+    def delete_pdf(self, notification: Notification) -> None: ...
+
+
+class Printer(Protocol):
+    def print_letter(self, notification: Notification, pdf: bytes, sheets: int) -> str:
+        """Hand the letter to the print provider; return its reference (its receipts name it). Raises
+        ProviderError."""
+        ...
+
+
+class VirusScanner(Protocol):
+    def is_clean(self, pdf: bytes) -> bool:
+        """False when the file carries malware. Raises ProviderError when the scanner cannot answer."""
         ...

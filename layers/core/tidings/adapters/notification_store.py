@@ -32,7 +32,10 @@ from tidings.domain.timefmt import iso_z
 from tidings.ports import Move, NotificationQuery
 
 BY_SERVICE_KEY, BY_AWAITING = "by_service_key", "by_awaiting"
-AWAITED = frozenset({"created", "sending"})  # the sweeper re-enqueues the first and times out the second
+# The sweeper re-enqueues the unclaimed (a precompiled letter waits for its checks as `pending-virus-check`)
+# and times out `sending`.
+UNCLAIMED = frozenset({"created", "pending-virus-check"})
+AWAITED = UNCLAIMED | {"sending"}
 AWAITING_SHARDS = 8
 MOVES_PER_TRANSACTION = 100  # the most a transaction takes
 BATCH_WRITE_LIMIT = 25
@@ -173,12 +176,13 @@ class DynamoNotificationStore:
         return found[: query.limit]
 
     def awaiting_dispatch(self, created_before: datetime) -> list[str]:
-        return self._awaiting("created", created_before)
+        return [n.id for n in self._awaiting(created_before) if n.status in UNCLAIMED]
 
     def sending_since(self, created_before: datetime) -> list[str]:
-        return self._awaiting("sending", created_before)
+        # Letters wait for the printer's word, which has no 72-hour window: they are never timed out.
+        return [n.id for n in self._awaiting(created_before) if n.status == "sending" and n.type != "letter"]
 
-    def _awaiting(self, status: str, created_before: datetime) -> list[str]:
+    def _awaiting(self, created_before: datetime) -> list[Notification]:
         before = str(iso_z(created_before))
         ids = [
             item["notification_id"]["S"]
@@ -191,7 +195,7 @@ class DynamoNotificationStore:
             )
         ]
         loaded = self._load(ids, consistent=True)
-        return [i for i in ids if i in loaded and loaded[i].status == status]
+        return [loaded[i] for i in ids if i in loaded]
 
     def _load(self, notification_ids: Collection[str], consistent: bool) -> dict[str, Notification]:
         keys = [key(notification_id=i) for i in sorted(set(notification_ids))]
