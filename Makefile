@@ -6,10 +6,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 3000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= eu-west-2
 
-.PHONY: help install run test lint typecheck validate unit integration e2e bench bench-check build lock clean
+.PHONY: help install run test lint typecheck validate unit integration browser e2e fuzz load bench bench-check build lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -45,8 +46,18 @@ unit: install ## fast tests, no network
 integration: install ## handlers in-process against moto, tables created from template.yaml
 	$(BIN)/pytest tests/integration -q
 
-e2e: install ## HTTP against `tidings local`, with the official Notify client
+browser: ## Debian's chromium and chromium-driver, for the file download's browser test (installed if missing)
+	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  ($(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium chromium-driver)
+
+e2e: install browser ## HTTP against `tidings local`, with the official Notify client (and a real browser)
 	$(BIN)/pytest tests/e2e -q
+
+fuzz: install ## schemathesis over /docs/openapi.json on its own `tidings local`, 10x the e2e examples
+	TIDINGS_FUZZ_EXAMPLES=$${TIDINGS_FUZZ_EXAMPLES:-100} $(BIN)/pytest tests/e2e/test_fuzz_openapi.py -q
+
+load: install ## issue #9: 5,000 notifications, 50 clients, both dialects on its own `tidings local`; nothing lost (LOAD_*)
+	$(BIN)/python -m bench.load
 
 bench: install ## the benchmarks: writes bench/results/latest.json and latest.md
 	$(BIN)/python -m bench.run
@@ -56,7 +67,7 @@ bench-check: install ## quick benchmarks; fails when an AWS-call budget is excee
 
 build: install ## sam build (no Docker: arm64 wheels, Python 3.11 on PATH)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/sam build
-	@find .aws-sam/build/CoreLayer -name '*.so' | grep -v aarch64 && { echo "non-aarch64 extension in layer"; exit 1; } || echo "layer extensions: aarch64 only"
+	@find .aws-sam/build/CoreLayer .aws-sam/build/LettersLayer -name '*.so' | grep -v aarch64 && { echo "non-aarch64 extension in layer"; exit 1; } || echo "layer extensions: aarch64 only"
 
 lock: ## re-pin requirements/dev.txt from requirements/dev.in (then commit it)
 	rm -rf /tmp/tidings-lock && $(PYTHON) -m venv /tmp/tidings-lock

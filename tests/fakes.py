@@ -6,6 +6,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from tidings.domain.documents import Document
 from tidings.domain.errors import ProviderError, QueueUnavailable
 from tidings.domain.limits import Counter, CounterFull
 from tidings.domain.models import (
@@ -174,10 +175,12 @@ class InMemoryNotificationStore:
         return sorted(found, key=lambda n: (n.created_at, n.id), reverse=True)[: query.limit]
 
     def awaiting_dispatch(self, created_before: datetime) -> list[str]:
-        return [n.id for n in self.items.values() if n.status == "created" and n.created_at < created_before]
+        unclaimed = ("created", "pending-virus-check")
+        return [n.id for n in self.items.values() if n.status in unclaimed and n.created_at < created_before]
 
     def sending_since(self, created_before: datetime) -> list[str]:
-        return [n.id for n in self.items.values() if n.status == "sending" and n.created_at < created_before]
+        waiting = [n for n in self.items.values() if n.status == "sending" and n.type != "letter"]
+        return [n.id for n in waiting if n.created_at < created_before]
 
     def load_many(self, notification_ids: Collection[str]) -> dict[str, Notification]:
         return {i: self.items[i] for i in notification_ids if i in self.items}
@@ -243,3 +246,37 @@ class InMemoryCounters:
 
     def read(self, item_key: str) -> dict[str, int]:
         return dict(self.items.get(item_key, {}))
+
+
+class InMemoryDocumentStore:
+    """Files sent by email, keyed as S3 keys them: (service id, file id)."""
+
+    def __init__(self) -> None:
+        self.files: dict[tuple[str, str], tuple[Document, bytes]] = {}
+
+    def put(self, document: Document, content: bytes) -> None:
+        self.files[(document.service_id, document.id)] = (document, content)
+
+    def find(self, service_id: str, file_id: str) -> Document | None:
+        found = self.files.get((service_id, file_id))
+        return found[0] if found else None
+
+    def content(self, document: Document) -> bytes | None:
+        found = self.files.get((document.service_id, document.id))
+        return found[1] if found else None
+
+
+class MemoryLetters:
+    """The letter store's contract, in memory."""
+
+    def __init__(self) -> None:
+        self.pdfs: dict[str, bytes] = {}
+
+    def put_pdf(self, notification: Notification, pdf: bytes) -> None:
+        self.pdfs[notification.id] = pdf
+
+    def get_pdf(self, notification: Notification) -> bytes | None:
+        return self.pdfs.get(notification.id)
+
+    def delete_pdf(self, notification: Notification) -> None:
+        self.pdfs.pop(notification.id, None)

@@ -38,6 +38,9 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         email=d.providers.email,
         now=d.clock.now(),
         announce=d.announcer.status_changed,
+        letters=d.providers.letters,
+        scanner=d.providers.scanner,
+        printer=d.providers.printer,
     )
     outcomes = dispatch_batch(list(jobs.values()), batch) if jobs else {}
     tally = {outcome.value: list(outcomes.values()).count(outcome) for outcome in Outcome}

@@ -1,4 +1,5 @@
-"""The API's $default route: an unknown path or method answers JSON in its dialect's envelope.
+"""The API's $default route: an unknown path or method answers JSON in its dialect's envelope
+(or, under a file's link /d/, the HTML page of an unknown file).
 
 /v2 and /admin get the v2 envelope (404); /v1 gets Notifea's (404 for an unknown path, 405 for a known
 path with another method); anything else a plain JSON 404.
@@ -13,8 +14,9 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from tidings.api.download_pages import not_found_page
 from tidings.api.notifea_v1.errors import v1_error
-from tidings.api.notifea_v1.routes import known_path
+from tidings.api.notifea_v1.routes import allowed_methods
 from tidings.api.notify_v2.errors import NOT_FOUND_URL, register_v2_errors
 from tidings.observability import logger
 
@@ -30,15 +32,16 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     if _under(path, V2_ENVELOPE_PREFIXES):
         return v2_app.resolve(event, context)
     if _under(path, ("/v1",)) or path == "/":
-        if known_path(path):
+        headers = {"Content-Type": "application/json"}
+        if allowed := allowed_methods(path):
             response = v1_error(405, "method.not.allowed", "Method not allowed", [])
+            headers["Allow"] = ", ".join(allowed)  # a 405 must name what the path does answer to (RFC 9110)
         else:
             response = v1_error(404, "route.not.found", "Route not found", [])
-        return {
-            "statusCode": response.status_code,
-            "headers": {"Content-Type": "application/json"},
-            "body": json.dumps(response.body),
-        }
+        return {"statusCode": response.status_code, "headers": headers, "body": json.dumps(response.body)}
+    if _under(path, ("/d",)):  # a file's link, for people: the same page as an unknown file
+        page = not_found_page()
+        return {"statusCode": page.status_code, "headers": page.headers, "body": page.body}
     body = json.dumps({"message": NOT_FOUND_URL})
     return {"statusCode": 404, "headers": {"Content-Type": "application/json"}, "body": body}
 

@@ -1,5 +1,5 @@
-"""Provider receipts → statuses, a batch at a time: SES events (SNS → SQS) and SNS SMS delivery-status logs
-(CloudWatch Logs subscription)."""
+"""Provider receipts → statuses, a batch at a time: SES events and the print provider's letter events (SNS →
+SQS), and SNS SMS delivery-status logs (CloudWatch Logs subscription)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.data_classes import SQSEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from tidings.api.provider_events import from_ses_event, from_sms_log_events
+from tidings.api.provider_events import from_print_event, from_ses_event, from_sms_log_events
 from tidings.domain.receipts import Receipt, apply_receipts
 from tidings.observability import logger
 from tidings.wiring import deps
@@ -20,7 +20,9 @@ def _ses_receipt(body: str) -> Receipt | None:
         message = json.loads(body).get("Message", "")  # the SNS envelope around the SES event
     except (ValueError, AttributeError):
         return None
-    return from_ses_event(message) if isinstance(message, str) else None
+    if not isinstance(message, str):
+        return None
+    return from_ses_event(message) or from_print_event(message)  # one topic: SES and the print provider
 
 
 @logger.inject_lambda_context

@@ -1,4 +1,7 @@
-"""POST /v2/notifications/sms and /email: validate, check, store as `created`, queue, answer 201."""
+"""POST /v2/notifications/sms, /email and /letter: validate, check, store as `created`, queue, answer 201.
+
+A letter body with `content` is a precompiled letter (spec §3.4): its PDF is kept and it waits as
+`pending-virus-check` for the dispatch function's checks."""
 
 from __future__ import annotations
 
@@ -12,12 +15,16 @@ from tidings.api.http import json_body, rate_limit_headers, root_url
 from tidings.api.notify_v2.auth import current_caller
 from tidings.api.notify_v2.notification_views import (
     EMAIL_REQUEST,
+    LETTER_REQUEST,
+    PRECOMPILED_REQUEST,
     SMS_REQUEST,
     accepted_json,
     check_scheduled_for,
+    precompiled_json,
 )
 from tidings.api.notify_v2.resolver import notify_v2_resolver
-from tidings.domain.send import SendContext, SendRequest, send_notification
+from tidings.domain.letters.accept import LetterRequest, PrecompiledRequest, send_letter, send_precompiled
+from tidings.domain.send import Accepted, SendContext, SendRequest, send_notification
 from tidings.observability import logger
 from tidings.wiring import deps
 
@@ -76,11 +83,42 @@ def _send(request: SendRequest) -> Response[dict[str, Any]]:
         now=d.clock.now(),
         email_domain=d.settings.email_domain,
         default_sms_sender=d.settings.default_sms_sender,
+        root_url=root_url(app),
     )
-    accepted = send_notification(request, context, d.notifications, d.queue, d.counters)
+    documents = d.documents if request.channel == "email" else None
+    accepted = send_notification(request, context, d.notifications, d.queue, d.counters, documents=documents)
     logger.info("accepted", extra={"notification_id": accepted.notification.id, "type": request.channel})
     headers = rate_limit_headers(**asdict(accepted.usage)) if accepted.usage else None
-    return Response(201, content_types.APPLICATION_JSON, accepted_json(accepted, root_url(app)), headers=headers)
+    return Response(201, content_types.APPLICATION_JSON, accepted_json(accepted, context.root_url), headers=headers)
+
+
+@app.post("/v2/notifications/letter")
+def post_letter() -> Response[dict[str, Any]]:
+    d = deps()
+    body = json_body(app, empty={})
+    caller = current_caller(app)
+    context = SendContext(
+        caller=caller,
+        load_template=d.latest_templates.get,
+        load_senders=lambda _: [],  # letters have no sender
+        now=d.clock.now(),
+        email_domain=d.settings.email_domain,
+        default_sms_sender=d.settings.default_sms_sender,
+        root_url=root_url(app),
+    )
+    accepted: Accepted
+    if isinstance(body, dict) and "content" in body:
+        PRECOMPILED_REQUEST.check(body)
+        request = PrecompiledRequest(body["reference"], body["content"], body.get("postage"))
+        accepted = send_precompiled(request, context, d.notifications, d.queue, d.counters, letters=d.providers.letters)
+        answer = precompiled_json(accepted.notification)
+    else:
+        LETTER_REQUEST.check(body)
+        accepted = send_letter(LetterRequest(**_common(body)), context, d.notifications, d.queue, d.counters)
+        answer = accepted_json(accepted, context.root_url)
+    logger.info("accepted", extra={"notification_id": accepted.notification.id, "type": "letter"})
+    headers = rate_limit_headers(**asdict(accepted.usage)) if accepted.usage else None
+    return Response(201, content_types.APPLICATION_JSON, answer, headers=headers)
 
 
 lambda_handler = http_entry(app)

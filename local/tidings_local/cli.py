@@ -8,6 +8,7 @@ import os
 import secrets
 import sys
 import threading
+from datetime import timedelta
 from typing import Any
 
 from tidings_local.admin_client import AdminClient, AdminError
@@ -34,6 +35,9 @@ def _local_parser(parser: argparse.ArgumentParser) -> None:
         "--callback-retry-seconds", type=int, default=2, help="spacing of callback retries (deployed: 300)"
     )
     parser.add_argument("--sending-timeout-hours", type=float, default=72, help="`sending` longer than this times out")
+    parser.add_argument(
+        "--print-delay-seconds", type=float, default=5, help="the simulated printer: letters are `received` after this"
+    )
     parser.set_defaults(run=_run_local)
 
 
@@ -47,7 +51,7 @@ def _run_local(args: argparse.Namespace) -> int:
         "CALLBACK_RETRY_SECONDS": str(args.callback_retry_seconds),
         "SENDING_TIMEOUT_HOURS": str(args.sending_timeout_hours),
     }
-    stack = LocalStack(admin_secret, env=env)
+    stack = LocalStack(admin_secret, env=env, print_delay=timedelta(seconds=args.print_delay_seconds))
     stack.start()
     server = LocalServer(stack, args.host, args.port)
     base_url = f"http://{args.host}:{server.server_address[1]}"
@@ -89,7 +93,9 @@ def _admin_parser(parser: argparse.ArgumentParser) -> None:
     template.add_argument("--name", required=True)
     template.add_argument("--type", choices=["sms", "email", "letter"], required=True)
     template.add_argument("--content", required=True)
-    template.add_argument("--subject")
+    template.add_argument("--subject", help="email subject or letter heading")
+    template.add_argument("--postage", choices=["first", "second", "economy"], help="letters (default second)")
+    template.add_argument("--contact-block", help="letters: the sender's address, top right (\\n between lines)")
     template.set_defaults(
         call=lambda c, a: c.create_template(
             a.service_id,
@@ -97,6 +103,8 @@ def _admin_parser(parser: argparse.ArgumentParser) -> None:
             type=a.type,
             content=a.content,
             **({"subject": a.subject} if a.subject else {}),
+            **({"postage": a.postage} if a.postage else {}),
+            **({"letter_contact_block": a.contact_block.replace("\\n", "\n")} if a.contact_block else {}),
         )
     )
 

@@ -22,9 +22,20 @@ def create_demo(client: AdminClient) -> dict[str, Any]:
         subject="Hi ((name))",
         content="Dear ((name))\r\n((items))",
     )
+    letter = client.create_template(
+        service_id,
+        name="Demo letter",
+        type="letter",
+        subject="Your appointment ((ref))",
+        content=(
+            "Dear ((name))\r\n\r\nYour appointment is confirmed.\r\n\r\n"
+            "* Bring this letter\r\n* Arrive 10 minutes early"
+        ),
+        letter_contact_block="Demo service\n1 Demo Street\nLondon\nSW1A 2AA",
+    )
     keys = {kind: client.create_api_key(service_id, f"demo {kind}", kind)["key"] for kind in ("normal", "team", "test")}
     return {
         "service_id": service_id,
-        "templates": {"sms": sms["id"], "email": email["id"]},
+        "templates": {"sms": sms["id"], "email": email["id"], "letter": letter["id"]},
         "keys": {"live": keys["normal"], "team": keys["team"], "test": keys["test"]},
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -39,10 +40,44 @@ class Functions:
     def __init__(self, specs: list[FunctionSpec]) -> None:
         self._handlers = {spec.logical_id: _load(spec) for spec in specs}
         self._specs = {spec.logical_id: spec for spec in specs}
+        # A Lambda container handles one event at a time, and the API handlers rely on it: Powertools keeps
+        # the current event on a class attribute shared by every resolver (BaseRouter.current_event), and a
+        # request's context on its resolver. Concurrent HTTP requests in this one process would read each
+        # other's events, so the API functions take turns (the queue consumers have one poller each).
+        self._api_turn = _Turns()
 
     def invoke(self, logical_id: str, event: dict[str, Any]) -> Any:
         spec = self._specs[logical_id]
-        return self._handlers[logical_id](event, LocalContext(logical_id, spec.timeout))
+        if not spec.routes:
+            return self._handlers[logical_id](event, LocalContext(logical_id, spec.timeout))
+        with self._api_turn:
+            return self._handlers[logical_id](event, LocalContext(logical_id, spec.timeout))
+
+
+class _Turns:
+    """A re-entrant lock that serves its waiters in arrival order: threading's locks wake them in no order, so
+    under load one HTTP request could wait longer than its JWT's 30 seconds while later ones went first."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._next_ticket = self._serving = self._depth = 0
+        self._owner: int | None = None
+
+    def __enter__(self) -> None:
+        me = threading.get_ident()
+        with self._changed:
+            if self._owner != me:
+                ticket, self._next_ticket = self._next_ticket, self._next_ticket + 1
+                self._changed.wait_for(lambda: self._serving == ticket)
+                self._owner = me
+            self._depth += 1
+
+    def __exit__(self, *_: object) -> None:
+        with self._changed:
+            self._depth -= 1
+            if not self._depth:
+                self._owner, self._serving = None, self._serving + 1
+                self._changed.notify_all()
 
 
 def _load(spec: FunctionSpec) -> Handler:

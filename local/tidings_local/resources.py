@@ -63,6 +63,8 @@ class LocalResources:
             name = str(self.resolve(props["Name"]))
             boto3.client("events").create_event_bus(Name=name)
             self.refs[logical_id] = name
+        for logical_id, props in self.template.of_type("AWS::S3::Bucket").items():
+            self._create_bucket(logical_id, props)
         for logical_id in self.template.resources:
             self.refs.setdefault(logical_id, f"local-{logical_id}")  # APIs, layers, log groups
 
@@ -108,6 +110,19 @@ class LocalResources:
         if "LatestStreamArn" in table:
             self.attributes[(logical_id, "StreamArn")] = table["LatestStreamArn"]
 
+    def _create_bucket(self, logical_id: str, props: dict[str, Any]) -> None:
+        """The bucket, with the template's lifecycle rules (moto keeps them; it never expires anything)."""
+        name = f"local-{logical_id.lower()}"
+        client = boto3.client("s3")
+        client.create_bucket(Bucket=name, CreateBucketConfiguration=cast(Any, {"LocationConstraint": self.region}))
+        rules = props.get("LifecycleConfiguration", {}).get("Rules", [])
+        if rules:
+            client.put_bucket_lifecycle_configuration(
+                Bucket=name, LifecycleConfiguration=cast(Any, {"Rules": [_lifecycle_rule(r) for r in rules]})
+            )
+        self.refs[logical_id] = name
+        self.attributes[(logical_id, "Arn")] = f"arn:aws:s3:::{name}"
+
     def _create_queue(self, logical_id: str, props: dict[str, Any]) -> None:
         attributes = {
             key: json.dumps(self.resolve(value)) if isinstance(value, dict) else str(value)
@@ -120,3 +135,20 @@ class LocalResources:
         self.refs[logical_id] = url
         self.attributes[(logical_id, "Arn")] = arn
         self.attributes[(logical_id, "QueueName")] = logical_id
+
+
+def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    """A CloudFormation lifecycle rule in the S3 API's shape (tag filters become a Filter)."""
+    tags = [{"Key": t["Key"], "Value": str(t["Value"])} for t in rule.get("TagFilters", [])]
+    if len(tags) > 1:
+        selector: dict[str, Any] = {"And": {"Tags": tags}}
+    elif tags:
+        selector = {"Tag": tags[0]}
+    else:
+        selector = {"Prefix": rule.get("Prefix", "")}
+    return {
+        "ID": rule["Id"],
+        "Status": rule["Status"],
+        "Filter": selector,
+        "Expiration": {"Days": int(rule["ExpirationInDays"])},
+    }

@@ -15,6 +15,7 @@ MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway HTTP API's payload limit
 
 class LocalServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # socketserver listens with 5: a burst of new connections got resets
 
     def __init__(self, stack: LocalStack, host: str, port: int) -> None:
         self.stack = stack
@@ -67,6 +68,8 @@ class _Handler(BaseHTTPRequestHandler):
             return _json(200, {"messages": outbox()})
         if path == "/_local/queues":
             return _json(200, {"queues": self.server.stack.queue_depths()})
+        if path.startswith("/_local/counters/") and method == "GET":  # read-only: today's limit counters
+            return _json(200, {"counters": _counters_today(path.removeprefix("/_local/counters/"))})
         if path.startswith("/_local/run/") and method == "POST":
             function = path.removeprefix("/_local/run/")
             if not self.server.stack.is_scheduled(function):
@@ -91,6 +94,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)
+
+
+def _counters_today(service_id: str) -> dict[str, int]:
+    """A service's counters item for today (UTC), read as the limits code reads it: every count and window."""
+    from tidings.domain.limits import day_key  # noqa: PLC0415 (the stack has set the environment by now)
+    from tidings.wiring import deps  # noqa: PLC0415
+
+    d = deps()
+    return d.counters.read(day_key(service_id, d.clock.now()))
 
 
 def _json(status: int, payload: object) -> HttpResponse:

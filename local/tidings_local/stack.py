@@ -7,6 +7,7 @@ import os
 import threading
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import boto3
 
 from tidings_local.http_events import HttpRequest, HttpResponse, to_event, to_response
 from tidings_local.lambda_runtime import Functions
+from tidings_local.print_simulator import PrinterSimulator
 from tidings_local.provider_simulator import ProviderSimulator
 from tidings_local.queue_pollers import QueuePoller
 from tidings_local.resources import LocalResources
@@ -23,6 +25,7 @@ from tidings_local.serialise import serialise_aws_calls
 from tidings_local.stream_pollers import StreamPoller
 
 REGION = "eu-west-2"
+DEFAULT_PRINT_DELAY = timedelta(seconds=5)  # the simulated printer: `accepted` → `received` this long after
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = REPO_ROOT / "template.yaml"
 FAKE_AWS_ENV = {
@@ -39,8 +42,15 @@ FAKE_AWS_ENV = {
 class LocalStack:
     """Start with `start()`; then `handle()` HTTP requests while pollers drain the queues."""
 
-    def __init__(self, admin_secret: str, template_path: Path = TEMPLATE, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        admin_secret: str,
+        template_path: Path = TEMPLATE,
+        env: dict[str, str] | None = None,
+        print_delay: timedelta = DEFAULT_PRINT_DELAY,
+    ) -> None:
         self.admin_secret = admin_secret
+        self.print_delay = print_delay
         self.template = SamTemplate.load(template_path)
         self._extra_env = env or {}
         self._stop = threading.Event()
@@ -70,11 +80,15 @@ class LocalStack:
         self.providers = ProviderSimulator(
             self.functions, "ReceiptsFunction", self.resources.refs["ProviderEventsTopic"], REGION
         )
+        self.printer = PrinterSimulator(
+            self.resources.refs["PrintBucket"], self.resources.refs["ProviderEventsTopic"], self.print_delay
+        )
         if run_pollers:
-            runners: list[QueuePoller | StreamPoller | ProviderSimulator] = [
+            runners: list[QueuePoller | StreamPoller | ProviderSimulator | PrinterSimulator] = [
                 *self.pollers,
                 *self.stream_pollers,
                 self.providers,
+                self.printer,
             ]
             for poller in runners:
                 self._spawn(poller.run, self._stop)

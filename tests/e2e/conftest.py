@@ -8,12 +8,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from notifications_python_client import NotificationsAPIClient
+from notifications_python_client.errors import HTTPError
 
 from tidings_local.admin_client import AdminClient
 
@@ -32,30 +35,50 @@ class RunningStack:
         return AdminClient(self.url, self.admin_secret)
 
 
-@pytest.fixture(scope="session")
-def local_stack() -> Iterator[RunningStack]:
-    """`tidings local --port 0` with demo data; yields once it has printed its keys and is ready."""
-    output = Path(tempfile.mkdtemp(prefix="tidings-e2e-")) / "stdout.log"
-    command = [
-        sys.executable,
-        "-m",
-        "tidings_local.cli",
-        "local",
-        "--port",
-        "0",
-        "--admin-secret",
-        ADMIN_SECRET,
-        "--callback-retry-seconds",
-        "1",
-    ]
+@contextmanager
+def running_stack(prefix: str, *options: str) -> Iterator[RunningStack]:
+    """`tidings local --port 0` with demo data and these options; yields once it is ready, then stops it."""
+    output = Path(tempfile.mkdtemp(prefix=prefix)) / "stdout.log"
+    command = [sys.executable, "-m", "tidings_local.cli", "local", "--port", "0", "--admin-secret", ADMIN_SECRET]
     with output.open("w") as sink:
-        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env={**os.environ})  # noqa: S603
+        process = subprocess.Popen([*command, *options], stdout=sink, stderr=subprocess.STDOUT, env={**os.environ})  # noqa: S603
     try:
         text = _wait_for_ready(process, output)
         yield RunningStack(_url(text), ADMIN_SECRET, _demo(text), output)
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def local_stack() -> Iterator[RunningStack]:
+    """The e2e session's stack (callbacks retried after 1 s instead of 5 minutes)."""
+    with running_stack("tidings-e2e-", "--callback-retry-seconds", "1") as stack:
+        yield stack
+
+
+@pytest.fixture(scope="session")
+def live(local_stack: RunningStack, seed: Seed) -> NotificationsAPIClient:
+    """The official client with the demo service's live key."""
+    return NotificationsAPIClient(seed.live, base_url=local_stack.url)
+
+
+def error_of(call: Callable[[], Any]) -> tuple[int, Any]:
+    """The status and error list the official client raised."""
+    with pytest.raises(HTTPError) as caught:
+        call()
+    return caught.value.status_code, caught.value.message
+
+
+def eventually(check: Callable[[], Any], what: str = "the condition", seconds: float = 30) -> Any:
+    """Poll `check` until it returns something truthy (bounded: the wait is the assertion)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {seconds:g} s waiting for {what}")
 
 
 def _wait_for_ready(process: subprocess.Popen[bytes], output: Path) -> str:

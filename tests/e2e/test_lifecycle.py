@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,22 +16,10 @@ import requests
 from notifications_python_client import NotificationsAPIClient
 from notifications_python_client.errors import HTTPError
 
-from tests.e2e.conftest import RunningStack
+from tests.e2e.conftest import RunningStack, eventually
 
 pytestmark = pytest.mark.e2e
-WAIT_SECONDS = 30
 BEARER = "callback-bearer-token-0123"
-
-
-def eventually(check: Callable[[], Any], what: str) -> Any:
-    """Poll `check` until it returns something truthy (bounded: the wait is the assertion)."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @dataclass

@@ -6,15 +6,13 @@ import io
 import re
 import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 import requests
 from notifications_python_client import NotificationsAPIClient, prepare_upload
-from notifications_python_client.errors import HTTPError
 
-from tests.e2e.conftest import RunningStack, Seed
+from tests.e2e.conftest import RunningStack, Seed, error_of
 
 pytestmark = pytest.mark.e2e
 FINAL_WAIT_SECONDS = 30
@@ -22,19 +20,8 @@ TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 
 
 @pytest.fixture(scope="module")
-def live(local_stack: RunningStack, seed: Seed) -> NotificationsAPIClient:
-    return NotificationsAPIClient(seed.live, base_url=local_stack.url)
-
-
-@pytest.fixture(scope="module")
 def test_client(local_stack: RunningStack, seed: Seed) -> NotificationsAPIClient:
     return NotificationsAPIClient(seed.test, base_url=local_stack.url)
-
-
-def error_of(call: Callable[[], Any]) -> tuple[int, list[dict[str, str]]]:
-    with pytest.raises(HTTPError) as caught:
-        call()
-    return caught.value.status_code, caught.value.message
 
 
 def final_status(client: NotificationsAPIClient, notification_id: str) -> str:

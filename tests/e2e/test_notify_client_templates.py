@@ -4,27 +4,18 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 import requests
 from notifications_python_client import NotificationsAPIClient
-from notifications_python_client.errors import HTTPError
 
-from tests.e2e.conftest import RunningStack, Seed
+from tests.e2e.conftest import RunningStack, Seed, error_of
 
 pytestmark = pytest.mark.e2e
 
 
 def client(stack: RunningStack, key: str) -> NotificationsAPIClient:
     return NotificationsAPIClient(key, base_url=stack.url)
-
-
-def error_of(call: Callable[[], Any]) -> tuple[int, Any]:
-    with pytest.raises(HTTPError) as caught:
-        call()
-    return caught.value.status_code, caught.value.message
 
 
 def test_make_run_prints_working_demo_keys(local_stack: RunningStack) -> None:

@@ -37,7 +37,7 @@ def test_keys_are_shown_once_and_listed_without_secrets(api: InProcessApi, servi
         (
             "/admin/services",
             {"name": "x", "permissions": ["fax"]},
-            "permissions.0 Input should be 'sms', 'email', 'letter', 'international_sms', 'inbound_sms' or 'sms_to_uk_landlines'",
+            "permissions.0 Input should be 'sms', 'email', 'letter', 'international_sms', 'inbound_sms', 'sms_to_uk_landlines' or 'international_letters'",
         ),
         (
             "{service}/api-keys",

@@ -32,6 +32,10 @@ def test_sample_events_answer_in_their_envelope(stack: LocalStack, path: Path) -
         assert result == {"batchItemFailures": []}
     elif event.get("detail-type") == "Scheduled Event":
         assert set(result) == {"stuck", "requeued", "timed_out"}
+    elif event["rawPath"].startswith("/d/"):  # a file's link, for people: the sample's file does not exist
+        response = to_response(result)
+        assert response.status == 404 and dict(response.headers)["Content-Type"].startswith("text/html")
+        assert b"<h1>No file was found at this address</h1>" in response.body
     else:
         response = to_response(result)
         body = json.loads(response.body)

@@ -32,6 +32,7 @@ class Tenant:
     sms_template: str
     email_template: str
     notification: str  # a /v2 SMS
+    letter: str  # a /v2 letter (its PDF is what GET …/pdf would answer)
     sms: str  # a /v1 SMS
     sender: str  # a /v1 user-sms-sender (also a /v2 sms_sender_id)
     reply_to: str
@@ -93,6 +94,20 @@ def make_tenant(api: InProcessApi, stack: LocalStack, name: str) -> Tenant:
             {"phone_number": "07700900123", "template_id": sms_template["data"]["id"]},
         )
     )["id"]
+    letter_template = created(
+        api.admin(
+            "POST", f"{base}/templates", {"name": "L", "type": "letter", "subject": "S", "content": "Dear ((name))"}
+        )
+    )["data"]["id"]
+    address = {"address_line_1": "A Person", "address_line_2": "1 High St", "address_line_3": "SW1A 1AA"}
+    letter = created(
+        api.v2(
+            "POST",
+            "/v2/notifications/letter",
+            key,
+            {"template_id": letter_template, "personalisation": {**address, "name": "Jo"}},
+        )
+    )["id"]
     number = claim_inbound_number(api, seeded.id)
     stopper = phone()
     stack.inject_inbound_sms(phone(), number, "Hello")
@@ -115,6 +130,7 @@ def make_tenant(api: InProcessApi, stack: LocalStack, name: str) -> Tenant:
         sms_template=sms_template["data"]["id"],
         email_template=email_template["data"]["id"],
         notification=notification,
+        letter=letter,
         sms=sms,
         sender=sender,
         reply_to=reply_to["data"]["id"],
@@ -183,6 +199,9 @@ PROBES: dict[tuple[str, str], Probe] = {
         lambda p: {"notification_id": p.b.notification},
         "notification_id",
         v2_get("/v2/notifications/{b.notification}"),
+    ),
+    ("GET", "/v2/notifications/{notification_id}/pdf"): Probe(
+        "v2", lambda p: {"notification_id": p.b.letter}, "notification_id", v2_get("/v2/notifications/{b.letter}")
     ),
     ("GET", "/v2/template/{template_id}"): Probe(
         "v2", lambda p: {"template_id": p.b.sms_template}, "template_id", v2_get("/v2/template/{b.sms_template}")
@@ -267,15 +286,17 @@ EXCLUDED: dict[tuple[str, str], str] = {
     # Another service's number answers 409 by design (README): numbers are global, not per tenant.
     ("POST", "/admin/services/{service_id}/inbound-numbers"): "service_id is the scope itself",
     ("GET", "/admin/services/{service_id}/opt-outs"): "a list: test_lists_never_show_the_other_tenant",
+    # A file's link carries no credentials but its key: B's file (with its key) under A's service path answers
+    # the very page a random id does, and B's link still works (test_documents.py, test_notify_client_files.py).
+    ("GET", "/d/{service_id}/{file_id}"): "probed in test_documents.py: no API credentials to send",
+    ("POST", "/d/{service_id}/{file_id}"): "probed in test_documents.py: no API credentials to send",
     # Public price list: {type} is `sms`, no tenant data.
     ("GET", "/v1/prices/{type}"): "public, not tenant data",
 }
 
 # Routes that do not exist yet. When one is added to template.yaml, test_every_route_with_an_id_is_probed
 # fails until it gets a probe above.
-PLANNED: dict[tuple[str, str], str] = {
-    ("GET", "/v2/notifications/{notification_id}/pdf"): "letters' PDF download (spec §3.7): probe like the GET",
-}
+PLANNED: dict[tuple[str, str], str] = {}
 
 
 def fill(path: str, params: dict[str, str]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -197,3 +198,36 @@ def test_lists_show_the_callers_key_type_only(
         "notifications": [],
         "links": {"current": f"http://api.test/v2/notifications?older_than={live['id']}"},
     }
+
+
+def test_a_long_email_body_is_stored_compressed_and_sent_whole(
+    api: InProcessApi, service: SeededService, templates: dict[str, str], drain: Callable[[], None]
+) -> None:
+    long_body = "All work and no play. " * 80_000  # 1.76 MB: over DynamoDB's 400 KB item, under Notify's 2 MB
+    body = {
+        "email_address": "team@example.gov.uk",
+        "template_id": templates["email"],
+        "personalisation": {"name": long_body},
+    }
+    sent = api.v2("POST", "/v2/notifications/email", service.keys["normal"], body)
+    assert sent.status == 201, sent.body
+    shown = api.v2("GET", f"/v2/notifications/{sent.json()['id']}", service.keys["normal"]).json()
+    assert shown["body"] == f"Dear {long_body}".rstrip()  # rendering trims the end
+    drain()
+    assert long_body.rstrip() in str(in_outbox(sent.json()["id"])[0]["body"])
+
+
+def test_an_email_body_that_cannot_be_stored_is_refused_before_anything_counts(
+    api: InProcessApi, service: SeededService, templates: dict[str, str]
+) -> None:
+    noise = os.urandom(600_000).hex()  # 1.2 MB that compresses to about 0.6 MB
+    body = {
+        "email_address": "team@example.gov.uk",
+        "template_id": templates["email"],
+        "personalisation": {"name": noise},
+    }
+    reply = api.v2("POST", "/v2/notifications/email", service.keys["normal"], body)
+    assert reply.status == 400
+    [error] = reply.json()["errors"]
+    assert error["error"] == "BadRequestError"
+    assert error["message"].startswith("Your message is too long. Emails must compress to 300000 bytes or fewer.")

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     admin_secret: str = ""
     email_domain: str = "notifications.tidings.example"
     ses_configuration_set: str = ""
+    # The S3 bucket holding files sent by email (lifecycle rules expire them after their retention).
+    documents_bucket: str = ""
     default_sms_sender: str = "Tidings"
     # The dispatch queue's maxReceiveCount: the attempt that reaches it is the last.
     dispatch_max_receives: int = 5
@@ -38,6 +40,11 @@ class Settings(BaseSettings):
     cache_ttl_seconds: float = 30.0
     # In local mode callbacks may target loopback http:// URLs.
     local_mode: bool = False
+    # Letters: rendered and precompiled PDFs; the print provider's drop; which virus scanner checks uploads
+    # (`signature` knows only the EICAR test file: see tidings.adapters.virus_scan for the production hook).
+    letters_bucket: str = ""
+    print_bucket: str = ""
+    virus_scanner: str = "signature"
 
 
 @cache

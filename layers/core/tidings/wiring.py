@@ -10,6 +10,7 @@ from tidings.adapters.cache import TtlLoader
 from tidings.adapters.callback_queue import SqsCallbackQueue
 from tidings.adapters.clock import SystemClock
 from tidings.adapters.dispatch_queue import SqsDispatchQueue
+from tidings.adapters.document_store import S3DocumentStore
 from tidings.adapters.inbound_store import DynamoInboundStore
 from tidings.adapters.limit_counters import DynamoLimitCounters
 from tidings.adapters.notification_store import DynamoNotificationStore
@@ -23,13 +24,17 @@ from tidings.domain.notifications import Notification
 from tidings.ports import (
     Clock,
     DispatchQueue,
+    DocumentStore,
     EmailProvider,
     InboundStore,
+    LetterStore,
     NotificationStore,
+    Printer,
     SenderStore,
     ServiceStore,
     SmsProvider,
     TemplateStore,
+    VirusScanner,
 )
 
 
@@ -51,9 +56,20 @@ class Deps:
     callbacks: CallbackQueue
     announcer: Announcer
 
+    @property
+    def documents(self) -> DocumentStore:
+        """Files sent by email (S3); only the send and download functions use them."""
+        return _document_store(self.settings.documents_bucket)
+
+
+@cache
+def _document_store(bucket: str) -> DocumentStore:
+    return S3DocumentStore(bucket)
+
 
 class Providers:
-    """SES and SNS adapters, built on first use: only the dispatch function needs them."""
+    """SES and SNS adapters, built on first use: only the dispatch function needs them (and the letter
+    adapters: the letters bucket, the print drop and the virus scanner)."""
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
@@ -69,6 +85,27 @@ class Providers:
         from tidings.adapters.ses_email import SesEmailProvider  # noqa: PLC0415
 
         return SesEmailProvider(self._settings.ses_configuration_set)
+
+    @property
+    def letters(self) -> LetterStore:
+        from tidings.adapters.s3_letters import S3LetterStore  # noqa: PLC0415
+
+        return S3LetterStore(self._settings.letters_bucket)
+
+    @property
+    def printer(self) -> Printer:
+        from tidings.adapters.s3_letters import S3PrintDrop  # noqa: PLC0415
+
+        return S3PrintDrop(self._settings.print_bucket)
+
+    @property
+    def scanner(self) -> VirusScanner:
+        """The production hook: add an adapter for a real engine and choose it here by `virus_scanner`."""
+        from tidings.adapters.virus_scan import SignatureScanner  # noqa: PLC0415
+
+        if self._settings.virus_scanner != "signature":
+            raise ValueError(f"unknown virus scanner {self._settings.virus_scanner!r}")
+        return SignatureScanner()
 
 
 _override: Deps | None = None
@@ -120,4 +157,5 @@ def override(replacement: Deps | None) -> None:
 def reset() -> None:
     """Forget built adapters so the next call reads settings again (tests with fresh env/moto)."""
     _build.cache_clear()
+    _document_store.cache_clear()
     get_settings.cache_clear()

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from tests.fakes import FixedClock, InMemoryCounters, InMemoryNotificationStore, RecordingQueue
+from tests.fakes import FixedClock, InMemoryCounters, InMemoryDocumentStore, InMemoryNotificationStore, RecordingQueue
 from tidings.domain.auth import Caller
-from tidings.domain.errors import BadRequest, InvalidPhone
+from tidings.domain.errors import BadRequest, InvalidPhone, ValidationFailed
+from tidings.domain.limits import LimitExceeded
 from tidings.domain.models import ApiKey, GuestList, ReplyTo, Retention, Service, ServiceBundle, SmsSender, Template
 from tidings.domain.send import TEAM_ONLY, TRIAL_MODE, SendContext, SendRequest, send_notification
 
@@ -175,8 +177,6 @@ def test_email_refusals() -> None:
     )
     big = world.refused(channel="email", recipient="a@example.com", personalisation={"name": "é" * 1_000_000})
     assert big == "Your message is too long. Emails cannot be longer than 2000000 bytes. Your message is 2000005 bytes."
-    upload = world.refused(channel="email", recipient="a@example.com", personalisation={"name": {"file": "eA=="}})
-    assert upload.startswith("Send files by email has not been set up")
 
 
 def test_permissions() -> None:
@@ -246,3 +246,70 @@ def test_sanitise_content_for() -> None:
         "NAME": {"unsanitised": "[click](https://evil.link)", "sanitised": "\\[click\\]\\(\\)"}
     }
     assert accepted.notification.body == "Dear \\[click\\]\\(\\) x"
+
+
+# ---------------------------------------------------------------- send a file by email (spec §3.2, §12 check 23)
+
+PDF_UPLOAD = {"file": base64.b64encode(b"%PDF-1.4 hello").decode(), "filename": "a.pdf"}
+
+
+def send_file(
+    world: World, documents: InMemoryDocumentStore, recipient: str = "team@example.gov.uk", **upload: Any
+) -> Any:
+    request = SendRequest(
+        channel="email",
+        recipient=recipient,
+        template_id="email-t",
+        personalisation={"name": {**PDF_UPLOAD, **upload}},
+    )
+    return send_notification(request, world.context, world.store, world.queue, world.counters, documents=documents)
+
+
+def test_a_file_is_stored_and_replaced_by_its_link() -> None:
+    world, documents = World(), InMemoryDocumentStore()
+    accepted = send_file(world, documents)
+    body = accepted.notification.body
+    assert PDF_UPLOAD["file"] not in body
+    (((service_id, file_id), (document, content)),) = documents.files.items()
+    assert body.startswith(f"Dear {world.context.root_url}d/{SERVICE_ID}/{file_id}?key=")
+    assert (service_id, content, document.filename, document.content_type) == (
+        SERVICE_ID,
+        b"%PDF-1.4 hello",
+        "a.pdf",
+        "application/pdf",
+    )
+    assert world.store.items[accepted.notification.id].body == body
+
+
+def test_upload_problems_are_refused_before_anything_is_stored() -> None:
+    world, documents = World(), InMemoryDocumentStore()
+    with pytest.raises(ValidationFailed) as invalid:
+        send_file(world, documents, retention_period="79 weeks")
+    assert invalid.value.messages == [
+        "retention_period Unsupported value for retention_period: 79 weeks. Supported periods are from 1 to 78 weeks."
+    ]
+    with pytest.raises(BadRequest, match="Document is not base64 encoded"):
+        send_file(world, documents, file="%%%")
+    assert documents.files == {} and world.store.items == {}
+
+
+def test_recipient_rules_come_before_the_upload_checks() -> None:
+    world = World(caller("team"))
+    with pytest.raises(BadRequest, match=TEAM_ONLY):
+        send_file(world, InMemoryDocumentStore(), recipient="someone@example.com", retention_period="bad")
+
+
+def test_a_simulated_recipient_gets_the_test_document_link_and_nothing_is_stored() -> None:
+    world, documents = World(), InMemoryDocumentStore()
+    accepted = send_file(world, documents, recipient="simulate-delivered@notifications.service.gov.uk")
+    assert accepted.notification.body == f"Dear {world.context.root_url}d/{SERVICE_ID}/test-document"
+    assert documents.files == {} and not accepted.stored
+
+
+def test_a_request_refused_by_a_limit_stores_no_file() -> None:
+    who = caller()
+    no_rate = who.bundle.model_copy(update={"service": who.bundle.service.model_copy(update={"rate_limit": 0})})
+    world, documents = World(Caller(bundle=no_rate, key=who.key)), InMemoryDocumentStore()
+    with pytest.raises(LimitExceeded):
+        send_file(world, documents)
+    assert documents.files == {}

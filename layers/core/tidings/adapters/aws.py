@@ -11,6 +11,7 @@ from botocore.config import Config
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_s3 import S3Client
     from mypy_boto3_sesv2 import SESV2Client
     from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
@@ -43,7 +44,12 @@ def events() -> EventBridgeClient:
     return boto3.client("events", config=_CONFIG)
 
 
+@cache
+def s3() -> S3Client:
+    return boto3.client("s3", config=_CONFIG)
+
+
 def reset_clients() -> None:
     """Forget cached clients (tests that start a fresh moto)."""
-    for client in (dynamodb, sqs, sesv2, sns, events):
+    for client in (dynamodb, sqs, sesv2, sns, events, s3):
         client.cache_clear()

@@ -16,6 +16,7 @@ moto ignores its conditions).
 
 from __future__ import annotations
 
+import json
 import uuid
 import zlib
 from collections.abc import Collection, Mapping, Sequence
@@ -41,6 +42,7 @@ MOVES_PER_TRANSACTION = 100  # the most a transaction takes
 BATCH_WRITE_LIMIT = 25
 TRANSACTION_ATTEMPTS = 4  # conflicts with another writer are retried; a refused condition drops that move
 REFERENCE_KEPT_AT_LEAST = timedelta(days=4)  # receipts may come until the 72-hour sending timeout
+CONTENT_INLINE_BYTES = 64_000  # longer content is stored compressed (domain/send.py refuses what cannot fit)
 
 
 class DynamoNotificationStore:
@@ -57,7 +59,7 @@ class DynamoNotificationStore:
         }
         if notification.status in AWAITED:
             keys["awaiting"] = _awaiting(notification.id)
-        dynamodb().put_item(TableName=self._table, Item=to_item(notification, **keys))
+        dynamodb().put_item(TableName=self._table, Item=_item(notification, **keys))
 
     def delete(self, notification_id: str) -> bool:
         try:
@@ -78,7 +80,7 @@ class DynamoNotificationStore:
 
     def load_for_dispatch(self, notification_id: str) -> Notification | None:
         item = dynamodb().get_item(TableName=self._table, Key=key(notification_id=notification_id))
-        return from_item(Notification, item["Item"]) if "Item" in item else None
+        return _notification(item["Item"]) if "Item" in item else None
 
     def transition(self, notification_id: str, from_statuses: Collection[str], changes: dict[str, Any]) -> bool:
         return self.advance(notification_id, from_statuses, changes) is not None
@@ -95,7 +97,7 @@ class DynamoNotificationStore:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 return None  # not there, or not in a status it may move on from
             raise
-        return from_item(Notification, result["Attributes"])
+        return _notification(result["Attributes"])
 
     def load_many(self, notification_ids: Collection[str]) -> dict[str, Notification]:
         return self._load(notification_ids, consistent=True)
@@ -140,7 +142,8 @@ class DynamoNotificationStore:
 
     def _reference_item(self, reference: str, notification: Notification) -> dict[str, Any]:
         kept_until = max(notification.expires_at, notification.created_at + REFERENCE_KEPT_AT_LEAST)
-        snapshot = notification.model_copy(update={"body": ""}) if notification.type == "email" else notification
+        email = notification.type == "email"  # a callback needs neither its body nor its subject
+        snapshot = notification.model_copy(update={"body": "", "subject": None}) if email else notification
         return {
             "Item": {
                 "provider_reference": {"S": reference},
@@ -199,8 +202,24 @@ class DynamoNotificationStore:
 
     def _load(self, notification_ids: Collection[str], consistent: bool) -> dict[str, Notification]:
         keys = [key(notification_id=i) for i in sorted(set(notification_ids))]
-        found = [from_item(Notification, item) for item in batch_get(self._table, keys, consistent=consistent)]
+        found = [_notification(item) for item in batch_get(self._table, keys, consistent=consistent)]
         return {n.id: n for n in found}
+
+
+def _item(notification: Notification, **keys: Any) -> dict[str, Any]:
+    """The stored item; long content is kept compressed (an item holds at most 400 KB, a Notify email 2 MB)."""
+    content = json.dumps({"body": notification.body, "subject": notification.subject}).encode()
+    if len(content) <= CONTENT_INLINE_BYTES:
+        return to_item(notification, **keys)
+    plain = notification.model_copy(update={"body": "", "subject": None})
+    return to_item(plain, **keys) | {"content_z": {"B": zlib.compress(content)}}
+
+
+def _notification(item: dict[str, Any]) -> Notification:
+    if "content_z" not in item:
+        return from_item(Notification, item)
+    content = json.loads(zlib.decompress(item["content_z"]["B"]))
+    return from_item(Notification, {k: v for k, v in item.items() if k != "content_z"}).model_copy(update=content)
 
 
 class StoreConflict(Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import parse_qsl
 from uuid import UUID
@@ -11,7 +12,9 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as AwsConnectionError
 
-from tidings.domain.errors import BadRequest, ValidationFailed
+from tidings.domain.errors import BadRequest, ProviderError, ValidationFailed
+
+LONE_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # where one may be: a \uD800-\uDFFF escape
 
 # A backend that is throttled or down answers 503 with this Retry-After. botocore has already retried three
 # times with backoff by then, and DynamoDB throttling or an SQS blip clears within seconds.
@@ -38,9 +41,26 @@ def json_body(app: APIGatewayHttpResolver, empty: Any = None) -> Any:
         raw = app.current_event.decoded_body  # base64 bodies are decoded here, and may not be UTF-8
         if not raw or not raw.strip():
             return empty
-        return json.loads(raw)
+        parsed = json.loads(raw)
+        if LONE_SURROGATE_ESCAPE.search(raw):
+            _refuse_lone_surrogates(parsed)
+        return parsed
     except (ValueError, RecursionError) as error:  # bad JSON, bad UTF-8 (a ValueError), absurd nesting
         raise BadRequest("Invalid JSON supplied in POST data") from error
+
+
+def _refuse_lone_surrogates(value: Any) -> None:
+    """`"\\ud83d"` alone parses, but is no character: it could be neither stored nor sent (UnicodeEncodeError,
+    a ValueError, so the caller answers 400). Escaped pairs parse to one character and pass."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            item.encode()
+        elif isinstance(item, dict):
+            pending += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            pending += item
 
 
 def query_pairs(app: APIGatewayHttpResolver) -> list[tuple[str, str]]:
@@ -77,5 +97,7 @@ def unavailable_retry_after(error: Exception) -> int | None:
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
         return UNAVAILABLE_RETRY_AFTER_SECONDS if code in TRANSIENT_CODES or status >= 500 else None
     if isinstance(error, (AwsConnectionError, HTTPClientError)):  # connection refused, timeouts, resets
+        return UNAVAILABLE_RETRY_AFTER_SECONDS
+    if isinstance(error, ProviderError) and error.retryable:  # an adapter's classified AWS error (letter PDFs)
         return UNAVAILABLE_RETRY_AFTER_SECONDS
     return None

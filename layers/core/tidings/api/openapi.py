@@ -14,7 +14,13 @@ from tidings import __version__
 from tidings.api.notifea_v1 import views as v1
 from tidings.api.notifea_v1.requests import PageQuery, SenderCreate, SenderUpdate, SmsCreate
 from tidings.api.notifea_v1.routes import V1_ROUTES
-from tidings.api.notify_v2.notification_views import EMAIL_REQUEST, LIST_QUERY, SMS_REQUEST
+from tidings.api.notify_v2.notification_views import (
+    EMAIL_REQUEST,
+    LETTER_REQUEST,
+    LIST_QUERY,
+    PRECOMPILED_REQUEST,
+    SMS_REQUEST,
+)
 from tidings.api.notify_v2.template_views import LIST_QUERY as TEMPLATE_LIST_QUERY
 from tidings.api.notify_v2.template_views import PREVIEW_REQUEST, UUID_FIELD
 
@@ -35,7 +41,15 @@ V2_ERROR = {
     },
 }
 OBJECT = {"type": "object"}
+HTML = "text/html"
 RECEIVED_QUERY = {"type": "object", "properties": {"older_than": UUID_FIELD}}
+# What /v2 checks in its path: a malformed id is a 400 and a version must be digits (Notify's route), so the
+# document says so. /v1's {uuid} stays any string: an id that is no UUID is simply not found (404).
+PATH_PARAMETERS: dict[str, dict[str, Any]] = {
+    "notification_id": {"type": "string", "format": "uuid"},
+    "template_id": {"type": "string", "format": "uuid"},
+    "version": {"type": "integer", "minimum": 0},
+}
 
 
 @dataclass
@@ -49,12 +63,16 @@ class Operation:
     query: dict[str, Any] | None = None
     ok: dict[str, Any] = field(default_factory=lambda: OBJECT)
     error: dict[str, Any] = field(default_factory=lambda: V2_ERROR)
+    ok_content_type: str = "application/json"
+    other_ok_content: dict[str, Any] = field(default_factory=dict)  # more media types the success may have
+    error_content_type: str = "application/json"
+    body_content_type: str = "application/json"
 
 
 def openapi_document(server_url: str = "/") -> dict[str, Any]:
     components: dict[str, Any] = {"V2Error": V2_ERROR}
     paths: dict[str, Any] = {}
-    for operation in [*_v2_operations(), *_v1_operations(components)]:
+    for operation in [*_v2_operations(), *_v1_operations(components), *_download_operations()]:
         paths.setdefault(operation.path, {})[operation.method.lower()] = _operation(operation)
     return {
         "openapi": "3.1.0",
@@ -86,7 +104,21 @@ def _v2_operations() -> list[Operation]:
     return [
         v2("POST", "/v2/notifications/sms", "Send a text message", ok_status="201", body=_clean(SMS_REQUEST.schema)),
         v2("POST", "/v2/notifications/email", "Send an email", ok_status="201", body=_clean(EMAIL_REQUEST.schema)),
+        v2(
+            "POST",
+            "/v2/notifications/letter",
+            "Send a letter: from a template, or a precompiled PDF (a body with `content`)",
+            ok_status="201",
+            body={"oneOf": [_clean(LETTER_REQUEST.schema), _clean(PRECOMPILED_REQUEST.schema)]},
+        ),
         v2("GET", "/v2/notifications/{notification_id}", "Get a notification by id"),
+        v2(
+            "GET",
+            "/v2/notifications/{notification_id}/pdf",
+            "Get a letter's PDF",
+            ok={"type": "string", "format": "binary"},
+            ok_content_type="application/pdf",
+        ),
         v2("GET", "/v2/notifications", "List notifications, newest first", query=_clean(LIST_QUERY.schema)),
         v2("GET", "/v2/template/{template_id}", "Get a template (latest version)"),
         v2("GET", "/v2/template/{template_id}/version/{version}", "Get a version of a template"),
@@ -141,9 +173,41 @@ def _v1_operations(components: dict[str, Any]) -> list[Operation]:
     return operations
 
 
+def _download_operations() -> list[Operation]:
+    """The link a file sent by email carries: pages for people (HTML, errors included), then the file."""
+    page = {"type": "string"}
+    file = {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+    common: dict[str, Any] = {"ok": page, "error": page, "ok_content_type": HTML, "error_content_type": HTML}
+    link = {"key": {"type": "string"}}
+    return [
+        Operation(
+            "GET",
+            "/d/{service_id}/{file_id}",
+            "A file sent by email: the page asking for the recipient's address, or (none asked) the file",
+            None,
+            query={"type": "object", "properties": {**link, "download": {"type": "string", "enum": ["1"]}}},
+            other_ok_content=file,
+            **common,
+        ),
+        Operation(
+            "POST",
+            "/d/{service_id}/{file_id}",
+            "Confirm the recipient's address and download the file",
+            None,
+            query={"type": "object", "properties": link},
+            body={"type": "object", "properties": {"email_address": {"type": "string"}}},
+            body_content_type="application/x-www-form-urlencoded",
+            ok=file["application/octet-stream"]["schema"],
+            ok_content_type="application/octet-stream",
+            error=page,
+            error_content_type=HTML,
+        ),
+    ]
+
+
 def _operation(operation: Operation) -> dict[str, Any]:
     parameters = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        {"name": name, "in": "path", "required": True, "schema": PATH_PARAMETERS.get(name, {"type": "string"})}
         for name in _path_names(operation.path)
     ]
     for name, schema in (operation.query or {}).get("properties", {}).items():
@@ -153,17 +217,21 @@ def _operation(operation: Operation) -> dict[str, Any]:
         "operationId": operation.method.lower() + re.sub(r"[{}]", "", operation.path.replace("/", "_")),
         "parameters": parameters,
         "responses": {
-            operation.ok_status: {"description": "Success", "content": {"application/json": {"schema": operation.ok}}},
+            operation.ok_status: {
+                "description": "Success",
+                "content": {operation.ok_content_type: {"schema": operation.ok}, **operation.other_ok_content},
+            },
             "default": {
                 "description": "An error, in the dialect's envelope",
-                "content": {"application/json": {"schema": operation.error}},
+                "content": {operation.error_content_type: {"schema": operation.error}},
             },
         },
     }
     if operation.security:
         result["security"] = [{operation.security: []}]
     if operation.body is not None:
-        result["requestBody"] = {"required": True, "content": {"application/json": {"schema": operation.body}}}
+        content = {operation.body_content_type: {"schema": operation.body}}
+        result["requestBody"] = {"required": True, "content": content}
     return result
 
 

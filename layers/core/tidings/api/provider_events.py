@@ -1,4 +1,5 @@
-"""Provider events in, receipts out: one parser per source (SES events, SNS SMS delivery-status logs).
+"""Provider events in, receipts out: one parser per source (SES events, SNS SMS delivery-status logs, the
+print provider's letter events).
 
 Unknown or malformed events give no receipt: the caller logs them (without PII) and drops them.
 """
@@ -61,6 +62,25 @@ def from_ses_event(message: str) -> Receipt | None:
         return None  # Send, DeliveryDelay, Open, Click...: no change of status
     reason = None if status == "delivered" else event.eventType
     return Receipt(status=status, provider_reference=event.mail.messageId, reason=reason)
+
+
+class _PrintEvent(BaseModel):
+    eventType: str  # noqa: N815 (as SES names it: one topic carries both)
+    printReference: str  # noqa: N815
+
+
+PRINT_OUTCOMES = {"LetterReceived": "delivered"}  # printed and handed to the postal service
+
+
+def from_print_event(message: str) -> Receipt | None:
+    """The print provider's answer for one letter, published to the provider-events topic:
+    `{"eventType": "LetterReceived", "printReference": "<what the print manifest named>"}`."""
+    try:
+        event = _PrintEvent.model_validate_json(message)
+    except ValidationError:
+        return None
+    status = PRINT_OUTCOMES.get(event.eventType)
+    return Receipt(status=status, provider_reference=event.printReference) if status else None
 
 
 def from_sms_log_events(awslogs_data: str) -> list[Receipt | None]:

@@ -42,6 +42,12 @@ def _is_https_url(value: object) -> bool:
     return True
 
 
+def _is_postage(value: object) -> bool:
+    if isinstance(value, str) and value not in ("first", "second", "economy"):
+        raise ValueError("invalid. It must be either first, second or economy.")
+    return True
+
+
 @cache
 def formats() -> FormatChecker:
     """Our formats; each raises a ValueError (PhoneNumberError and EmailAddressError are ones) with the message."""
@@ -53,6 +59,7 @@ def formats() -> FormatChecker:
         ("phone_number", _is_phone_number),
         ("email_address", _is_email_address),
         ("https_url", _is_https_url),
+        ("postage", _is_postage),
     ):
         checker.checks(name, raises=ValueError)(check)
     return checker

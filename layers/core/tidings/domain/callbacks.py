@@ -72,7 +72,7 @@ class Announcer:
         webhook = n.extra.get("sender", {}).get("webhook_url") if n.dialect == "v1" else None
         if webhook:
             self._queue.enqueue(CallbackJob("v1_webhook", n.service_id, str(webhook), self._v1_view(n)))
-        if n.status not in FINAL:
+        if n.status not in FINAL or n.type == "letter":  # delivery receipts are for email and SMS (spec §9)
             return
         bundle = self._load_bundle(n.service_id)
         callback = bundle.callback("delivery_status") if bundle else None

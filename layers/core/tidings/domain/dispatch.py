@@ -5,6 +5,10 @@ notification deleted meanwhile is skipped; one more records the provider's refer
 receipts match on it); only status changes (failures, simulations, international `sent`) need a third.
 Retryable provider errors put that notification back to `created` and report it for the queue to retry;
 on its last attempt it becomes `technical-failure` and the message still goes on to the DLQ.
+
+Letters ride the same batch: each first becomes a PDF (rendered, or a precompiled one scanned and checked;
+claimed from `pending-virus-check`), kept in the letter store, then handed to the printer, whose reference
+its receipt names; the sheets it takes go in the same third write (SMS and email never need it).
 """
 
 from __future__ import annotations
@@ -15,8 +19,9 @@ from datetime import datetime
 from enum import StrEnum
 
 from tidings.domain.errors import ProviderError
+from tidings.domain.letters.delivery import prepare_letter
 from tidings.domain.notifications import Notification, simulated_outcome
-from tidings.ports import EmailProvider, Move, NotificationStore, SmsProvider
+from tidings.ports import EmailProvider, LetterStore, Move, NotificationStore, Printer, SmsProvider, VirusScanner
 
 
 class Outcome(StrEnum):
@@ -28,6 +33,7 @@ class Outcome(StrEnum):
 
 
 OPTED_OUT = "The recipient opted out (they texted STOP)"
+CLAIMABLE = ("created", "pending-virus-check")  # precompiled letters wait for their checks as the latter
 UK_PREFIX = "44"
 
 
@@ -52,6 +58,10 @@ class DispatchContext:
     email: EmailProvider
     now: datetime
     announce: Callable[[Notification], None] = _quiet  # each status change: callbacks and webhooks
+    # Letters: where their PDFs are kept, the virus scanner for precompiled ones, and the print provider.
+    letters: LetterStore | None = None
+    scanner: VirusScanner | None = None
+    printer: Printer | None = None
 
 
 def dispatch_batch(jobs: Sequence[Job], context: DispatchContext) -> dict[str, Outcome]:
@@ -60,7 +70,7 @@ def dispatch_batch(jobs: Sequence[Job], context: DispatchContext) -> dict[str, O
     last = {job.notification_id for job in jobs if job.last_attempt}
     known = _notifications(jobs, context.store)
     claim = {"status": "sending", "sent_at": context.now, "updated_at": context.now}
-    claimed = context.store.advance_many([Move(i, ["created"], claim) for i in known])
+    claimed = context.store.advance_many([Move(i, CLAIMABLE, claim) for i in known])
     moves: list[Move] = []
     references: dict[str, Notification] = {}
     for notification_id in sorted(claimed):
@@ -76,7 +86,7 @@ def dispatch_batch(jobs: Sequence[Job], context: DispatchContext) -> dict[str, O
         context.store.record_references(references)
     moved = context.store.advance_many(moves) if moves else set()
     for move in moves:
-        if move.notification_id in moved and move.changes["status"] != "created":
+        if move.notification_id in moved and move.changes.get("status", "created") != "created":
             context.announce(known[move.notification_id].model_copy(update={**claim, **move.changes}))
     return outcomes
 
@@ -94,10 +104,17 @@ def _deliver(
     """The outcome, the provider's reference (when sent) and the status change it calls for (if any)."""
     if notification.opted_out:
         return Outcome.FAILED, None, {"status": "permanent-failure", "failure_reason": OPTED_OUT}
-    if notification.simulate:
-        return Outcome.SIMULATED, None, {"status": simulated_outcome(notification)}
     try:
-        reference = _send(notification, context)
+        # Letters first become a PDF (rendered, or the client's checked): the sheets it takes, or a failure.
+        prepared: dict[str, object] = {}
+        pdf = b""
+        if notification.type == "letter":
+            prepared, pdf = prepare_letter(notification, context.letters, context.scanner)
+        if "status" in prepared:
+            return Outcome.FAILED, None, prepared
+        if notification.simulate:
+            return Outcome.SIMULATED, None, {**prepared, "status": simulated_outcome(notification)}
+        reference = _send(notification, context, pdf, prepared)
     except ProviderError as error:
         if error.retryable and not last_attempt:
             return Outcome.RETRY, None, {"status": "created"}
@@ -105,10 +122,15 @@ def _deliver(
         return (Outcome.RETRY if error.retryable else Outcome.FAILED), None, changes  # last attempt: DLQ, final
     if notification.type == "sms" and not notification.normalised_to.startswith(UK_PREFIX):
         return Outcome.SENT, reference, {"status": "sent"}  # international SMS may never have a receipt
-    return Outcome.SENT, reference, {}
+    return Outcome.SENT, reference, prepared  # letters: their sheets; `sending` (accepted) until printed
 
 
-def _send(notification: Notification, context: DispatchContext) -> str:
+def _send(notification: Notification, context: DispatchContext, pdf: bytes, prepared: dict[str, object]) -> str:
+    if notification.type == "letter":
+        if context.printer is None:
+            raise ProviderError("No print provider is configured", retryable=False)
+        sheets = prepared.get("billable_sheets", 0)
+        return context.printer.print_letter(notification, pdf, sheets if isinstance(sheets, int) else 0)
     if notification.type == "sms":
         return context.sms.send_sms(
             to=notification.normalised_to,

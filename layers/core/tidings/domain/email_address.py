@@ -9,6 +9,8 @@ HOST_LABEL = re.compile(r"^(xn|[a-z0-9]+)(-?-[a-z0-9]+)*$", re.IGNORECASE)
 TLD = re.compile(r"^([a-z]{2,63}|xn--([a-z0-9]+-)*[a-z0-9]+)$", re.IGNORECASE)
 MAX_LENGTH, MAX_HOST_LENGTH, MAX_LABEL_LENGTH = 320, 253, 63
 INVALID = "Not a valid email address"
+# notifications-utils removes these anywhere in an address before checking it (strip_and_remove_obscure_whitespace)
+OBSCURE_WHITESPACE = dict.fromkeys(map(ord, "\u180e\u200b\u200c\u200d\u2060\ufeff\u2028\u2029\u00a0\u202f"))
 
 
 class EmailAddressError(ValueError):
@@ -17,7 +19,7 @@ class EmailAddressError(ValueError):
 
 def normalise_email_address(raw: str) -> str:
     """Return the trimmed address if valid (compare lowercased); raise EmailAddressError otherwise."""
-    address = raw.strip()
+    address = raw.translate(OBSCURE_WHITESPACE).strip()
     local, at, host = address.rpartition("@")
     if not at or len(address) > MAX_LENGTH or ".." in address or not LOCAL_PART.match(local):
         raise EmailAddressError(INVALID)

@@ -35,6 +35,13 @@ class BadRequest(TidingsError):
         self.status = status
 
 
+class PdfNotReady(TidingsError):
+    """A letter's PDF does not exist yet (Notify's PDFNotReadyError, 400)."""
+
+    def __init__(self, message: str = "PDF not available yet, try again later") -> None:
+        super().__init__(message)
+
+
 class InvalidPhone(TidingsError):
     """A phone number is valid but not allowed for this service (Notify's InvalidPhoneError)."""
 

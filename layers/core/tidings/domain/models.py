@@ -21,6 +21,7 @@ class Permission(StrEnum):
     INTERNATIONAL_SMS = "international_sms"
     INBOUND_SMS = "inbound_sms"
     SMS_TO_UK_LANDLINES = "sms_to_uk_landlines"
+    INTERNATIONAL_LETTERS = "international_letters"
 
 
 # Notify gives new services these (international SMS included); admins can narrow them.

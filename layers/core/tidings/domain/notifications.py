@@ -8,7 +8,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from tidings.domain.models import KeyType, Record, TemplateType
+from tidings.domain.letters.postage import letter_price
+from tidings.domain.models import KeyType, Postage, Record, TemplateType
 
 # The server's enum order: it is also the order of the "is not one of" message.
 STATUSES = [
@@ -36,6 +37,14 @@ Status = Literal[
     "temporary-failure", "permanent-failure", "pending-virus-check", "validation-failed", "virus-scan-failed",
     "returned-letter",
 ]  # fmt: skip
+
+LETTER_STATUS_NAMES = {
+    "created": "accepted",
+    "sending": "accepted",
+    "delivered": "received",
+    "returned-letter": "received",
+}
+LETTER_NEVER_SENT = frozenset({"cancelled", "technical-failure", "validation-failed", "virus-scan-failed"})
 
 SIMULATED_PHONE_NUMBERS = frozenset({"447700900000", "447700900111", "447700900222"})
 SIMULATED_EMAILS = frozenset(f"simulate-delivered{suffix}@notifications.service.gov.uk" for suffix in ("", "-2", "-3"))
@@ -75,6 +84,13 @@ class Notification(Record):
     failure_reason: str | None = None
     expires_at: datetime
     extra: dict[str, Any] = Field(default_factory=dict)
+    # Letters only: the 7 address values as given (GET's line_1…line_6, postcode), postage, the rendered
+    # contact block, sheets of paper once the PDF exists, and whether the client sent the PDF itself.
+    address: list[str | None] = Field(default_factory=list)
+    postage: Postage | None = None
+    letter_contact_block: str | None = None
+    billable_sheets: int = 0
+    precompiled: bool = False
 
     def visible_at(self, now: datetime) -> bool:
         """Expired notifications are invisible whether or not DynamoDB's TTL has deleted them yet."""
@@ -84,8 +100,19 @@ class Notification(Record):
     def completed_at(self) -> datetime | None:
         return self.updated_at if self.status in COMPLETED else None
 
+    @property
+    def api_status(self) -> str:
+        """The status the API shows: letters read `accepted` until printed and `received` after (spec §4)."""
+        if self.type != "letter":
+            return self.status
+        if self.precompiled and self.status in ("created", "sending") and not self.billable_sheets:
+            return "pending-virus-check"  # claimed by a dispatch, or back for a retry: not checked yet
+        return LETTER_STATUS_NAMES.get(self.status, self.status)
+
 
 def simulated_outcome(notification: Notification) -> Status:
+    if notification.type == "letter":
+        return "delivered"  # test-key letters are received at once (spec §6)
     if notification.type == "sms":
         for ending, outcome in TEST_SMS_OUTCOMES.items():
             if notification.normalised_to.endswith(ending):
@@ -98,6 +125,8 @@ def cost(notification: Notification) -> tuple[bool, float | None, dict[str, Any]
     """(is_cost_data_ready, cost_in_pounds, cost_details) as GET shows them."""
     if notification.type == "email":
         return True, 0.0, {}
+    if notification.type == "letter":
+        return _letter_cost(notification)
     if notification.status == "created" and not notification.billable_units:
         return False, None, {}
     units, multiplier = notification.billable_units, notification.rate_multiplier
@@ -107,3 +136,13 @@ def cost(notification: Notification) -> tuple[bool, float | None, dict[str, Any]
         "sms_rate": float(notification.sms_rate),
     }
     return True, float(notification.sms_rate * units * multiplier), details
+
+
+def _letter_cost(notification: Notification) -> tuple[bool, float | None, dict[str, Any]]:
+    postage = notification.postage or "second"
+    if notification.status in LETTER_NEVER_SENT:
+        return True, 0.0, {"billable_sheets_of_paper": 0, "postage": postage}
+    if notification.status == "pending-virus-check" or not notification.billable_sheets:
+        return False, None, {}
+    sheets = notification.billable_sheets
+    return True, float(letter_price(sheets, postage)), {"billable_sheets_of_paper": sheets, "postage": postage}

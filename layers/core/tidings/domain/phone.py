@@ -10,7 +10,11 @@ from typing import Any
 
 from tidings.domain.rates import rate_table
 
-ALLOWED_CHARACTERS = re.compile(r"^[\d\s()+\-]*$")
+# Notify's rule: ASCII digits, its whitespace (string.whitespace plus the zero-width and no-break spaces
+# of notifications-utils' ALL_WHITESPACE) and ()+-. Python's \d and \s would also pass other scripts'
+# digits and spaces.
+WHITESPACE = " \t\n\r\x0b\x0c\u180e\u200b\u200c\u200d\u2060\ufeff\u2028\u2029\u00a0\u202f"
+ALLOWED_CHARACTERS = re.compile(f"^[0-9(){re.escape(WHITESPACE)}+\\-]*$")
 NOT_VALID = "Number is not valid – double check the phone number you entered"
 NO_COUNTRY_PREFIX = "Not a valid country prefix"
 UK_COUNTRY_CODE = 44

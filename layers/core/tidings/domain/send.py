@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import zlib
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -10,7 +11,8 @@ from typing import Any, Literal
 from uuid import uuid4
 
 from tidings.domain.auth import Caller
-from tidings.domain.email_address import normalise_email_address
+from tidings.domain.documents import DocumentLink, StoredFile, is_file, new_link, parse_upload, stored_file
+from tidings.domain.email_address import EmailAddressError, normalise_email_address
 from tidings.domain.errors import BadRequest, InvalidPhone, QueueUnavailable
 from tidings.domain.limits import Counters, Usage, day_key, send_counters, take
 from tidings.domain.models import Permission, SmsSender, Template
@@ -20,11 +22,14 @@ from tidings.domain.rates import rate_table
 from tidings.domain.templates.render import render
 from tidings.domain.templates.sanitise import sanitise_value
 from tidings.domain.templates.sms_encoding import fragment_count
-from tidings.ports import DispatchQueue, NotificationStore
+from tidings.ports import DispatchQueue, DocumentStore, NotificationStore
 
 Channel = Literal["sms", "email"]
 SMS_MAX_CHARACTERS = 918
 EMAIL_MAX_BYTES = 2_000_000
+# One stored notification holds at most 400 KB; long content (body and subject) is kept compressed, and must
+# fit so.
+EMAIL_MAX_STORED_BYTES = 300_000
 TEAM_ONLY = "Can’t send to this recipient using a team-only API key"
 TRIAL_MODE = (
     "Can’t send to this recipient when service is in trial mode – see "
@@ -58,6 +63,7 @@ class SendContext:
     now: datetime
     email_domain: str
     default_sms_sender: str
+    root_url: str = "https://tidings.invalid/"  # `scheme://host/` of the request: download links start with it
 
 
 @dataclass(frozen=True)
@@ -67,10 +73,17 @@ class Accepted:
     stored: bool
     international: bool = False
     usage: Usage | None = None
+    files: tuple[StoredFile, ...] = ()  # uploads to store before the notification (send a file by email)
 
 
 def send_notification(
-    request: SendRequest, context: SendContext, store: NotificationStore, queue: DispatchQueue, counters: Counters
+    request: SendRequest,
+    context: SendContext,
+    store: NotificationStore,
+    queue: DispatchQueue,
+    counters: Counters,
+    *,
+    documents: DocumentStore | None = None,
 ) -> Accepted:
     """Check, count against the limits (one write), persist as `created`, then queue.
 
@@ -84,6 +97,10 @@ def send_notification(
         wanted = wanted[:1]  # smoke-test recipients use the rate limit but are never sent or counted
     accepted = replace(accepted, usage=take(counters, day_key(caller.service_id, context.now), wanted, context.now))
     if accepted.stored:
+        for file in accepted.files:
+            if documents is None:
+                raise RuntimeError("an upload was accepted with no document store to keep it")
+            documents.put(file.document, file.content)
         store.put(accepted.notification)
         with suppress(QueueUnavailable):  # stored as `created`: the sweeper re-enqueues it within minutes
             queue.enqueue(accepted.notification.id, accepted.notification)
@@ -96,10 +113,12 @@ def check_and_build(request: SendRequest, context: SendContext) -> Accepted:
         raise BadRequest(NOT_ALLOWED[request.channel])
     template = _template(request, context)
     values, sanitised = _personalisation(request)
+    links = _file_links(request, context)
+    values.update({key: link.url for key, link in links.items()})
     rendered = render(template, values)
     if not rendered.body and template.content.startswith("((") and template.content.endswith("))"):
         raise BadRequest("Your message is empty.")
-    if request.channel != "email" and any(_is_file(v) for v in request.personalisation.values()):
+    if request.channel != "email" and any(is_file(v) for v in request.personalisation.values()):
         raise BadRequest("Can only send a file by email")
     if request.channel == "sms":
         sender = _sms_sender(request, context)
@@ -108,12 +127,8 @@ def check_and_build(request: SendRequest, context: SendContext) -> Accepted:
         sender, sender_name = None, f"{service.email_from}@{context.email_domain}"
         reply_to = _reply_to(request, context)
     normalised, region, international = _recipient(request, context)
-    if request.channel == "email" and any(_is_file(v) for v in request.personalisation.values()):
-        raise BadRequest(
-            "Send files by email has not been set up - add contact details for your service at "
-            f"{ADMIN_BASE_URL}/services/{service.id}/service-settings/send-files-by-email"
-        )
-    _check_length(request.channel, rendered.body)
+    files = _uploads(request, links, normalised, context)
+    _check_length(request.channel, rendered.body, rendered.subject)
     notification = Notification(
         id=str(uuid4()),
         service_id=service.id,
@@ -139,7 +154,7 @@ def check_and_build(request: SendRequest, context: SendContext) -> Accepted:
     )
     simulated = normalised in SIMULATED_PHONE_NUMBERS or normalised in SIMULATED_EMAILS
     sanitised_content = sanitised if request.channel == "email" else {}
-    return Accepted(notification, sanitised_content, stored=not simulated, international=international)
+    return Accepted(notification, sanitised_content, stored=not simulated, international=international, files=files)
 
 
 def _template(request: SendRequest, context: SendContext) -> Template:
@@ -214,7 +229,7 @@ def _recipient(request: SendRequest, context: SendContext) -> tuple[str, str, bo
     return normalised, region, False
 
 
-def _check_length(channel: Channel, body: str) -> None:
+def _check_length(channel: Channel, body: str, subject: str | None = None) -> None:
     if channel == "sms" and len(body) > SMS_MAX_CHARACTERS:
         raise BadRequest(
             f"Your message is too long. Text messages cannot be longer than {SMS_MAX_CHARACTERS} characters. "
@@ -226,6 +241,14 @@ def _check_length(channel: Channel, body: str) -> None:
             f"Your message is too long. Emails cannot be longer than {EMAIL_MAX_BYTES} bytes. "
             f"Your message is {size} bytes."
         )
+    content = len(body.encode()) + len((subject or "").encode())
+    if channel == "email" and content > EMAIL_MAX_STORED_BYTES:
+        stored = len(zlib.compress(body.encode() + (subject or "").encode()))  # what the store keeps of it
+        if stored > EMAIL_MAX_STORED_BYTES:
+            raise BadRequest(
+                f"Your message is too long. Emails must compress to {EMAIL_MAX_STORED_BYTES} bytes or fewer. "
+                f"Your message compresses to {stored} bytes."
+            )
 
 
 def _multiplier(region: str) -> int:
@@ -240,5 +263,29 @@ def _retention(channel: Channel, sender: SmsSender | None, context: SendContext)
     return timedelta(days=getattr(context.caller.bundle.service.retention_days, channel))
 
 
-def _is_file(value: Any) -> bool:
-    return isinstance(value, Mapping) and "file" in value
+def _file_links(request: SendRequest, context: SendContext) -> dict[str, DocumentLink]:
+    """A download link for each upload in an email's personalisation; it replaces the upload when rendering."""
+    if request.channel != "email":
+        return {}
+    try:
+        simulated = normalise_email_address(request.recipient).lower() in SIMULATED_EMAILS
+    except EmailAddressError:
+        simulated = False
+    service_id = context.caller.service_id
+    return {
+        key: new_link(context.root_url, service_id, simulated)
+        for key, value in request.personalisation.items()
+        if is_file(value)
+    }
+
+
+def _uploads(
+    request: SendRequest, links: dict[str, DocumentLink], recipient: str, context: SendContext
+) -> tuple[StoredFile, ...]:
+    """Each upload checked (spec §5.5 step 7) and made ready to store; none for a simulated recipient."""
+    files = []
+    for key, link in links.items():
+        upload = parse_upload(request.personalisation[key])
+        if link.key:
+            files.append(stored_file(upload, link, context.caller.service_id, recipient, context.now))
+    return tuple(files)

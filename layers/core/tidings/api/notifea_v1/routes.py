@@ -21,5 +21,6 @@ V1_ROUTES: list[tuple[str, str]] = [
 ]
 
 
-def known_path(path: str) -> bool:
-    return any(re.fullmatch(re.sub(r"\{[^/]+\}", "[^/]+", route), path) for _, route in V1_ROUTES)
+def allowed_methods(path: str) -> list[str]:
+    """The methods `path` answers to (none for an unknown path): a 405's `Allow` header (RFC 9110 §15.5.6)."""
+    return sorted({method for method, route in V1_ROUTES if re.fullmatch(re.sub(r"\{[^/]+\}", "[^/]+", route), path)})

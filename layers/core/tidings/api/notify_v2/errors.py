@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
 from tidings.api.http import rate_limit_headers, unavailable_retry_after
-from tidings.domain.errors import AuthError, BadRequest, InvalidPhone, NotFound, ValidationFailed
+from tidings.domain.errors import AuthError, BadRequest, InvalidPhone, NotFound, PdfNotReady, ValidationFailed
 from tidings.domain.limits import LimitExceeded
 from tidings.observability import logger
 
@@ -40,6 +40,10 @@ def register_v2_errors(app: APIGatewayHttpResolver) -> None:
     @app.exception_handler(BadRequest)
     def _bad_request(error: BadRequest) -> Response[dict[str, object]]:
         return v2_error(error.status, [("BadRequestError", error.message)])
+
+    @app.exception_handler(PdfNotReady)
+    def _pdf_not_ready(error: PdfNotReady) -> Response[dict[str, object]]:
+        return v2_error(400, [("PDFNotReadyError", error.message)])
 
     @app.exception_handler(InvalidPhone)
     def _invalid_phone(error: InvalidPhone) -> Response[dict[str, object]]:

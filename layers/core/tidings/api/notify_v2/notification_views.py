@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from tidings.api.notify_v2.template_views import TEMPLATE_TYPES, UUID_FIELD
 from tidings.api.validation import Schema
 from tidings.domain.errors import ValidationFailed
+from tidings.domain.letters.postage import estimated_delivery
 from tidings.domain.notifications import STATUSES, Notification, cost
 from tidings.domain.send import Accepted
 from tidings.domain.timefmt import iso_z
@@ -48,6 +49,26 @@ EMAIL_REQUEST = Schema(
             **COMMON,
         },
         "required": ["email_address", "template_id"],
+        "additionalProperties": False,
+    }
+)
+LETTER_REQUEST = Schema(
+    {
+        "type": "object",
+        "properties": {k: v for k, v in COMMON.items() if k != "scheduled_for"},
+        "required": ["template_id", "personalisation"],
+        "additionalProperties": False,
+    }
+)
+PRECOMPILED_REQUEST = Schema(
+    {
+        "type": "object",
+        "properties": {
+            "reference": {"type": "string"},
+            "content": {"type": "string"},
+            "postage": {"type": "string", "format": "postage"},
+        },
+        "required": ["reference", "content"],
         "additionalProperties": False,
     }
 )
@@ -100,6 +121,8 @@ def accepted_json(accepted: Accepted, root: str) -> dict[str, Any]:
     content: dict[str, Any] = {"body": n.body}
     if n.type == "sms":
         content["from_number"] = n.sender
+    elif n.type == "letter":
+        content["subject"] = n.subject
     else:
         content |= {
             "from_email": n.sender,
@@ -125,15 +148,15 @@ def accepted_json(accepted: Accepted, root: str) -> dict[str, Any]:
 
 def notification_json(n: Notification, root: str) -> dict[str, Any]:
     ready, pounds, details = cost(n)
-    return {
+    letter = {"estimated_delivery": iso_z(estimated_delivery(n))} if n.type == "letter" else {}
+    return letter | {
         "id": n.id,
         "reference": n.reference,
         "email_address": n.to if n.type == "email" else None,
         "phone_number": n.to if n.type == "sms" else None,
-        **{f"line_{i}": None for i in range(1, 7)},
-        "postcode": None,
+        **_address_lines(n),
         "type": n.type,
-        "status": n.status,
+        "status": n.api_status,
         "template": {
             "id": n.template_id,
             "version": n.template_version,
@@ -146,12 +169,21 @@ def notification_json(n: Notification, root: str) -> dict[str, Any]:
         "sent_at": iso_z(n.sent_at),
         "completed_at": iso_z(n.completed_at),
         "scheduled_for": None,
-        "postage": None,
+        "postage": n.postage if n.type == "letter" else None,
         "one_click_unsubscribe_url": n.one_click_unsubscribe_url if n.type == "email" else None,
         "is_cost_data_ready": ready,
         "cost_in_pounds": pounds,
         "cost_details": details,
     }
+
+
+def precompiled_json(n: Notification) -> dict[str, Any]:
+    return {"id": n.id, "reference": n.reference, "postage": n.postage}
+
+
+def _address_lines(n: Notification) -> dict[str, Any]:
+    slots = [*n.address, *[None] * 7][:7] if n.type == "letter" else [None] * 7
+    return {**{f"line_{i}": slots[i - 1] for i in range(1, 7)}, "postcode": slots[6]}
 
 
 def list_json(notifications: list[Notification], query: dict[str, Any], root: str) -> dict[str, Any]:

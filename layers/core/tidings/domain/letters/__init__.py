@@ -1,0 +1,1 @@
+"""Letters: postal addresses, postage, the page layout, rendering, precompiled PDFs and sheets of paper."""

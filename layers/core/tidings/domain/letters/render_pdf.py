@@ -1,0 +1,155 @@
+"""A templated letter as a PDF: contact block, date, the address in the envelope window, heading and body.
+
+fpdf2 (pure Python; it uses fontTools to embed a subset of Liberation Sans, metric-compatible with the Arial
+that Notify prints) is imported on the first render, so only the dispatch function ever loads it.
+
+The body is the Markdown subset Notify letters use: paragraphs, `#` headings, `*` or `-` bullets, numbered
+lists (`1.`), `---` rules, and `***` alone on a line for a page break.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from tidings.domain.letters.layout import (
+    A4_WIDTH,
+    ADDRESS_FONT_SIZE,
+    ADDRESS_INSET,
+    ADDRESS_LINE_HEIGHT,
+    ADDRESS_WINDOW,
+    CONTACT_BLOCK,
+    HEADING_TOP,
+    MARGIN_BOTTOM,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    MARGIN_TOP,
+)
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+FONT = "LiberationSans"
+BODY_SIZE, HEADING_SIZE, SMALL_SIZE = 11.0, 12.0, 10.0
+LINE = 5.5  # mm per body line
+BULLET = re.compile(r"^\s*[*-]\s+(.*)$")
+NUMBERED = re.compile(r"^\s*(\d+)\.\s+(.*)$")
+
+
+@dataclass(frozen=True)
+class LetterContent:
+    address: tuple[str, ...]
+    heading: str
+    body: str
+    contact_block: str | None
+    date: datetime
+
+
+@dataclass(frozen=True)
+class RenderedLetter:
+    pdf: bytes
+    pages: int
+
+
+def render_letter(content: LetterContent) -> RenderedLetter:
+    pdf = _document()
+    pdf.add_page()
+    _contact_and_date(pdf, content)
+    _address(pdf, content.address)
+    pdf.set_xy(MARGIN_LEFT, HEADING_TOP)
+    pdf.set_font(FONT, "B", HEADING_SIZE)
+    pdf.multi_cell(w=0, h=6, text=content.heading, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    _body(pdf, content.body)
+    return RenderedLetter(bytes(pdf.output()), pdf.page_no())
+
+
+def _document() -> FPDF:
+    from fpdf import FPDF  # noqa: PLC0415 (lazy: only the dispatch path renders)
+
+    # fpdf2 logs the characters a font lacks (they come from names and addresses: never let them reach the logs),
+    # and fontTools a dozen INFO lines per letter while subsetting the font.
+    for name in ("fpdf", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+    class Letter(FPDF):
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font(FONT, "", 8)
+            self.cell(0, 4, f"Page {self.page_no()} of {{nb}}", align="C")
+
+    pdf = Letter(format="A4", unit="mm")
+    fonts = resources.files("tidings.data").joinpath("fonts")
+    for style, name in (("", "LiberationSans-Regular.ttf"), ("B", "LiberationSans-Bold.ttf")):
+        with resources.as_file(fonts.joinpath(name)) as path:
+            pdf.add_font(FONT, style, str(path))
+    pdf.set_margins(MARGIN_LEFT, MARGIN_TOP, MARGIN_RIGHT)
+    pdf.set_auto_page_break(True, MARGIN_BOTTOM)
+    pdf.set_creator("Tidings")
+    pdf.set_creation_date(datetime(2000, 1, 1))  # the same content gives the same bytes
+    return pdf
+
+
+def _contact_and_date(pdf: Any, content: LetterContent) -> None:
+    pdf.set_font(FONT, "", SMALL_SIZE)
+    pdf.set_xy(CONTACT_BLOCK.x, CONTACT_BLOCK.y)
+    for line in (content.contact_block or "").splitlines():
+        pdf.set_x(CONTACT_BLOCK.x)
+        pdf.cell(CONTACT_BLOCK.width, 4.5, line.strip(), new_x="LEFT", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_x(CONTACT_BLOCK.x)
+    pdf.cell(CONTACT_BLOCK.width, 4.5, f"{content.date.day} {content.date:%B %Y}")
+
+
+def _address(pdf: Any, lines: tuple[str, ...]) -> None:
+    pdf.set_font(FONT, "", ADDRESS_FONT_SIZE)
+    left, top = ADDRESS_INSET
+    width = ADDRESS_WINDOW.width - 2 * left
+    for index, line in enumerate(lines):
+        pdf.set_xy(ADDRESS_WINDOW.x + left, ADDRESS_WINDOW.y + top + index * ADDRESS_LINE_HEIGHT)
+        pdf.cell(width, ADDRESS_LINE_HEIGHT, _fit(pdf, line, width))
+
+
+def _fit(pdf: Any, text: str, width: float) -> str:
+    """The line shortened (with …) until it fits the window: nothing may print outside it."""
+    while text and pdf.get_string_width(text) > width - 1:
+        text = text[:-2] + "…"
+    return text
+
+
+def _body(pdf: Any, body: str) -> None:
+    width = A4_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    for block in re.split(r"\n\s*\n", body.replace("\r\n", "\n")):
+        lines = [line for line in block.split("\n") if line.strip()]
+        if not lines:
+            continue
+        if lines == ["***"]:
+            pdf.add_page()
+            continue
+        if lines == ["---"]:
+            y = pdf.get_y() + 1
+            pdf.line(MARGIN_LEFT, y, A4_WIDTH - MARGIN_RIGHT, y)
+            pdf.ln(4)
+            continue
+        if lines[0].startswith("#"):
+            pdf.set_font(FONT, "B", HEADING_SIZE)
+            pdf.multi_cell(width, 6, lines[0].lstrip("#").strip(), new_x="LMARGIN", new_y="NEXT")
+            lines = lines[1:]
+        pdf.set_font(FONT, "", BODY_SIZE)
+        for line in lines:
+            _body_line(pdf, line, width)
+        pdf.ln(LINE / 2)
+
+
+def _body_line(pdf: Any, line: str, width: float) -> None:
+    bullet, numbered = BULLET.match(line), NUMBERED.match(line)
+    if bullet or numbered:
+        marker, text = ("•", bullet.group(1)) if bullet else (f"{numbered.group(1)}.", numbered.group(2))  # type: ignore[union-attr]
+        pdf.cell(8, LINE, marker)
+        pdf.multi_cell(width - 8, LINE, text.strip(), new_x="LMARGIN", new_y="NEXT")
+    else:
+        pdf.multi_cell(width, LINE, line.strip(), new_x="LMARGIN", new_y="NEXT")

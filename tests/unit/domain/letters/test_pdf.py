@@ -1,0 +1,121 @@
+"""Rendering and checking letter PDFs: the address stays in the envelope window, sheets are counted, and
+precompiled PDFs are refused when they are not PDFs, not A4, too long or have no address."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import pytest
+from fpdf import FPDF
+
+from tidings.domain.errors import BadRequest
+from tidings.domain.letters.layout import ADDRESS_FONT_SIZE, ADDRESS_WINDOW, CONTACT_BLOCK, MM_PER_POINT
+from tidings.domain.letters.precompiled import (
+    NO_ADDRESS,
+    NOT_A4,
+    NOT_A_PDF,
+    TOO_LONG,
+    check_pdf,
+    decode_content,
+    lines_in,
+    placed_text,
+)
+from tidings.domain.letters.render_pdf import LetterContent, render_letter
+
+DATE = datetime(2026, 11, 23, tzinfo=UTC)
+ADDRESS = ("Ms Amala Example", "Flat 2", "10 Pigeon Lane", "Little Whinging", "Surrey", "Near London", "SW1A 1AA")
+
+
+def content(body: str = "Dear Amala\n\nThank you.", address: tuple[str, ...] = ADDRESS) -> LetterContent:
+    return LetterContent(address, "Your appointment", body, "Pigeon Affairs Bureau\n1 Loft Road", DATE)
+
+
+def test_every_address_line_lies_inside_the_envelope_window() -> None:
+    pdf = render_letter(content()).pdf
+    texts = placed_text(pdf, 0)
+    address = [t for t in texts if t.text in ADDRESS]
+    assert [t.text for t in address] == list(ADDRESS)  # all seven, in order
+    size = ADDRESS_FONT_SIZE * MM_PER_POINT  # the glyphs' height: capitals above the baseline, descenders below
+    for text in address:
+        assert ADDRESS_WINDOW.contains(text.x, text.y), text
+        assert ADDRESS_WINDOW.contains(text.x, text.y - 0.8 * size), text  # its top
+        assert ADDRESS_WINDOW.contains(text.x, text.y + 0.25 * size), text  # its descenders
+    assert lines_in(texts, ADDRESS_WINDOW) == ADDRESS  # and nothing else is in the window
+    outside = [t for t in texts if t.text not in ADDRESS]
+    assert not any(ADDRESS_WINDOW.contains(t.x, t.y) for t in outside)
+
+
+def test_the_contact_block_date_heading_and_body_are_printed() -> None:
+    texts = placed_text(render_letter(content()).pdf, 0)
+    by_text = {t.text: t for t in texts}
+    assert CONTACT_BLOCK.contains(by_text["Pigeon Affairs Bureau"].x, by_text["Pigeon Affairs Bureau"].y)
+    assert "23 November 2026" in by_text
+    assert by_text["Your appointment"].y < by_text["Dear Amala"].y < by_text["Thank you."].y
+    assert by_text["Your appointment"].y > ADDRESS_WINDOW.y + ADDRESS_WINDOW.height  # below the window
+
+
+def test_a_long_address_line_is_shortened_to_stay_in_the_window() -> None:
+    long = ("A" * 200, "1 High St", "SW1A 1AA")
+    texts = placed_text(render_letter(content(address=long)).pdf, 0)
+    first = next(t for t in texts if t.text.startswith("AAA"))
+    assert first.text.endswith("…") and len(first.text) < 200
+
+
+def test_markdown_subset_lists_headings_and_page_breaks() -> None:
+    body = "Intro\n\n# A heading\n\n* one\n* two\n\n1. first\n2. second\n\n***\n\nOn page two"
+    rendered = render_letter(content(body))
+    assert rendered.pages == 2
+    first = [t.text for t in placed_text(rendered.pdf, 0)]
+    assert {"A heading", "one", "two", "first", "second", "•", "1.", "2."} <= set(first)
+    assert "On page two" in [t.text for t in placed_text(rendered.pdf, 1)]
+
+
+def test_unicode_from_typography_renders() -> None:
+    texts = placed_text(render_letter(content("“Quoted” – Welsh ŵ and £5")).pdf, 0)
+    assert "“Quoted” – Welsh ŵ and £5" in [t.text for t in texts]
+
+
+def test_a_rendered_letter_passes_the_precompiled_checks() -> None:
+    checked = check_pdf(render_letter(content()).pdf)
+    assert (checked.problem, checked.pages, checked.address) == (None, 1, ADDRESS)
+
+
+def test_sheets_follow_the_pages() -> None:
+    rendered = render_letter(content("\n\n***\n\n".join(["Page"] * 5)))
+    assert rendered.pages == 5
+    assert check_pdf(rendered.pdf).pages == 5
+
+
+def blank_pdf(pages: int, size: str | tuple[float, float] = "A4") -> bytes:
+    pdf = FPDF(format=size, unit="mm")
+    for _ in range(pages):
+        pdf.add_page()
+    return bytes(pdf.output())
+
+
+def test_precompiled_pdfs_that_are_refused() -> None:
+    assert check_pdf(b"%PDF-1.4 garbage").problem == NOT_A_PDF
+    assert check_pdf(b"").problem == NOT_A_PDF
+    assert check_pdf(blank_pdf(1, (148.0, 210.0))).problem == NOT_A4
+    assert check_pdf(blank_pdf(1, "Letter")).problem == NOT_A4
+    assert check_pdf(blank_pdf(21)).problem == TOO_LONG  # 11 sheets
+    assert check_pdf(blank_pdf(20)).problem == NO_ADDRESS  # 10 sheets are fine, but the window is empty
+    two_lines = render_letter(content(address=("A Person", "SW1A 1AA"))).pdf
+    assert check_pdf(two_lines).problem == NO_ADDRESS
+
+
+def test_content_must_be_base64() -> None:
+    assert decode_content("JVBERi0=") == b"%PDF-"
+    for bad in ("not base64!", "JVBERi0", "%%%%"):
+        with pytest.raises(BadRequest) as caught:
+            decode_content(bad)
+        assert caught.value.message == "Cannot decode letter content (invalid base64 encoding)"
+
+
+def test_rendering_logs_nothing_of_the_letter(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG):
+        rendered = render_letter(content("Amala 😀 中文", address=("Amala 中文", "1 High St", "SW1A 1AA")))
+    assert rendered.pages == 1
+    assert not [r for r in caplog.records if "中" in r.getMessage() or "😀" in r.getMessage()]
+    assert not [r for r in caplog.records if r.name.startswith(("fpdf", "fontTools"))]  # nor a dozen INFO lines
