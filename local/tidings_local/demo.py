@@ -10,7 +10,9 @@ TEAM_MOBILE, TEAM_EMAIL = "07700900123", "team@example.gov.uk"
 
 
 def create_demo(client: AdminClient) -> dict[str, Any]:
-    service = client.create_service(name="Demo service", restricted=False)
+    service = client.create_service(
+        name="Demo service", restricted=False, contact_link="https://www.example.gov.uk/contact-us"
+    )
     service_id = service["id"]
     client.set_guest_list(service_id, [TEAM_MOBILE], [TEAM_EMAIL])
     client.create_sms_sender(service_id, sms_sender="Tidings", is_default=True)

@@ -130,7 +130,12 @@ class Seed:
 @pytest.fixture(scope="session")
 def seed(local_stack: RunningStack) -> Seed:
     admin = local_stack.admin()
-    s = admin.create_service(name="Service S", restricted=False, permissions=["sms", "email", "letter"])["id"]
+    s = admin.create_service(
+        name="Service S",
+        restricted=False,
+        permissions=["sms", "email", "letter"],
+        contact_link="https://www.example.gov.uk/contact-us",
+    )["id"]
     admin.set_guest_list(s, ["07700900123"], ["team@example.gov.uk"])
     keys = {kind: admin.create_api_key(s, kind, kind)["key"] for kind in ("normal", "team", "test")}
     revoked = admin.create_api_key(s, "revoked", "normal")

@@ -94,7 +94,9 @@ def seed_service(
     api: InProcessApi, name: str = "Integration service", key_types: tuple[str, ...] = ("normal", "team", "test")
 ) -> SeededService:
     """A live (unrestricted) service with one API key of each of `key_types`."""
-    created = api.admin("POST", "/admin/services", {"name": name, "restricted": False})
+    created = api.admin(
+        "POST", "/admin/services", {"name": name, "restricted": False, "contact_link": "https://example.gov.uk/help"}
+    )
     assert created.status == 201, created.body
     service_id = created.json()["data"]["id"]
     keys = {}

@@ -38,7 +38,11 @@ def template(kind: str = "sms", content: str = "Hello ((name))", **extra: Any) -
 
 
 def caller(
-    key_type: str = "normal", restricted: bool = False, permissions: list[str] | None = None, **bundle: Any
+    key_type: str = "normal",
+    restricted: bool = False,
+    permissions: list[str] | None = None,
+    contact_link: str | None = "https://example.gov.uk/help",
+    **bundle: Any,
 ) -> Caller:
     service = Service(
         id=SERVICE_ID,
@@ -46,6 +50,7 @@ def caller(
         email_from="pigeon",
         created_at=NOW,
         restricted=restricted,
+        contact_link=contact_link,
         retention_days=Retention(sms=3, email=5),
         **({"permissions": permissions} if permissions is not None else {}),
     )
@@ -263,6 +268,17 @@ def send_file(
         personalisation={"name": {**PDF_UPLOAD, **upload}},
     )
     return send_notification(request, world.context, world.store, world.queue, world.counters, documents=documents)
+
+
+def test_a_file_needs_the_service_to_have_contact_details() -> None:
+    world, documents = World(caller(contact_link=None)), InMemoryDocumentStore()
+    with pytest.raises(BadRequest) as refused:
+        send_file(world, documents)
+    assert refused.value.message == (
+        "Send files by email has not been set up - add contact details for your service at "
+        f"https://www.notifications.service.gov.uk/services/{SERVICE_ID}/service-settings/send-files-by-email"
+    )
+    assert documents.files == {} and world.store.items == {}
 
 
 def test_a_file_is_stored_and_replaced_by_its_link() -> None:

@@ -54,6 +54,7 @@ class Service(Record):
     permissions: list[Permission] = Field(default_factory=lambda: list(DEFAULT_PERMISSIONS))
     email_from: str
     retention_days: Retention = Field(default_factory=Retention)
+    contact_link: str | None = None  # a URL, email address or phone number; sending files by email needs one
     created_at: datetime
 
     def can(self, permission: Permission) -> bool:

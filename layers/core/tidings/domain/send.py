@@ -284,8 +284,14 @@ def _uploads(
 ) -> tuple[StoredFile, ...]:
     """Each upload checked (spec §5.5 step 7) and made ready to store; none for a simulated recipient."""
     files = []
+    service = context.caller.bundle.service
     for key, link in links.items():
         upload = parse_upload(request.personalisation[key])
+        if not service.contact_link:  # the download page tells the recipient whom to ask
+            raise BadRequest(
+                "Send files by email has not been set up - add contact details for your service at "
+                f"{ADMIN_BASE_URL}/services/{service.id}/service-settings/send-files-by-email"
+            )
         if link.key:
             files.append(stored_file(upload, link, context.caller.service_id, recipient, context.now))
     return tuple(files)

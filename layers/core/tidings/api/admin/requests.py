@@ -33,6 +33,7 @@ class ServiceSettings(AdminRequest):
     permissions: list[Permission] | None = None
     email_from: str | None = EmailLocalPart
     retention_days: Retention | None = None
+    contact_link: str | None = Field(default=None, min_length=1, max_length=255)
 
 
 class CreateService(ServiceSettings):
