@@ -78,6 +78,7 @@ def other_rows(figures: dict[str, Any]) -> list[Row]:
             sizes["layer_mb"] <= LAYER_BUDGET_MB,
             False,
         ),
+        ("letters layer (dispatch only), zipped MB", sizes["letters_layer_mb"], "(reported)", True, False),
         ("largest function, zipped MB", sizes["largest_function_mb"], "(reported)", True, False),
         ("tidings local: accepted per second", load["accepted_per_second"], "(trend)", True, False),
         ("tidings local: seconds until all final", load["seconds_until_all_final"], "(trend)", True, False),
