@@ -16,7 +16,6 @@ moto ignores its conditions).
 
 from __future__ import annotations
 
-import json
 import uuid
 import zlib
 from collections.abc import Collection, Mapping, Sequence
@@ -28,7 +27,7 @@ from pydantic_core import to_jsonable_python
 
 from tidings.adapters.aws import dynamodb
 from tidings.adapters.dynamo_items import batch_get, from_item, key, query_all, to_item
-from tidings.domain.notifications import Notification
+from tidings.domain.notifications import Notification, content_bytes, packed_content, unpacked_content
 from tidings.domain.timefmt import iso_z
 from tidings.ports import Move, NotificationQuery
 
@@ -208,17 +207,16 @@ class DynamoNotificationStore:
 
 def _item(notification: Notification, **keys: Any) -> dict[str, Any]:
     """The stored item; long content is kept compressed (an item holds at most 400 KB, a Notify email 2 MB)."""
-    content = json.dumps({"body": notification.body, "subject": notification.subject}).encode()
-    if len(content) <= CONTENT_INLINE_BYTES:
+    if content_bytes(notification.body, notification.subject) <= CONTENT_INLINE_BYTES:
         return to_item(notification, **keys)
     plain = notification.model_copy(update={"body": "", "subject": None})
-    return to_item(plain, **keys) | {"content_z": {"B": zlib.compress(content)}}
+    return to_item(plain, **keys) | {"content_z": {"B": packed_content(notification.body, notification.subject)}}
 
 
 def _notification(item: dict[str, Any]) -> Notification:
     if "content_z" not in item:
         return from_item(Notification, item)
-    content = json.loads(zlib.decompress(item["content_z"]["B"]))
+    content = unpacked_content(item["content_z"]["B"])
     return from_item(Notification, {k: v for k, v in item.items() if k != "content_z"}).model_copy(update=content)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import zlib
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -108,6 +110,21 @@ class Notification(Record):
         if self.precompiled and self.status in ("created", "sending") and not self.billable_sheets:
             return "pending-virus-check"  # claimed by a dispatch, or back for a retry: not checked yet
         return LETTER_STATUS_NAMES.get(self.status, self.status)
+
+
+def content_bytes(body: str, subject: str | None) -> int:
+    return len(body.encode()) + len((subject or "").encode())
+
+
+def packed_content(body: str, subject: str | None) -> bytes:
+    """Body and subject compressed together: how a long notification is stored, so what must fit one record."""
+    return zlib.compress(json.dumps({"body": body, "subject": subject}, ensure_ascii=False).encode())
+
+
+def unpacked_content(packed: bytes) -> dict[str, Any]:
+    """`packed_content` back as the fields it holds."""
+    content: dict[str, Any] = json.loads(zlib.decompress(packed))
+    return content
 
 
 def simulated_outcome(notification: Notification) -> Status:

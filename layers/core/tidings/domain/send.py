@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
@@ -16,7 +15,13 @@ from tidings.domain.email_address import EmailAddressError, normalise_email_addr
 from tidings.domain.errors import BadRequest, InvalidPhone, QueueUnavailable
 from tidings.domain.limits import Counters, Usage, day_key, send_counters, take
 from tidings.domain.models import Permission, SmsSender, Template
-from tidings.domain.notifications import SIMULATED_EMAILS, SIMULATED_PHONE_NUMBERS, Notification
+from tidings.domain.notifications import (
+    SIMULATED_EMAILS,
+    SIMULATED_PHONE_NUMBERS,
+    Notification,
+    content_bytes,
+    packed_content,
+)
 from tidings.domain.phone import parse_phone_number
 from tidings.domain.rates import rate_table
 from tidings.domain.templates.render import render
@@ -241,9 +246,8 @@ def _check_length(channel: Channel, body: str, subject: str | None = None) -> No
             f"Your message is too long. Emails cannot be longer than {EMAIL_MAX_BYTES} bytes. "
             f"Your message is {size} bytes."
         )
-    content = len(body.encode()) + len((subject or "").encode())
-    if channel == "email" and content > EMAIL_MAX_STORED_BYTES:
-        stored = len(zlib.compress(body.encode() + (subject or "").encode()))  # what the store keeps of it
+    if channel == "email" and content_bytes(body, subject) > EMAIL_MAX_STORED_BYTES:
+        stored = len(packed_content(body, subject))  # exactly what the store would keep
         if stored > EMAIL_MAX_STORED_BYTES:
             raise BadRequest(
                 f"Your message is too long. Emails must compress to {EMAIL_MAX_STORED_BYTES} bytes or fewer. "
