@@ -146,11 +146,8 @@ def dispatcher(stack: LocalStack) -> QueuePoller:
 def queues(stack: LocalStack) -> Iterator[dict[str, str]]:
     urls = {name: stack.resolve({"Ref": name}) for name in ("DispatchQueue", "DispatchDLQ")}
     yield urls
-    sqs = boto3.client("sqs")
-    for url in urls.values():  # PurgeQueue allows one call a minute: empty them by hand
-        while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
-            for message in messages:
-                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    for name in urls:
+        empty_queue(stack, name)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.integration.conftest import InProcessApi, SeededService, in_outbox, send_sms
+from tests.integration.conftest import InProcessApi, SeededService, empty_queue, in_outbox, send_sms
 from tests.integration.faults import aws_error, spy
 from tidings.adapters import aws
 from tidings_local.queue_pollers import QueuePoller
@@ -90,10 +90,7 @@ def test_a_permanent_provider_error_fails_the_notification_without_a_retry(
 @pytest.fixture
 def callbacks_emptied_after(stack: LocalStack) -> Iterator[None]:
     yield
-    sqs, url = boto3.client("sqs"), stack.resolve({"Ref": "CallbacksQueue"})
-    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
-        for message in messages:  # this test's callback job is not the next test's
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    empty_queue(stack, "CallbacksQueue")  # this test's callback job is not the next test's
 
 
 def test_a_provider_outage_retries_then_ends_in_technical_failure_the_dlq_and_a_callback(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -31,15 +32,23 @@ def key(**values: str | int) -> dict[str, Any]:
     return {name: _serialise(value) for name, value in values.items()}
 
 
-def query_all(limit: int | None = None, **request: Any) -> list[dict[str, Any]]:
-    """The items a Query matches, following LastEvaluatedKey; with `limit`, stop once that many are found."""
-    items: list[dict[str, Any]] = []
-    while limit is None or len(items) < limit:
+def query_pages(**request: Any) -> Iterator[list[dict[str, Any]]]:
+    """The items a Query matches, a page at a time, following LastEvaluatedKey until the caller stops."""
+    while True:
         page = dynamodb().query(**request)
-        items.extend(page["Items"])
+        yield page["Items"]
         if "LastEvaluatedKey" not in page:
-            break
+            return
         request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def query_all(limit: int | None = None, **request: Any) -> list[dict[str, Any]]:
+    """The items a Query matches; with `limit`, stop once that many are found."""
+    items: list[dict[str, Any]] = []
+    for page in query_pages(**request):
+        items.extend(page)
+        if limit is not None and len(items) >= limit:
+            break
     return items if limit is None else items[:limit]
 
 

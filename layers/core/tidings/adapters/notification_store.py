@@ -26,7 +26,7 @@ from botocore.exceptions import ClientError
 from pydantic_core import to_jsonable_python
 
 from tidings.adapters.aws import dynamodb
-from tidings.adapters.dynamo_items import batch_get, from_item, key, query_all, to_item
+from tidings.adapters.dynamo_items import batch_get, from_item, key, query_all, query_pages, to_item
 from tidings.domain.notifications import Notification, content_bytes, packed_content, unpacked_content
 from tidings.domain.timefmt import iso_z
 from tidings.ports import Move, NotificationQuery
@@ -165,16 +165,15 @@ class DynamoNotificationStore:
             "KeyConditionExpression": condition,
             "ExpressionAttributeValues": key(**values),
             "ScanIndexForward": False,
+            "Limit": query.limit,  # keys a page: no more than one full page of notifications to read
         }
         found: list[Notification] = []
-        while len(found) < query.limit:
-            page = dynamodb().query(**request, Limit=query.limit - len(found))
-            ids = [item["notification_id"]["S"] for item in page["Items"]]
+        for page in query_pages(**request):
+            ids = [item["notification_id"]["S"] for item in page]
             loaded = self._load(ids, consistent=False)
             found += [n for i in ids if (n := loaded.get(i)) is not None and _listed(n, query)]
-            if "LastEvaluatedKey" not in page:
+            if len(found) >= query.limit:
                 break
-            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
         return found[: query.limit]
 
     def awaiting_dispatch(self, created_before: datetime) -> list[str]:
