@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= eu-west-2
 
-.PHONY: help install run test lint typecheck validate unit integration browser e2e fuzz load bench bench-check build lock clean
+.PHONY: help install run test lint typecheck validate unit integration browser valgrind e2e fuzz load bench bench-check build lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -59,7 +59,11 @@ fuzz: install ## schemathesis over /docs/openapi.json on its own `tidings local`
 load: install ## issue #9: 5,000 notifications, 50 clients, both dialects on its own `tidings local`; nothing lost (LOAD_*)
 	$(BIN)/python -m bench.load
 
-bench: install ## the benchmarks: writes bench/results/latest.json and latest.md
+valgrind: ## Debian's valgrind, whose callgrind counts the instructions of each function's init (installed if missing)
+	command -v valgrind >/dev/null || \
+	  ($(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y valgrind)
+
+bench: install valgrind ## the benchmarks: writes bench/results/latest.json and latest.md
 	$(BIN)/python -m bench.run
 
 bench-check: install ## quick benchmarks; fails when an AWS-call budget is exceeded (timings never fail)

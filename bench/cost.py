@@ -1,49 +1,83 @@
-"""Platform cost per 1,000 notifications, from the measured AWS calls, handler time and log bytes and the
-price table beside this file. Compared with SES's price per email and a typical UK SMS price."""
+"""Platform cost per 1,000 notifications, from the measured AWS calls, handler time and log bytes, the
+template's logging and tracing settings, and the price table beside this file. Compared with SES's price per
+email and a typical UK SMS price."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
+from tidings_local.sam_template import SamTemplate
+from tidings_local.stack import TEMPLATE
+
 PRICES = json.loads((Path(__file__).parent / "prices.json").read_text())
+INVOCATIONS = 1 + 1 / 10 + 1 / 25  # per notification: its accept, a share of a dispatch and of a receipts batch
+
+
+def platform_log_bytes(template: SamTemplate) -> float:
+    """Lambda's own START and REPORT lines, unless the system log level (WARN) keeps them out."""
+    level = template.function_globals.get("LoggingConfig", {}).get("SystemLogLevel", "INFO")
+    if isinstance(level, dict):  # a parameter: its default, as deployed without overrides
+        level = template.parameters[level["Ref"]]["Default"]
+    return 0.0 if level == "WARN" else float(PRICES["assumed_platform_log_bytes_per_invocation"])
+
+
+def access_log_bytes(template: SamTemplate) -> float:
+    """One API access line: the template's format with each `$context` value replaced by a typical one."""
+    (api,) = template.of_type("AWS::Serverless::HttpApi").values()
+    line: str = api["AccessLogSettings"]["Format"]
+    typical: dict[str, str] = PRICES["typical_access_log_values"]
+    return float(len(re.sub(r'"(\w+)":"\$context[\w.]+"', lambda m: f'"{m[1]}":"{typical[m[1]]}"', line)))
+
+
+def traced_invocations(template: SamTemplate) -> float:
+    """X-Ray records a trace for the sampled share of each traced function's invocations."""
+    return INVOCATIONS * PRICES["xray_sampled_share"] if template.function_globals.get("Tracing") == "Active" else 0.0
 
 
 def per_thousand(accept: dict[str, Any], deliver: dict[str, Any], warm: dict[str, Any]) -> dict[str, float]:
-    p = PRICES
+    p, template = PRICES, SamTemplate.load(TEMPLATE)
     gb = p["lambda_memory_mb"] / 1024
     accept_ops = accept["warm_by_operation"]
     write_units = accept["warm_write_units"] + deliver["write_units"]  # item sizes, indexes, transactions
     reads = accept["warm_read_items"] + deliver["read_items"]
     sqs = sum(n for op, n in accept_ops.items() if op.startswith("SendMessage")) + 2 / 10  # + batched receive/delete
+    # Our code's warm time, and the wait on each of its AWS calls, which Lambda bills too.
+    accept_ms = warm["p50_ms"] + accept["warm_calls_per_notification"] * p["assumed_aws_call_ms"]
+    # One structured line per accepted request, per dispatch batch and per receipts batch, of about the size
+    # the warm handler's lines measure, and Lambda's own lines if they are let through.
+    function_log_bytes = (warm["log_bytes_per_request"] + platform_log_bytes(template)) * INVOCATIONS
     lines = {
         "API Gateway (HTTP API)": p["api_gateway_http_per_request"],
-        "Lambda requests (accept, deliver/10, receipt/25)": p["lambda_per_request"] * (1 + 1 / 10 + 1 / 25),
+        "Lambda requests (accept, deliver/10, receipt/25)": p["lambda_per_request"] * INVOCATIONS,
         "Lambda compute": gb
+        * (accept_ms + p["assumed_deliver_ms"] + p["assumed_receipt_ms"])
         / 1000
-        * (warm["p50_ms"] + p["assumed_deliver_ms"] + p["assumed_receipt_ms"])
         * p["lambda_arm64_per_gb_second"],
         "DynamoDB writes": write_units * p["dynamodb_per_write_request_unit"],
         "DynamoDB reads": reads * p["dynamodb_per_read_request_unit"],
         "SQS": sqs * p["sqs_per_request"],
         "Receipt (SNS publish, SQS)": p["sns_per_publish"] + (1 + 2 / 25) * p["sqs_per_request"],
-        # One structured line per accepted request, per dispatch batch and per receipts batch, of about the size
-        # the warm handler's lines measure.
-        # Lambda adds its own start and report lines to every invocation.
-        "CloudWatch Logs": (warm["log_bytes_per_request"] + p["assumed_platform_log_bytes_per_invocation"])
-        * (1 + 1 / 10 + 1 / 25)
-        / 1e9
-        * p["cloudwatch_logs_per_gb"],
+        "CloudWatch Logs (functions)": function_log_bytes / 1e9 * p["cloudwatch_logs_per_gb"],
+        "CloudWatch Logs (API access lines)": access_log_bytes(template) / 1e9 * p["cloudwatch_logs_per_gb"],
+        "X-Ray traces (default sampling)": traced_invocations(template) * p["xray_per_trace_recorded"],
     }
     return {name: cost * 1000 for name, cost in lines.items()}
 
 
-def summary(items: dict[str, float]) -> dict[str, float]:
-    total = sum(items.values())
+def summary(items: dict[str, float], budget_percent: float) -> dict[str, float]:
+    """The total against SES and a UK SMS, and what is left of the budget for DynamoDB writes once everything
+    else is paid: the write units per email the budget allows (negative when the rest alone exceeds it)."""
+    total, ses = sum(items.values()), PRICES["ses_per_email"] * 1000
+    without_writes = total - items["DynamoDB writes"]
     return {
         "platform_per_1000": total,
-        "ses_per_1000": PRICES["ses_per_email"] * 1000,
-        "share_of_ses_percent": 100 * total / (PRICES["ses_per_email"] * 1000),
+        "ses_per_1000": ses,
+        "share_of_ses_percent": 100 * total / ses,
         "share_of_uk_sms_percent": 100 * total / (PRICES["sms_uk_per_part_typical"] * 1000),
+        "share_of_ses_without_writes_percent": 100 * without_writes / ses,
+        "write_units_the_budget_allows": (budget_percent / 100 * ses - without_writes)
+        / (PRICES["dynamodb_per_write_request_unit"] * 1000),
     }

@@ -1,17 +1,28 @@
-"""Init cost of every function: imports plus module-scope setup, each in a fresh interpreter (median of
-several runs), beside a baseline handler that only imports boto3 and creates one client.
+"""Init cost of every function: imports plus module-scope setup, each in a fresh interpreter, beside a
+baseline handler that only imports boto3 and creates one client.
+
+Two measures. Wall-clock time, the median of several rounds (each round samples the baseline and every
+function once, in a shuffled order, so a spell of slowness on this shared machine falls on both alike). And
+CPU instructions counted by valgrind's callgrind, less the interpreter's own start-up: the same count on
+every run, so it decides a budget that timings here (±20 % between runs) cannot.
 
 Both run in a venv holding exactly what Lambda would: the core layer's requirements and the runtime's boto3
-(the development venv has test tools whose packages botocore and PyJWT would import when present)."""
+(the development venv has test tools whose packages botocore and PyJWT would import when present), with the
+tidings package as the layer's build leaves it (compiled to bytecode, by the layer's own Makefile target),
+each function's own module as Lambda finds it (source only) and the plain variables the template sets."""
 
 from __future__ import annotations
 
 import os
+import random
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import boto3
 
@@ -24,31 +35,49 @@ start = time.perf_counter()
 if sys.argv[1] == "baseline":
     import boto3
     boto3.client("dynamodb", region_name="eu-west-2")
-else:
+elif sys.argv[1] != "empty":
     spec = importlib.util.spec_from_file_location("app", sys.argv[1])
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
 print((time.perf_counter() - start) * 1000)
 """
 LAYER_VENV = Path(tempfile.gettempdir()) / "tidings-init-venv"
+LAYER_BUILD = Path(tempfile.gettempdir()) / "tidings-init-layer"
 ENV = {
     **os.environ,
     "AWS_DEFAULT_REGION": "eu-west-2",
     "POWERTOOLS_TRACE_DISABLED": "true",
-    "PYTHONPATH": str(REPO_ROOT / "layers" / "core"),  # the layer's own package, as /opt/python holds it
+    "PYTHONPATH": str(LAYER_BUILD / "python"),  # the layer's own package, as /opt/python holds it
 }
+COLLECTED = re.compile(r"Collected : (\d+)")
+Target = tuple[str, dict[str, str]]  # what the probe loads, and the function's variables
 
 
-def init_ms(target: str, runs: int, python: Path) -> float:
-    samples = [
-        float(
-            subprocess.run(
-                [str(python), "-c", PROBE, target], capture_output=True, text=True, env=ENV, check=True
-            ).stdout
-        )
-        for _ in range(runs)
-    ]
-    return statistics.median(samples)
+def init_ms(target: Target, python: Path) -> float:
+    run = subprocess.run(
+        [str(python), "-c", PROBE, target[0]], capture_output=True, text=True, env={**ENV, **target[1]}, check=True
+    )
+    return float(run.stdout)
+
+
+def instructions(target: Target, python: Path) -> int:
+    run = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", str(python), "-c", PROBE, target[0]],
+        capture_output=True,
+        text=True,
+        env={**ENV, **target[1]},
+        check=True,
+    )
+    found = COLLECTED.search(run.stderr)
+    if found is None:
+        raise RuntimeError(f"callgrind counted nothing for {target[0]}:\n{run.stderr[-2000:]}")
+    return int(found.group(1))
+
+
+def literal_environment(environment: dict[str, Any]) -> dict[str, str]:
+    """The variables the template gives a function as plain values (the settings that change how its
+    libraries start, such as PYDANTIC_DISABLE_PLUGINS); references to resources are left out."""
+    return {name: str(value) for name, value in environment.items() if isinstance(value, str | int | float)}
 
 
 def lambda_like_python() -> Path:
@@ -70,11 +99,46 @@ def lambda_like_python() -> Path:
     return python
 
 
-def measure(runs: int = 5) -> dict[str, object]:
+def built_package(python: Path) -> None:
+    """The tidings package as `sam build` puts it in the layer (layers/core/Makefile's `package` target)."""
+    subprocess.run(
+        ["make", "--silent", "-C", str(REPO_ROOT / "layers" / "core"), "package"],
+        env={**os.environ, "ARTIFACTS_DIR": str(LAYER_BUILD), "PYTHON": str(python)},
+        check=True,
+    )
+
+
+def measure(runs: int = 9) -> dict[str, object]:
     template, python = SamTemplate.load(TEMPLATE), lambda_like_python()
-    baseline = init_ms("baseline", runs, python)
-    functions = {}
-    for spec in template.functions:
-        ms = init_ms(str(Path(spec.code_dir) / "app.py"), runs, python)
-        functions[spec.logical_id] = {"init_ms": ms, "ratio": ms / baseline, "api": bool(spec.routes)}
-    return {"baseline_ms": baseline, "runs": runs, "functions": functions}
+    built_package(python)
+    targets: dict[str, Target] = {"baseline": ("baseline", {})} | {
+        spec.logical_id: (str(Path(spec.code_dir) / "app.py"), literal_environment(spec.environment))
+        for spec in template.functions
+    }
+    samples: dict[str, list[float]] = {name: [] for name in targets}
+    order = random.Random(8)  # a fixed seed: the same orders every run
+    for _ in range(runs):
+        for name in order.sample(list(targets), len(targets)):  # no target always first after a quiet spell
+            samples[name].append(init_ms(targets[name], python))
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # counts do not depend on the load
+        counted = dict(zip(targets, pool.map(lambda t: instructions(t, python), targets.values()), strict=True))
+        start_up = instructions(("empty", {}), python)
+    counts = {name: n - start_up for name, n in counted.items()}
+    baseline_ms, baseline_instructions = statistics.median(samples.pop("baseline")), counts.pop("baseline")
+    routed = {spec.logical_id for spec in template.functions if spec.routes}
+    functions = {
+        name: {
+            "init_ms": (ms := statistics.median(values)),
+            "ratio": ms / baseline_ms,
+            "instructions": counts[name],
+            "instructions_ratio": counts[name] / baseline_instructions,
+            "api": name in routed,
+        }
+        for name, values in samples.items()
+    }
+    return {
+        "baseline_ms": baseline_ms,
+        "baseline_instructions": baseline_instructions,
+        "runs": runs,
+        "functions": functions,
+    }

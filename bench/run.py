@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,24 +44,44 @@ def call_rows(calls: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def init_rows(init: dict[str, Any]) -> list[Row]:
+    """Median and worst API function, by CPU instructions (repeatable: these decide) and by wall clock."""
+    api = {name: f for name, f in init["functions"].items() if f["api"]}
+    rows: list[Row] = []
+    for key, measure, baseline in (
+        ("instructions_ratio", "CPU instructions", f"{init['baseline_instructions'] / 1e6:.0f} M"),
+        ("ratio", f"wall clock, median of {init['runs']} rounds", f"{init['baseline_ms']:.0f} ms"),
+    ):
+        worst = max(api.items(), key=lambda item: item[1][key])
+        median = statistics.median(f[key] for f in api.values())
+        rows += [
+            (
+                f"init, API functions, median ratio to the boto3 baseline ({baseline}), {measure}",
+                median,
+                f"≤ {INIT_RATIO_BUDGET}",
+                median <= INIT_RATIO_BUDGET,
+                False,
+            ),
+            (
+                f"init, worst API function ({worst[0]}), {measure}",
+                worst[1][key],
+                f"≤ {INIT_RATIO_BUDGET}",
+                worst[1][key] <= INIT_RATIO_BUDGET,
+                False,
+            ),
+        ]
+    return rows
+
+
 def other_rows(figures: dict[str, Any]) -> list[Row]:
     init, warm, sizes, load, money = (figures[k] for k in ("init", "warm_handler", "artifacts", "local_load", "cost"))
-    api = {name: f for name, f in init["functions"].items() if f["api"]}
-    worst = max(api.items(), key=lambda item: item[1]["ratio"])
-    median_ratio = sorted(f["ratio"] for f in api.values())[len(api) // 2]
     return [
+        *init_rows(init),
         (
-            f"init, API functions, median ratio to the boto3 baseline ({init['baseline_ms']:.0f} ms)",
-            median_ratio,
-            f"≤ {INIT_RATIO_BUDGET}",
-            median_ratio <= INIT_RATIO_BUDGET,
-            False,
-        ),
-        (
-            f"init, worst API function ({worst[0]})",
-            worst[1]["ratio"],
-            f"≤ {INIT_RATIO_BUDGET}",
-            worst[1]["ratio"] <= INIT_RATIO_BUDGET,
+            "warm POST /v2/notifications/sms, first request after init, ms (ports faked)",
+            warm["first_ms"],
+            "(reported)",
+            True,
             False,
         ),
         (
@@ -90,10 +111,32 @@ def other_rows(figures: dict[str, Any]) -> list[Row]:
             False,
         ),
         (
+            "DynamoDB write units per email: accept, then delivery with its receipt",
+            figures["aws_calls"]["accept_email"]["warm_write_units"]
+            + figures["aws_calls"]["deliver_email"]["write_units"],
+            "(reported)",
+            True,
+            False,
+        ),
+        (
             "platform cost per 1,000 emails, % of SES's price",
             money["share_of_ses_percent"],
             f"≤ {SES_SHARE_BUDGET:g} %",
             money["share_of_ses_percent"] <= SES_SHARE_BUDGET,
+            False,
+        ),
+        (
+            "the same without any DynamoDB write, % of SES's price",
+            money["share_of_ses_without_writes_percent"],
+            "(reported)",
+            True,
+            False,
+        ),
+        (
+            "DynamoDB write units per email the cost budget leaves, once the rest is paid",
+            money["write_units_the_budget_allows"],
+            "(reported)",
+            True,
             False,
         ),
     ]
@@ -104,7 +147,8 @@ def report(figures: dict[str, Any], rows: list[Row]) -> str:
         "# Tidings benchmarks",
         "",
         f"One run of `make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, on this project's 2-core machine; every figure is from this run.",
-        "AWS call counts are exact and deterministic (botocore event hooks, moto behind them); timings are medians.",
+        "AWS call counts (botocore event hooks, moto behind them) and CPU instruction counts (valgrind's callgrind) are"
+        " exact and the same on every run; timings are medians, and move by ±30 % between runs on this shared machine.",
         "",
         "| what | measured | budget | within | enforced in CI |",
         "|---|---|---|---|---|",
@@ -118,9 +162,12 @@ def report(figures: dict[str, Any], rows: list[Row]) -> str:
         detail: dict[str, float] = figure.get("warm_by_operation") or figure["by_operation"]
         lines.append(f"- **{name}**: " + ", ".join(f"{op} {n:.3g}" for op, n in detail.items()))
     if "init" in figures:
-        lines += ["", "## Init per function (ms, median; ratio to the baseline)", ""]
-        for name, f in sorted(figures["init"]["functions"].items(), key=lambda item: -item[1]["ratio"]):
-            lines.append(f"- {name}{' (API)' if f['api'] else ''}: {f['init_ms']:.0f} ms, {f['ratio']:.2f}×")
+        lines += ["", "## Init per function (CPU instructions and wall-clock median; ratios to the baseline)", ""]
+        for name, f in sorted(figures["init"]["functions"].items(), key=lambda item: -item[1]["instructions_ratio"]):
+            lines.append(
+                f"- {name}{' (API)' if f['api'] else ''}: {f['instructions'] / 1e6:.0f} M instructions, "
+                f"{f['instructions_ratio']:.2f}×; {f['init_ms']:.0f} ms, {f['ratio']:.2f}×"
+            )
         lines += ["", "## Cost per 1,000 notifications (USD)", ""]
         lines += [f"- {k}: {v:.5f}" for k, v in figures["cost_items"].items()]
         money = figures["cost"]
@@ -149,7 +196,7 @@ def main() -> int:
     figures["cost_items"] = cost.per_thousand(
         figures["aws_calls"]["accept_email"], figures["aws_calls"]["deliver_email"], figures["warm_handler"]
     )
-    figures["cost"] = cost.summary(figures["cost_items"])
+    figures["cost"] = cost.summary(figures["cost_items"], SES_SHARE_BUDGET)
     rows += other_rows(figures)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(figures, indent=2) + "\n")

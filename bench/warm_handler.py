@@ -87,6 +87,9 @@ def measure(requests: int = 3000) -> dict[str, Any]:
         {},
     )
     context = LocalContext("V2SendNotificationFunction", 10)
+    start = time.perf_counter_ns()  # the first request pays for what init left for first use (models, validators)
+    assert module.lambda_handler(event, context)["statusCode"] == 201
+    first_ms = (time.perf_counter_ns() - start) / 1e6
     samples = []
     for _ in range(200):  # warm up: caches, lazy imports
         module.lambda_handler(event, context)
@@ -97,7 +100,8 @@ def measure(requests: int = 3000) -> dict[str, Any]:
         assert result["statusCode"] == 201, result
     wiring.override(None)
     samples.sort()
-    return {"requests": requests, "p50_ms": statistics.median(samples), "p99_ms": samples[int(len(samples) * 0.99) - 1]}
+    p99 = samples[int(len(samples) * 0.99) - 1]
+    return {"requests": requests, "first_ms": first_ms, "p50_ms": statistics.median(samples), "p99_ms": p99}
 
 
 def run(requests: int = 3000) -> dict[str, Any]:
@@ -109,7 +113,7 @@ def run(requests: int = 3000) -> dict[str, Any]:
                 [sys.executable, "-m", "bench.warm_handler", str(requests), str(result)], stdout=sink, check=True
             )
         figures: dict[str, Any] = json.loads(result.read_text())
-        figures["log_bytes_per_request"] = logs.stat().st_size / (requests + 200)
+        figures["log_bytes_per_request"] = logs.stat().st_size / (requests + 201)
     return figures
 
 

@@ -23,7 +23,6 @@ from tidings.api.notify_v2.notification_views import (
     precompiled_json,
 )
 from tidings.api.notify_v2.resolver import notify_v2_resolver
-from tidings.domain.letters.accept import LetterRequest, PrecompiledRequest, send_letter, send_precompiled
 from tidings.domain.send import Accepted, SendContext, SendRequest, send_notification
 from tidings.observability import logger
 from tidings.wiring import deps
@@ -94,6 +93,14 @@ def _send(request: SendRequest) -> Response[dict[str, Any]]:
 
 @app.post("/v2/notifications/letter")
 def post_letter() -> Response[dict[str, Any]]:
+    # Letters' addresses, postage and PDF checks load on the first letter: most calls here send SMS or email.
+    from tidings.domain.letters.accept import (  # noqa: PLC0415
+        LetterRequest,
+        PrecompiledRequest,
+        send_letter,
+        send_precompiled,
+    )
+
     d = deps()
     body = json_body(app, empty={})
     caller = current_caller(app)

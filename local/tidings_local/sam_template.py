@@ -62,6 +62,7 @@ class SamTemplate:
     resources: dict[str, Any]
     parameters: dict[str, Any]
     functions: list[FunctionSpec]
+    function_globals: dict[str, Any] = field(default_factory=dict)  # Globals.Function, as written
 
     @classmethod
     def load(cls, path: Path) -> SamTemplate:
@@ -73,7 +74,7 @@ class SamTemplate:
             for logical_id, resource in resources.items()
             if resource["Type"] == "AWS::Serverless::Function"
         ]
-        return cls(path.parent, resources, document.get("Parameters", {}), functions)
+        return cls(path.parent, resources, document.get("Parameters", {}), functions, globals_)
 
     def of_type(self, resource_type: str) -> dict[str, dict[str, Any]]:
         return {

@@ -378,7 +378,7 @@ def test_a_hanging_receiver_times_out_and_the_callback_is_retried_until_delivere
     assert registered.status == 201, registered.body
     monkeypatch.setattr(webhook_client, "TIMEOUT_SECONDS", 0.2)  # the configured limit, short for the test
     settings = wiring.deps().settings
-    wiring.override(replace(wiring.deps(), settings=settings.model_copy(update={"callback_retry_seconds": 0})))
+    wiring.override(replace(wiring.deps(), settings=replace(settings, callback_retry_seconds=0)))
     try:
         payload = {"id": "5a1c1b1e-0000-4000-8000-000000000001", "status": "delivered"}
         wiring.deps().callbacks.enqueue(CallbackJob("delivery_status", service.id, receiver.url, payload))

@@ -10,7 +10,6 @@ from tidings.adapters.cache import TtlLoader
 from tidings.adapters.callback_queue import SqsCallbackQueue
 from tidings.adapters.clock import SystemClock
 from tidings.adapters.dispatch_queue import SqsDispatchQueue
-from tidings.adapters.document_store import S3DocumentStore
 from tidings.adapters.inbound_store import DynamoInboundStore
 from tidings.adapters.limit_counters import DynamoLimitCounters
 from tidings.adapters.notification_store import DynamoNotificationStore
@@ -64,6 +63,8 @@ class Deps:
 
 @cache
 def _document_store(bucket: str) -> DocumentStore:
+    from tidings.adapters.document_store import S3DocumentStore  # noqa: PLC0415 (two functions use it)
+
     return S3DocumentStore(bucket)
 
 

@@ -29,7 +29,8 @@ DEFAULT_PERMISSIONS = [Permission.SMS, Permission.EMAIL, Permission.LETTER, Perm
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    # Validators are built when a record is first used, not at import: a function uses only a few kinds.
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
 
 class Retention(Record):

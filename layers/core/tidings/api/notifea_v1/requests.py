@@ -15,7 +15,7 @@ INVALID = "The given data was invalid."
 
 
 class V1Request(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, defer_build=True)  # built when first used
 
 
 class SenderCreate(V1Request):

@@ -16,7 +16,12 @@ from tidings.domain.v1_sms import result_of
 T = TypeVar("T")
 
 
-class V1Country(BaseModel):
+class View(BaseModel):
+    # Each shape's validator is built when first used: a function renders only a few of them.
+    model_config = ConfigDict(defer_build=True)
+
+
+class V1Country(View):
     id: int
     nice_name: str
 
@@ -25,14 +30,14 @@ class V1ListedCountry(V1Country):
     iso3: str
 
 
-class V1EmbeddedSender(BaseModel):
+class V1EmbeddedSender(View):
     uuid: str
     sender_name: str
     sms_live_time: int
     created_at: str
 
 
-class V1Sms(BaseModel):
+class V1Sms(View):
     uuid: str
     recipient: str
     content: str
@@ -43,7 +48,7 @@ class V1Sms(BaseModel):
     country: V1Country
 
 
-class V1Sender(BaseModel):
+class V1Sender(View):
     uuid: str
     sender_name: str
     sms_live_time: int
@@ -51,7 +56,7 @@ class V1Sender(BaseModel):
     test_mode: int
 
 
-class PaginatedMetadata(BaseModel):
+class PaginatedMetadata(View):
     model_config = ConfigDict(populate_by_name=True)
 
     current_page: int
@@ -77,25 +82,25 @@ class Ok(BaseModel, Generic[T]):
     code: Literal["ok"] = "ok"
 
 
-class ErrorData(BaseModel):
+class ErrorData(View):
     message: str
     metadata: list[str] | None = None
 
 
-class Error(BaseModel):
+class Error(View):
     data: ErrorData
     code: str
 
 
-class Status(BaseModel):
+class Status(View):
     name: str
 
 
-class Price(BaseModel):
+class Price(View):
     value: str
 
 
-class Countries(BaseModel):
+class Countries(View):
     data: list[V1ListedCountry]
     metadata: list[Any]
 
