@@ -6,6 +6,7 @@ from typing import Any
 
 import boto3
 
+from tidings_local.email_tags import tags_of
 from tidings_local.resources import ACCOUNT
 from tidings_local.stack import REGION
 
@@ -32,7 +33,7 @@ def outbox() -> list[dict[str, Any]]:
         messages.append(
             {
                 "channel": "email",
-                "notification_id": by_reference.get(sent.id),
+                "notification_id": tags_of(sent.id).get("notification_id"),  # as SES's events name it
                 "provider_reference": sent.id,
                 "recipient": list(getattr(sent, "destinations", {}).get("ToAddresses", [])),
                 "sender": getattr(sent, "source", None),
@@ -44,7 +45,8 @@ def outbox() -> list[dict[str, Any]]:
 
 
 def _notification_ids_by_provider_reference() -> dict[str, str]:
-    """A scan is fine for a developer's outbox; the deployed stack never does this."""
+    """SMS sends, which dispatch records by the provider's reference. A scan is fine for a developer's outbox;
+    the deployed stack never does this."""
     pages = boto3.client("dynamodb").get_paginator("scan").paginate(TableName=REFERENCES_TABLE)
     return {
         item["provider_reference"]["S"]: item["notification"]["M"]["id"]["S"]

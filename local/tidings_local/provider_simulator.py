@@ -16,6 +16,7 @@ from typing import Any
 
 import boto3
 
+from tidings_local.email_tags import tags_of
 from tidings_local.lambda_runtime import Functions
 from tidings_local.resources import ACCOUNT
 
@@ -43,9 +44,10 @@ class ProviderSimulator:
 
         emails = []
         for message in ses_backends[ACCOUNT][self._region].sent_messages[self._seen_email :]:
-            notification_id = _recorded(message.id)
+            # SES names the notification by the tag it was sent with (dispatch claimed it before sending).
+            notification_id = tags_of(message.id).get("notification_id")
             if notification_id is None:
-                break  # answer in order, and never before the dispatch has recorded the send
+                break  # answer in order, and never before the send has returned
             emails.append((message, notification_id))
         self._seen_email += len(emails)
         for message, notification_id in emails:

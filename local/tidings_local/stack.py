@@ -13,6 +13,7 @@ from typing import Any
 
 import boto3
 
+from tidings_local.email_tags import record_sent_tags
 from tidings_local.http_events import HttpRequest, HttpResponse, to_event, to_response
 from tidings_local.lambda_runtime import Functions
 from tidings_local.print_simulator import PrinterSimulator
@@ -65,6 +66,7 @@ class LocalStack:
         self._moto = mock_aws()
         self._moto.start()
         serialise_aws_calls()
+        record_sent_tags()
         self.resources = LocalResources(self.template, REGION)
         self.resources.create_all(self.admin_secret)
         os.environ.update(self._function_environment())

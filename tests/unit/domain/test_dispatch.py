@@ -76,6 +76,8 @@ def test_an_email_reaches_the_email_provider() -> None:
     stored(store, type="email", normalised_to="a@example.com", subject="S", reply_to="r@example.com")
     dispatch("n1", context(store, providers))
     assert providers.sent[0]["to"] == "a@example.com" and providers.sent[0]["reply_to"] == "r@example.com"
+    assert providers.sent[0]["notification_id"] == "n1"  # the tag SES echoes in its events
+    assert store.references == {}  # so no reference is written for its receipt
 
 
 @pytest.mark.parametrize(

@@ -76,8 +76,21 @@ def test_a_batch_of_receipts_moves_each_known_notification_and_announces_it_with
     assert store.items["n3"].status == "delivered"
 
 
-def ses(event_type: str, bounce: str | None = None) -> str:
-    event: dict[str, Any] = {"eventType": event_type, "mail": {"messageId": "m1", "tags": {"any": ["tag"]}}}
+def test_receipts_that_name_their_notification_need_no_reference() -> None:
+    store, announced = InMemoryNotificationStore(), list[Notification]()
+    store.put(notification(id="n1", type="email", body="Hello"))
+    receipts = [
+        Receipt(status="delivered", provider_reference="ses-1", notification_id="n1"),
+        Receipt(status="delivered", provider_reference="ses-2", notification_id="gone"),  # expired meanwhile
+    ]
+    moved = apply_receipts(receipts, store, announced.append, NOW)
+    assert [(n.id, n.status) for n in moved] == [("n1", "delivered")] == [(n.id, n.status) for n in announced]
+    assert store.items["n1"].status == "delivered" and store.references == {}
+
+
+def ses(event_type: str, bounce: str | None = None, tags: dict[str, list[str]] | None = None) -> str:
+    mail = {"messageId": "m1", "tags": tags if tags is not None else {"any": ["tag"]}}
+    event: dict[str, Any] = {"eventType": event_type, "mail": mail}
     if bounce:
         event["bounce"] = {"bounceType": bounce}
     return json.dumps(event)
@@ -85,6 +98,8 @@ def ses(event_type: str, bounce: str | None = None) -> str:
 
 def test_ses_events() -> None:
     assert from_ses_event(ses("Delivery")) == Receipt("delivered", "m1", None)
+    named = from_ses_event(ses("Delivery", tags={"notification_id": ["n1"], "other": ["x"]}))
+    assert named == Receipt("delivered", "m1", None, notification_id="n1")
     assert from_ses_event(ses("Bounce", "Permanent")).status == "permanent-failure"  # type: ignore[union-attr]
     assert from_ses_event(ses("Bounce", "Transient")).status == "temporary-failure"  # type: ignore[union-attr]
     assert from_ses_event(ses("Complaint")).status == "delivered"  # type: ignore[union-attr]

@@ -22,6 +22,7 @@ SMS_PERMANENT_HINTS = ("invalid", "opted out", "blocked", "unknown subscriber")
 
 class _SesMail(BaseModel):
     messageId: str  # noqa: N815 (SES's names)
+    tags: dict[str, list[str]] = {}  # the message's tags, as SES echoes them: dispatch sets notification_id
 
 
 class _SesBounce(BaseModel):
@@ -61,7 +62,8 @@ def from_ses_event(message: str) -> Receipt | None:
     if status is None:
         return None  # Send, DeliveryDelay, Open, Click...: no change of status
     reason = None if status == "delivered" else event.eventType
-    return Receipt(status=status, provider_reference=event.mail.messageId, reason=reason)
+    named = next(iter(event.mail.tags.get("notification_id", [])), None)
+    return Receipt(status=status, provider_reference=event.mail.messageId, reason=reason, notification_id=named)
 
 
 class _PrintEvent(BaseModel):

@@ -1,8 +1,9 @@
 """Delivering a batch of queued notifications: claim them, send them (or simulate), record the outcomes.
 
 One conditional write claims the whole batch (`created → sending`), so a duplicate queue message or a
-notification deleted meanwhile is skipped; one more records the provider's reference for every send (the
-receipts match on it); only status changes (failures, simulations, international `sent`) need a third.
+notification deleted meanwhile is skipped; one more records the provider's reference for every SMS and letter
+sent (their receipts match on it; SES events name the notification by the tag the email carries, so emails
+need no record); only status changes (failures, simulations, international `sent`) need a third.
 Retryable provider errors put that notification back to `created` and report it for the queue to retry;
 on its last attempt it becomes `technical-failure` and the message still goes on to the DLQ.
 
@@ -78,7 +79,7 @@ def dispatch_batch(jobs: Sequence[Job], context: DispatchContext) -> dict[str, O
         context.announce(notification)
         outcome, reference, changes = _deliver(notification, context, notification_id in last)
         outcomes[notification_id] = outcome
-        if reference is not None:
+        if reference is not None and notification.type != "email":  # SES events name the notification
             references[reference] = notification
         if changes:  # most sends change nothing more: `sending` until the receipt
             moves.append(Move(notification_id, ["sending"], {**changes, "updated_at": context.now}))

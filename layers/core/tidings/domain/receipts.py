@@ -1,7 +1,9 @@
 """Provider receipts: what SES and SMS delivery events mean for a batch of notifications' statuses.
 
-A batch costs one read (the provider references → the notifications as they were sent) and one
-conditional write; the status changes are announced from what was recorded at sending, without a re-read.
+A batch costs one read and one conditional write. SES events name the notification themselves (they echo
+the tag dispatch set), so emails are read by id; SMS and letter receipts name only the provider's reference,
+which leads to the notification as recorded when it was sent. The status changes are announced from what
+was read, without reading again.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ class Receipt:
     status: str  # delivered, permanent-failure, temporary-failure or technical-failure
     provider_reference: str
     reason: str | None = None
+    notification_id: str | None = None  # when the event names it (SES): no reference to look up
 
 
 def apply_receipts(
@@ -30,16 +33,22 @@ def apply_receipts(
 ) -> list[Notification]:
     """The notifications moved on; receipts for unknown references, or for notifications already further
     on (late, duplicate), change nothing."""
-    owners = store.owners({r.provider_reference for r in receipts}) if receipts else {}
+    named = {r.notification_id for r in receipts if r.notification_id is not None}
+    referenced = {r.provider_reference for r in receipts if r.notification_id is None}
+    by_reference = store.owners(referenced) if referenced else {}
+    by_name = store.load_many(named) if named else {}
     changes: dict[str, dict[str, object]] = {}
     for receipt in receipts:
-        owner = owners.get(receipt.provider_reference)
+        if receipt.notification_id is None:
+            owner = by_reference.get(receipt.provider_reference)
+        else:
+            owner = by_name.get(receipt.notification_id)
         if owner is not None:
             change: dict[str, object] = {"status": receipt.status, "updated_at": now}
             if receipt.reason:
                 change["failure_reason"] = receipt.reason
             changes[owner.id] = change  # the last receipt for a notification wins
-    by_id = {owner.id: owner for owner in owners.values()}
+    by_id = {owner.id: owner for owner in (*by_reference.values(), *by_name.values())}
     moves = [Move(i, statuses_before(str(change["status"])), change) for i, change in changes.items()]
     moved = store.advance_many(moves) if moves else set()
     announced = [by_id[i].model_copy(update=changes[i]) for i in sorted(moved)]
