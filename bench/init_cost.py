@@ -1,10 +1,11 @@
 """Init cost of every function: imports plus module-scope setup, each in a fresh interpreter, beside a
 baseline handler that only imports boto3 and creates one client.
 
-Two measures. Wall-clock time, the median of several rounds (each round samples the baseline and every
-function once, in a shuffled order, so a spell of slowness on this shared machine falls on both alike). And
-CPU instructions counted by valgrind's callgrind, less the interpreter's own start-up: the same count on
-every run, so it decides a budget that timings here (±20 % between runs) cannot.
+Two measures. Wall-clock time: in each of several rounds every function (in a shuffled order) is sampled
+right after a sample of the baseline, and its ratio is the median of those pairs' ratios. And CPU
+instructions counted by valgrind's callgrind, less the interpreter's own start-up: the same count on every
+run, where timings on this shared machine move by ±20 % between runs (but callgrind does not see the time
+spent in system calls, such as the file lookups of each import).
 
 Both run in a venv holding exactly what Lambda would: the core layer's requirements and the runtime's boto3
 (the development venv has test tools whose packages botocore and PyJWT would import when present), with the
@@ -48,6 +49,7 @@ ENV = {
     "AWS_DEFAULT_REGION": "eu-west-2",
     "POWERTOOLS_TRACE_DISABLED": "true",
     "PYTHONPATH": str(LAYER_BUILD / "python"),  # the layer's own package, as /opt/python holds it
+    "PYTHONHASHSEED": "0",  # one order of every set and dict of strings: the same instructions each run
 }
 COLLECTED = re.compile(r"Collected : (\d+)")
 Target = tuple[str, dict[str, str]]  # what the probe loads, and the function's variables
@@ -115,26 +117,34 @@ def measure(runs: int = 9) -> dict[str, object]:
         spec.logical_id: (str(Path(spec.code_dir) / "app.py"), literal_environment(spec.environment))
         for spec in template.functions
     }
-    samples: dict[str, list[float]] = {name: [] for name in targets}
+    functions_ms: dict[str, list[float]] = {name: [] for name in targets if name != "baseline"}
+    baseline_ms_samples: list[float] = []
+    ratios: dict[str, list[float]] = {name: [] for name in functions_ms}
     order = random.Random(8)  # a fixed seed: the same orders every run
     for _ in range(runs):
-        for name in order.sample(list(targets), len(targets)):  # no target always first after a quiet spell
-            samples[name].append(init_ms(targets[name], python))
+        for name in order.sample(list(functions_ms), len(functions_ms)):
+            # Each function right after a baseline sample: a slow spell on this shared machine lasts seconds,
+            # so it falls on both halves of a pair, and the pair's ratio keeps what the function adds.
+            baseline = init_ms(targets["baseline"], python)
+            sample = init_ms(targets[name], python)
+            baseline_ms_samples.append(baseline)
+            functions_ms[name].append(sample)
+            ratios[name].append(sample / baseline)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # counts do not depend on the load
         counted = dict(zip(targets, pool.map(lambda t: instructions(t, python), targets.values()), strict=True))
         start_up = instructions(("empty", {}), python)
     counts = {name: n - start_up for name, n in counted.items()}
-    baseline_ms, baseline_instructions = statistics.median(samples.pop("baseline")), counts.pop("baseline")
+    baseline_ms, baseline_instructions = statistics.median(baseline_ms_samples), counts.pop("baseline")
     routed = {spec.logical_id for spec in template.functions if spec.routes}
     functions = {
         name: {
-            "init_ms": (ms := statistics.median(values)),
-            "ratio": ms / baseline_ms,
+            "init_ms": statistics.median(values),
+            "ratio": statistics.median(ratios[name]),  # of the pairs
             "instructions": counts[name],
             "instructions_ratio": counts[name] / baseline_instructions,
             "api": name in routed,
         }
-        for name, values in samples.items()
+        for name, values in functions_ms.items()
     }
     return {
         "baseline_ms": baseline_ms,

@@ -50,7 +50,7 @@ def init_rows(init: dict[str, Any]) -> list[Row]:
     rows: list[Row] = []
     for key, measure, baseline in (
         ("instructions_ratio", "CPU instructions", f"{init['baseline_instructions'] / 1e6:.0f} M"),
-        ("ratio", f"wall clock, median of {init['runs']} rounds", f"{init['baseline_ms']:.0f} ms"),
+        ("ratio", f"wall clock, median of {init['runs']} paired rounds", f"{init['baseline_ms']:.0f} ms"),
     ):
         worst = max(api.items(), key=lambda item: item[1][key])
         median = statistics.median(f[key] for f in api.values())
@@ -147,8 +147,8 @@ def report(figures: dict[str, Any], rows: list[Row]) -> str:
         "# Tidings benchmarks",
         "",
         f"One run of `make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, on this project's 2-core machine; every figure is from this run.",
-        "AWS call counts (botocore event hooks, moto behind them) and CPU instruction counts (valgrind's callgrind) are"
-        " exact and the same on every run; timings are medians, and move by ±30 % between runs on this shared machine.",
+        "AWS call counts (botocore event hooks, moto behind them) are exact and CPU instruction counts (valgrind's"
+        " callgrind) repeat to within 0.5 %; timings are medians, and move by ±30 % between runs on this shared machine.",
         "",
         "| what | measured | budget | within | enforced in CI |",
         "|---|---|---|---|---|",

@@ -14,7 +14,6 @@ from tidings.api.notifea_v1.gate import client_ip, current_v1_caller, throttle
 from tidings.api.notifea_v1.requests import PageQuery, SmsCreate, SmsQuery, parse_body, parse_query
 from tidings.api.notifea_v1.resolver import v1_resolver
 from tidings.api.notifea_v1.views import ok, paginated, sms_json
-from tidings.domain.dispatch import DispatchContext, Job, dispatch_batch
 from tidings.domain.limits import v1_request_counter
 from tidings.domain.v1_sms import send_v1_sms, sender_for
 from tidings.ports import NotificationQuery
@@ -58,6 +57,9 @@ def post_sms() -> Response[dict[str, Any]]:
     )
     notification = sent.notification
     if options.live_result:  # wait for the provider's answer; the queued copy then finds it claimed
+        # Delivery (and the letter modules it carries) loads with the first live_result request only.
+        from tidings.domain.dispatch import DispatchContext, Job, dispatch_batch  # noqa: PLC0415
+
         context = DispatchContext(
             store=d.notifications,
             sms=d.providers.sms,
