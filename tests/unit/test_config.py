@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pytest
 
 from tidings.config import Settings
@@ -36,3 +38,9 @@ def test_flags_read_as_pydantic_settings_did(text: str, flag: bool) -> None:
 def test_a_malformed_value_stops_the_container_rather_than_being_guessed(name: str, text: str) -> None:
     with pytest.raises(ValueError, match=text):
         Settings.from_environ({name: text})
+
+
+def test_every_field_has_a_parser_for_its_type() -> None:
+    """A new setting of another type must bring its parser, or the container would fail only once it is set."""
+    variables = {f.name.upper(): "1" for f in fields(Settings)}
+    assert Settings.from_environ(variables).dispatch_max_receives == 1

@@ -1,9 +1,9 @@
 """Provider receipts: what SES and SMS delivery events mean for a batch of notifications' statuses.
 
-A batch costs one read and one conditional write. SES events name the notification themselves (they echo
-the tag dispatch set), so emails are read by id; SMS and letter receipts name only the provider's reference,
-which leads to the notification as recorded when it was sent. The status changes are announced from what
-was read, without reading again.
+A batch costs one read (two when it mixes the kinds below) and one conditional write. SES events name the
+notification themselves (they echo the tag dispatch set), so emails are read by id; SMS and letter receipts
+name only the provider's reference, which leads to the notification as recorded when it was sent. The status
+changes are announced from what was read, without reading again.
 """
 
 from __future__ import annotations
