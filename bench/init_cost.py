@@ -55,21 +55,18 @@ COLLECTED = re.compile(r"Collected : (\d+)")
 Target = tuple[str, dict[str, str]]  # what the probe loads, and the function's variables
 
 
+def _probe(target: Target, python: Path, *wrapper: str) -> subprocess.CompletedProcess[str]:
+    """The probe in a fresh interpreter with the function's variables, under `wrapper` (valgrind) if given."""
+    command = [*wrapper, str(python), "-c", PROBE, target[0]]
+    return subprocess.run(command, capture_output=True, text=True, env={**ENV, **target[1]}, check=True)
+
+
 def init_ms(target: Target, python: Path) -> float:
-    run = subprocess.run(
-        [str(python), "-c", PROBE, target[0]], capture_output=True, text=True, env={**ENV, **target[1]}, check=True
-    )
-    return float(run.stdout)
+    return float(_probe(target, python).stdout)
 
 
 def instructions(target: Target, python: Path) -> int:
-    run = subprocess.run(
-        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", str(python), "-c", PROBE, target[0]],
-        capture_output=True,
-        text=True,
-        env={**ENV, **target[1]},
-        check=True,
-    )
+    run = _probe(target, python, "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null")
     found = COLLECTED.search(run.stderr)
     if found is None:
         raise RuntimeError(f"callgrind counted nothing for {target[0]}:\n{run.stderr[-2000:]}")
