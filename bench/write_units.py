@@ -9,13 +9,13 @@ estimator. On-demand pricing is per unit, so this is the figure the cost model n
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-KB = 1024
+from tidings.adapters.dynamo_items import item_size
+from tidings.adapters.dynamo_items import write_units as units
 
 
 @dataclass(frozen=True)
@@ -41,29 +41,6 @@ def table_of(description: Mapping[str, Any]) -> Table:
     )
     hash_key = next(k["AttributeName"] for k in description["KeySchema"] if k["KeyType"] == "HASH")
     return Table(hash_key, indexes)
-
-
-def value_size(value: dict[str, Any]) -> int:
-    kind, content = next(iter(value.items()))
-    if kind in ("S", "B"):
-        return len(content.encode() if isinstance(content, str) else content)
-    if kind == "N":
-        return len(content.lstrip("-").replace(".", "")) // 2 + 1
-    if kind in ("BOOL", "NULL"):
-        return 1
-    if kind == "M":
-        return 3 + sum(len(name.encode()) + value_size(v) + 1 for name, v in content.items())
-    if kind == "L":
-        return 3 + sum(value_size(v) + 1 for v in content)
-    return sum(len(str(v)) for v in content)  # sets
-
-
-def item_size(item: dict[str, Any]) -> int:
-    return sum(len(name.encode()) + value_size(value) for name, value in item.items())
-
-
-def units(size: int) -> int:
-    return max(1, math.ceil(size / KB))
 
 
 @dataclass

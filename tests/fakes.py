@@ -182,7 +182,7 @@ class InMemoryNotificationStore:
         waiting = [n for n in self.items.values() if n.status == "sending" and n.type != "letter"]
         return [n.id for n in waiting if n.created_at < created_before]
 
-    def load_many(self, notification_ids: Collection[str]) -> dict[str, Notification]:
+    def load_many(self, notification_ids: Collection[str], content: bool = True) -> dict[str, Notification]:
         return {i: self.items[i] for i in notification_ids if i in self.items}
 
     def advance_many(self, moves: Sequence[Move]) -> set[str]:

@@ -21,6 +21,7 @@ class Settings:
     senders_table: str = "Senders"
     notifications_table: str = "Notifications"
     references_table: str = "ProviderReferences"
+    notification_contents_table: str = "NotificationContents"
     inbound_sms_table: str = "InboundSms"
     counters_table: str = "Counters"
     dispatch_queue_url: str = ""

@@ -109,8 +109,9 @@ class NotificationStore(Protocol):
         """`transition` in the same single write, answering the updated notification (None: not applied)."""
         ...
 
-    def load_many(self, notification_ids: Collection[str]) -> dict[str, Notification]:
-        """`load_for_dispatch` for many at once (one read per hundred)."""
+    def load_many(self, notification_ids: Collection[str], content: bool = True) -> dict[str, Notification]:
+        """`load_for_dispatch` for many at once (one read per hundred); without `content`, an email's body
+        and subject may be left empty (what a receipt needs is the rest)."""
         ...
 
     def advance_many(self, moves: Sequence[Move]) -> set[str]:

@@ -129,7 +129,9 @@ def _build() -> Deps:
         bundles=bundles,
         latest_templates=TtlLoader(templates.get, settings.cache_ttl_seconds),
         service_senders=TtlLoader(senders.list_for_service, settings.cache_ttl_seconds),
-        notifications=DynamoNotificationStore(settings.notifications_table, settings.references_table),
+        notifications=DynamoNotificationStore(
+            settings.notifications_table, settings.references_table, settings.notification_contents_table
+        ),
         queue=SqsDispatchQueue(settings.dispatch_queue_url),
         counters=DynamoLimitCounters(settings.counters_table),
         inbound=DynamoInboundStore(settings.inbound_sms_table),

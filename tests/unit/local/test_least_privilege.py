@@ -144,3 +144,24 @@ def test_functions_are_invoked_only_from_this_stack_s_sources(resources: dict[st
     for permission in chosen:
         assert permission["Action"] == "lambda:InvokeFunction"
         assert "SourceArn" in permission, permission  # the API, the schedule rule or the SMS log group
+
+
+def test_email_bodies_kept_apart_reach_only_the_functions_that_write_show_or_send_them(
+    resources: dict[str, Any],
+) -> None:
+    """Receipts, callbacks, the sweeper and change events never see an email's content."""
+    readers = {
+        name.removesuffix("FunctionRole")
+        for name, role in _of_type(resources, "AWS::IAM::Role").items()
+        if "NotificationContentsTable" in repr(_statements(role))
+    }
+    assert readers == {
+        "V2SendNotification",  # writes it
+        "V2GetNotification",
+        "V2GetLetterPdf",  # finds the notification by id, whatever its type
+        "V2ListNotifications",
+        "Dispatch",  # sends what travelled by id
+        "AdminServices",
+        "V1Sms",
+        "V1SmsItem",
+    }

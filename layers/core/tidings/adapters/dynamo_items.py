@@ -1,7 +1,8 @@
-"""Pydantic records to DynamoDB attribute maps and back."""
+"""Pydantic records to DynamoDB attribute maps and back; batched reads and writes; what an item weighs."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
 
 M = TypeVar("M", bound=BaseModel)
 BATCH_GET_LIMIT = 100
+BATCH_WRITE_LIMIT = 25
+WRITE_UNIT_BYTES = 1024  # on-demand writes bill one unit per started KB of the item (the larger of before/after)
 _serialise = TypeSerializer().serialize
 _deserialise = TypeDeserializer().deserialize
 
@@ -62,3 +65,39 @@ def batch_get(table: str, keys: list[dict[str, Any]], consistent: bool = False) 
             items.extend(page["Responses"].get(table, []))
             request = page.get("UnprocessedKeys") or {}
     return items
+
+
+def batch_put(items: dict[str, list[dict[str, Any]]]) -> None:
+    """Put these items (by table, any number) with BatchWriteItem, 25 a call, until none is left unprocessed.
+    Unconditional, so one write unit per KB each, where a transaction bills two."""
+    puts = [(table, {"PutRequest": {"Item": item}}) for table, table_items in items.items() for item in table_items]
+    for start in range(0, len(puts), BATCH_WRITE_LIMIT):
+        request: dict[str, Any] = {}
+        for table, put in puts[start : start + BATCH_WRITE_LIMIT]:
+            request.setdefault(table, []).append(put)
+        while request:
+            request = dynamodb().batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
+
+
+def item_size(item: dict[str, Any]) -> int:
+    """An item's size as DynamoDB bills it: each attribute's name plus its value."""
+    return sum(len(name.encode()) + _value_size(value) for name, value in item.items())
+
+
+def write_units(size: int) -> int:
+    return max(1, math.ceil(size / WRITE_UNIT_BYTES))
+
+
+def _value_size(value: dict[str, Any]) -> int:
+    kind, content = next(iter(value.items()))
+    if kind in ("S", "B"):
+        return len(content.encode() if isinstance(content, str) else content)
+    if kind == "N":
+        return len(content.lstrip("-").replace(".", "")) // 2 + 1
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind == "M":
+        return 3 + sum(len(name.encode()) + _value_size(v) + 1 for name, v in content.items())
+    if kind == "L":
+        return 3 + sum(_value_size(v) + 1 for v in content)
+    return sum(len(str(v)) for v in content)  # sets

@@ -7,6 +7,15 @@ receipt never came (`sending`). Both indexes hold keys only and keys that never 
 status: a claim or a receipt writes the item and no index copy (write units are most of what a notification
 costs).
 
+An email's body and subject are kept apart, in a table of their own, when they would make its item bill
+more than one write unit: a claim and a receipt are billed on the whole item (twice, in a transaction), so a
+1 KB body would otherwise cost four more units each time its status moves. Its item says `content_apart`;
+reads that show or send the body fetch it (strongly consistent: both are written before the 201), receipts and
+the sweeper never do. Only emails: theirs is the body that can be long (2 MB in Notify), and the price
+SES charges per email is the one the platform's cost is measured against (an SMS is at most 918 characters,
+and its provider's price dwarfs any write). The two items go in one batch write: no reader can ask for one
+before both are there, since the id is first known from the 201 that follows it.
+
 Delivery works in batches: one transaction claims a batch, one batch write records the provider references
 its sends got (in a small table of their own, with the notification as sent), and one transaction applies
 a batch of receipts. Transactions cost two write units per item instead of one, but they are the only
@@ -26,9 +35,20 @@ from botocore.exceptions import ClientError
 from pydantic_core import to_jsonable_python
 
 from tidings.adapters.aws import dynamodb
-from tidings.adapters.dynamo_items import batch_get, from_item, key, query_all, query_pages, to_item
+from tidings.adapters.dynamo_items import (
+    WRITE_UNIT_BYTES,
+    batch_get,
+    batch_put,
+    from_item,
+    item_size,
+    key,
+    query_all,
+    query_pages,
+    to_item,
+)
 from tidings.domain.notifications import Notification, content_bytes, packed_content, unpacked_content
 from tidings.domain.timefmt import iso_z
+from tidings.observability import logger
 from tidings.ports import Move, NotificationQuery
 
 BY_SERVICE_KEY, BY_AWAITING = "by_service_key", "by_awaiting"
@@ -38,16 +58,19 @@ UNCLAIMED = frozenset({"created", "pending-virus-check"})
 AWAITED = UNCLAIMED | {"sending"}
 AWAITING_SHARDS = 8
 MOVES_PER_TRANSACTION = 100  # the most a transaction takes
-BATCH_WRITE_LIMIT = 25
+CONTENT_APART = "content_apart"
+# What the claim and the receipt add to an item: two timestamps, a longer status, perhaps a failure reason.
+STATUS_CHANGE_ROOM_BYTES = 128
 TRANSACTION_ATTEMPTS = 4  # conflicts with another writer are retried; a refused condition drops that move
 REFERENCE_KEPT_AT_LEAST = timedelta(days=4)  # receipts may come until the 72-hour sending timeout
 CONTENT_INLINE_BYTES = 64_000  # longer content is stored compressed (domain/send.py refuses what cannot fit)
 
 
 class DynamoNotificationStore:
-    def __init__(self, table: str, references_table: str) -> None:
+    def __init__(self, table: str, references_table: str, contents_table: str) -> None:
         self._table = table
         self._references = references_table
+        self._contents = contents_table
 
     def put(self, notification: Notification) -> None:
         keys: dict[str, Any] = {
@@ -58,9 +81,18 @@ class DynamoNotificationStore:
         }
         if notification.status in AWAITED:
             keys["awaiting"] = _awaiting(notification.id)
+        if notification.type == "email":
+            plain = _without_content(notification, keys)
+            inline_size = item_size(plain) + content_bytes(notification.body, notification.subject)
+            if inline_size + STATUS_CHANGE_ROOM_BYTES > WRITE_UNIT_BYTES:
+                content = {"notification_id": plain["notification_id"], "expires_at": plain["expires_at"]}
+                content["content_z"] = {"B": packed_content(notification.body, notification.subject)}
+                batch_put({self._contents: [content], self._table: [plain | {CONTENT_APART: {"BOOL": True}}]})
+                return  # both in one call
         dynamodb().put_item(TableName=self._table, Item=_item(notification, **keys))
 
     def delete(self, notification_id: str) -> bool:
+        # Only /v1 SMS are deleted, and their content is never apart (an email's would go with its TTL).
         try:
             dynamodb().delete_item(
                 TableName=self._table,
@@ -79,7 +111,7 @@ class DynamoNotificationStore:
 
     def load_for_dispatch(self, notification_id: str) -> Notification | None:
         item = dynamodb().get_item(TableName=self._table, Key=key(notification_id=notification_id))
-        return _notification(item["Item"]) if "Item" in item else None
+        return self._whole([item["Item"]]).get(notification_id) if "Item" in item else None
 
     def transition(self, notification_id: str, from_statuses: Collection[str], changes: dict[str, Any]) -> bool:
         return self.advance(notification_id, from_statuses, changes) is not None
@@ -98,8 +130,8 @@ class DynamoNotificationStore:
             raise
         return _notification(result["Attributes"])
 
-    def load_many(self, notification_ids: Collection[str]) -> dict[str, Notification]:
-        return self._load(notification_ids, consistent=True)
+    def load_many(self, notification_ids: Collection[str], content: bool = True) -> dict[str, Notification]:
+        return self._load(notification_ids, consistent=True, content=content)
 
     def advance_many(self, moves: Sequence[Move]) -> set[str]:
         unique = list({move.notification_id: move for move in moves}.values())  # one action per item
@@ -110,11 +142,7 @@ class DynamoNotificationStore:
 
     def record_references(self, references: Mapping[str, Notification]) -> None:
         # New items, written once: no condition needed, so a plain batch write (one unit each, not two).
-        puts = [{"PutRequest": self._reference_item(r, n)} for r, n in references.items()]
-        for start in range(0, len(puts), BATCH_WRITE_LIMIT):
-            request: dict[str, Any] = {self._references: puts[start : start + BATCH_WRITE_LIMIT]}
-            while request:
-                request = dynamodb().batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
+        batch_put({self._references: [self._reference_item(r, n) for r, n in references.items()]})
 
     def owners(self, references: Collection[str]) -> dict[str, Notification]:
         keys = [key(provider_reference=r) for r in sorted(set(references))]
@@ -144,11 +172,9 @@ class DynamoNotificationStore:
         email = notification.type == "email"  # a callback needs neither its body nor its subject
         snapshot = notification.model_copy(update={"body": "", "subject": None}) if email else notification
         return {
-            "Item": {
-                "provider_reference": {"S": reference},
-                "notification": {"M": to_item(snapshot)},  # what a receipt's callback reports, without reading
-                "expires_at": {"N": str(int(kept_until.timestamp()))},
-            },
+            "provider_reference": {"S": reference},
+            "notification": {"M": to_item(snapshot)},  # what a receipt's callback reports, without reading
+            "expires_at": {"N": str(int(kept_until.timestamp()))},
         }
 
     def page(self, query: NotificationQuery) -> list[Notification]:
@@ -195,21 +221,43 @@ class DynamoNotificationStore:
                 ExpressionAttributeValues=key(**{":shard": f"awaiting#{shard}", ":before": before}),
             )
         ]
-        loaded = self._load(ids, consistent=True)
+        loaded = self._load(ids, consistent=True, content=False)
         return [loaded[i] for i in ids if i in loaded]
 
-    def _load(self, notification_ids: Collection[str], consistent: bool) -> dict[str, Notification]:
+    def _load(
+        self, notification_ids: Collection[str], consistent: bool, content: bool = True
+    ) -> dict[str, Notification]:
         keys = [key(notification_id=i) for i in sorted(set(notification_ids))]
-        found = [_notification(item) for item in batch_get(self._table, keys, consistent=consistent)]
-        return {n.id: n for n in found}
+        items = batch_get(self._table, keys, consistent=consistent)
+        return self._whole(items) if content else {n.id: n for n in map(_notification, items)}
+
+    def _whole(self, items: list[dict[str, Any]]) -> dict[str, Notification]:
+        """These items as notifications with their content, read apart (one call per hundred) where it is."""
+        found = {n.id: n for n in map(_notification, items)}
+        apart = [item["notification_id"] for item in items if CONTENT_APART in item]
+        if not apart:
+            return found
+        contents = batch_get(self._contents, [{"notification_id": i} for i in apart], consistent=True)
+        unpacked = {c["notification_id"]["S"]: unpacked_content(c["content_z"]["B"]) for c in contents}
+        for notification_id in (i["S"] for i in apart):
+            if notification_id in unpacked:
+                found[notification_id] = found[notification_id].model_copy(update=unpacked[notification_id])
+            else:  # its accept stopped between the two writes and answered an error: it was never accepted
+                logger.warning("notification without its content", extra={"notification_id": notification_id})
+                del found[notification_id]
+        return found
 
 
 def _item(notification: Notification, **keys: Any) -> dict[str, Any]:
     """The stored item; long content is kept compressed (an item holds at most 400 KB, a Notify email 2 MB)."""
     if content_bytes(notification.body, notification.subject) <= CONTENT_INLINE_BYTES:
         return to_item(notification, **keys)
-    plain = notification.model_copy(update={"body": "", "subject": None})
-    return to_item(plain, **keys) | {"content_z": {"B": packed_content(notification.body, notification.subject)}}
+    packed = packed_content(notification.body, notification.subject)
+    return _without_content(notification, keys) | {"content_z": {"B": packed}}
+
+
+def _without_content(notification: Notification, keys: dict[str, Any]) -> dict[str, Any]:
+    return to_item(notification.model_copy(update={"body": "", "subject": None}), **keys)
 
 
 def _notification(item: dict[str, Any]) -> Notification:

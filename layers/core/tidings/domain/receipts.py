@@ -36,7 +36,7 @@ def apply_receipts(
     named = {r.notification_id for r in receipts if r.notification_id is not None}
     referenced = {r.provider_reference for r in receipts if r.notification_id is None}
     by_reference = store.owners(referenced) if referenced else {}
-    by_name = store.load_many(named) if named else {}
+    by_name = store.load_many(named, content=False) if named else {}  # a receipt needs no body
     changes: dict[str, dict[str, object]] = {}
     for receipt in receipts:
         if receipt.notification_id is None:
