@@ -138,11 +138,11 @@ class InMemoryNotificationStore:
     def put(self, notification: Notification) -> None:
         self.items[notification.id] = notification
 
-    def find(self, notification_id: str, now: datetime) -> Notification | None:
+    def find(self, notification_id: str, now: datetime, content: bool = True) -> Notification | None:
         found = self.items.get(notification_id)
         return found if found and found.visible_at(now) else None
 
-    def load_for_dispatch(self, notification_id: str) -> Notification | None:
+    def load_for_dispatch(self, notification_id: str, content: bool = True) -> Notification | None:
         return self.items.get(notification_id)
 
     def delete(self, notification_id: str) -> bool:

@@ -68,7 +68,7 @@ def post_sms() -> Response[dict[str, Any]]:
             announce=d.announcer.status_changed,
         )
         dispatch_batch([Job(notification.id, notification)], context)  # a retryable failure: the queue retries
-        notification = d.notifications.load_for_dispatch(notification.id) or notification
+        notification = d.notifications.load_for_dispatch(notification.id, content=False) or notification  # inline
     headers = rate_limit_headers(**asdict(sent.usage))
     return Response(200, content_types.APPLICATION_JSON, ok(sms_json(notification)), headers=headers)
 

@@ -23,6 +23,7 @@ def get_pdf(notification_id: str) -> Response[bytes]:
         current_caller(app).service_id,
         uuid_param(notification_id, "notification_id"),
         d.clock.now(),
+        content=False,  # a letter's is inline; an email's (never shown here) stays unread
     )
     return Response(200, "application/pdf", letter_pdf(notification, d.providers.letters))
 

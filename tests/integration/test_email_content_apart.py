@@ -4,6 +4,7 @@ change bills one unit: sent, read and listed whole all the same; receipts never 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -11,6 +12,7 @@ import pytest
 
 from tests.integration.conftest import InProcessApi, SeededService, in_outbox
 from tidings import wiring
+from tidings.adapters import aws
 from tidings.adapters.dynamo_items import WRITE_UNIT_BYTES, item_size
 
 PARAGRAPH = "Thank you for your application. We will review it within 10 working days and write to you. "
@@ -64,13 +66,35 @@ def test_a_short_email_stays_one_item(api: InProcessApi, service: SeededService,
     assert _stored("NotificationContentsTable", notification_id) is None
 
 
-def test_receipts_load_notifications_without_their_content(
+def test_readers_that_never_show_the_body_read_none_of_it(
     api: InProcessApi, service: SeededService, templates: dict[str, str]
 ) -> None:
     notification_id = _send(api, service, templates, LONG_NAME)
-    store = wiring.deps().notifications
-    assert store.load_many([notification_id], content=False)[notification_id].body == ""
+    store, now = wiring.deps().notifications, datetime.now(UTC)
+    assert store.load_many([notification_id], content=False)[notification_id].body == ""  # receipts
+    assert (found := store.find(notification_id, now, content=False)) is not None and found.body == ""
     assert LONG_NAME.rstrip() in store.load_many([notification_id])[notification_id].body
+    assert (whole := store.find(notification_id, now)) is not None and LONG_NAME.rstrip() in whole.body
+
+
+def test_a_list_reads_content_only_for_what_it_shows(
+    api: InProcessApi, service: SeededService, templates: dict[str, str]
+) -> None:
+    _send(api, service, templates, LONG_NAME)
+    read: list[str] = []
+
+    def record(params: dict[str, Any], **_: Any) -> None:
+        read.extend(params["RequestItems"])
+
+    client = aws.dynamodb()
+    client.meta.events.register("before-parameter-build.dynamodb.BatchGetItem", record, unique_id="content-reads")
+    try:
+        only_sms = api.v2("GET", "/v2/notifications?template_type=sms", service.keys["normal"])
+        everything = api.v2("GET", "/v2/notifications", service.keys["normal"])
+    finally:
+        client.meta.events.unregister("before-parameter-build.dynamodb.BatchGetItem", unique_id="content-reads")
+    assert only_sms.json()["notifications"] == [] and len(everything.json()["notifications"]) == 1
+    assert read.count("NotificationContentsTable") == 1  # for the second list only
 
 
 @pytest.mark.parametrize("path", ["/v2/notifications/{id}", "/v2/notifications"])

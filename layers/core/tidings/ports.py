@@ -87,15 +87,16 @@ class Move:
 
 class NotificationStore(Protocol):
     def put(self, notification: Notification) -> None: ...
-    def find(self, notification_id: str, now: datetime) -> Notification | None:
-        """The notification if it exists and has not expired."""
+    def find(self, notification_id: str, now: datetime, content: bool = True) -> Notification | None:
+        """The notification if it exists and has not expired; without `content`, an email's body and subject
+        may be left empty (for readers that never show them)."""
         ...
 
     def delete(self, notification_id: str) -> bool:
         """Remove it now (False if it was not there); a later dispatch finds nothing and sends nothing."""
         ...
 
-    def load_for_dispatch(self, notification_id: str) -> Notification | None:
+    def load_for_dispatch(self, notification_id: str, content: bool = True) -> Notification | None:
         """The notification even if expired (sms_live_time 0 expires at once but must still be sent)."""
         ...
 
@@ -110,8 +111,7 @@ class NotificationStore(Protocol):
         ...
 
     def load_many(self, notification_ids: Collection[str], content: bool = True) -> dict[str, Notification]:
-        """`load_for_dispatch` for many at once (one read per hundred); without `content`, an email's body
-        and subject may be left empty (what a receipt needs is the rest)."""
+        """`load_for_dispatch` for many at once (one read per hundred); `content` as for `find`."""
         ...
 
     def advance_many(self, moves: Sequence[Move]) -> set[str]:

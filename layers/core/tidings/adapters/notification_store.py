@@ -10,11 +10,14 @@ costs).
 An email's body and subject are kept apart, in a table of their own, when they would make its item bill
 more than one write unit: a claim and a receipt are billed on the whole item (twice, in a transaction), so a
 1 KB body would otherwise cost four more units each time its status moves. Its item says `content_apart`;
-reads that show or send the body fetch it (strongly consistent: both are written before the 201), receipts and
-the sweeper never do. Only emails: theirs is the body that can be long (2 MB in Notify), and the price
-SES charges per email is the one the platform's cost is measured against (an SMS is at most 918 characters,
-and its provider's price dwarfs any write). The two items go in one batch write: no reader can ask for one
-before both are there, since the id is first known from the 201 that follows it.
+reads that show or send the body fetch it (strongly consistent: both are written before the 201), once the
+status item has passed their filters; receipts, the sweeper and reads of what is never apart do not. Only
+emails: theirs is the body that can be long (2 MB in Notify), and the price SES charges per email is the one
+the platform's cost is measured against (an SMS is at most 918 characters, and its provider's price dwarfs
+any write). The two items go in one batch write: no reader can ask for one
+before both are there, since the id is first known from the 201 that follows it. Should an accept stop between
+that batch's retries (it answers an error), its notification reads as unknown and is never sent; the sweeper
+re-enqueues it each run until its TTL (one message each time: a cost, not a loss).
 
 Delivery works in batches: one transaction claims a batch, one batch write records the provider references
 its sends got (in a small table of their own, with the notification as sent), and one transaction applies
@@ -27,7 +30,7 @@ from __future__ import annotations
 
 import uuid
 import zlib
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -105,13 +108,15 @@ class DynamoNotificationStore:
             raise
         return True
 
-    def find(self, notification_id: str, now: datetime) -> Notification | None:
-        notification = self.load_for_dispatch(notification_id)
-        return notification if notification and notification.visible_at(now) else None
+    def find(self, notification_id: str, now: datetime, content: bool = True) -> Notification | None:
+        return self._one(notification_id, content, lambda n: n.visible_at(now))
 
-    def load_for_dispatch(self, notification_id: str) -> Notification | None:
-        item = dynamodb().get_item(TableName=self._table, Key=key(notification_id=notification_id))
-        return self._whole([item["Item"]]).get(notification_id) if "Item" in item else None
+    def load_for_dispatch(self, notification_id: str, content: bool = True) -> Notification | None:
+        return self._one(notification_id, content, lambda _: True)
+
+    def _one(self, notification_id: str, content: bool, keep: Callable[[Notification], bool]) -> Notification | None:
+        item = dynamodb().get_item(TableName=self._table, Key=key(notification_id=notification_id)).get("Item")
+        return self._whole([item] if item else [], keep, content).get(notification_id)
 
     def transition(self, notification_id: str, from_statuses: Collection[str], changes: dict[str, Any]) -> bool:
         return self.advance(notification_id, from_statuses, changes) is not None
@@ -196,8 +201,8 @@ class DynamoNotificationStore:
         found: list[Notification] = []
         for page in query_pages(**request):
             ids = [item["notification_id"]["S"] for item in page]
-            loaded = self._load(ids, consistent=False)
-            found += [n for i in ids if (n := loaded.get(i)) is not None and _listed(n, query)]
+            loaded = self._load(ids, consistent=False, keep=lambda n: _listed(n, query))
+            found += [n for i in ids if (n := loaded.get(i)) is not None]
             if len(found) >= query.limit:
                 break
         return found[: query.limit]
@@ -225,21 +230,27 @@ class DynamoNotificationStore:
         return [loaded[i] for i in ids if i in loaded]
 
     def _load(
-        self, notification_ids: Collection[str], consistent: bool, content: bool = True
+        self,
+        notification_ids: Collection[str],
+        consistent: bool,
+        content: bool = True,
+        keep: Callable[[Notification], bool] = lambda _: True,
     ) -> dict[str, Notification]:
         keys = [key(notification_id=i) for i in sorted(set(notification_ids))]
-        items = batch_get(self._table, keys, consistent=consistent)
-        return self._whole(items) if content else {n.id: n for n in map(_notification, items)}
+        return self._whole(batch_get(self._table, keys, consistent=consistent), keep, content)
 
-    def _whole(self, items: list[dict[str, Any]]) -> dict[str, Notification]:
-        """These items as notifications with their content, read apart (one call per hundred) where it is."""
-        found = {n.id: n for n in map(_notification, items)}
-        apart = [item["notification_id"] for item in items if CONTENT_APART in item]
-        if not apart:
+    def _whole(
+        self, items: list[dict[str, Any]], keep: Callable[[Notification], bool], content: bool
+    ) -> dict[str, Notification]:
+        """The items `keep` accepts as notifications, with their content read apart (one call per hundred)
+        where it is and `content` asks for it: after the filter, so nothing is read for what is left out."""
+        found = {n.id: n for n in map(_notification, items) if keep(n)}
+        apart = [i["notification_id"]["S"] for i in items if CONTENT_APART in i and i["notification_id"]["S"] in found]
+        if not (content and apart):
             return found
-        contents = batch_get(self._contents, [{"notification_id": i} for i in apart], consistent=True)
+        contents = batch_get(self._contents, [key(notification_id=i) for i in apart], consistent=True)
         unpacked = {c["notification_id"]["S"]: unpacked_content(c["content_z"]["B"]) for c in contents}
-        for notification_id in (i["S"] for i in apart):
+        for notification_id in apart:
             if notification_id in unpacked:
                 found[notification_id] = found[notification_id].model_copy(update=unpacked[notification_id])
             else:  # its accept stopped between the two writes and answered an error: it was never accepted

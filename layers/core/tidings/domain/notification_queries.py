@@ -11,8 +11,10 @@ from tidings.ports import NotificationQuery, NotificationStore
 REPORTABLE = frozenset(STATUSES) - {"failed"}
 
 
-def get_notification(store: NotificationStore, service_id: str, notification_id: str, now: datetime) -> Notification:
-    notification = store.find(notification_id, now)
+def get_notification(
+    store: NotificationStore, service_id: str, notification_id: str, now: datetime, content: bool = True
+) -> Notification:
+    notification = store.find(notification_id, now, content)
     if notification is None or notification.service_id != service_id:
         raise NotFound()
     return notification
@@ -39,7 +41,7 @@ def list_notifications(
 ) -> list[Notification]:
     anchor = None
     if older_than is not None:
-        anchor = store.find(older_than, now)
+        anchor = store.find(older_than, now, content=False)  # only its place in the list matters
         if anchor is None or anchor.service_id != service_id:
             return []  # an unknown id, or another service's, lists nothing
     return store.page(
