@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -17,6 +19,7 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=BaseModel)
 BATCH_GET_LIMIT = 100
 BATCH_WRITE_LIMIT = 25
+UNPROCESSED_FIRST_PAUSE_SECONDS, UNPROCESSED_MAX_PAUSE_SECONDS = 0.05, 1.0
 WRITE_UNIT_BYTES = 1024  # on-demand writes bill one unit per started KB of the item (the larger of before/after)
 _serialise = TypeSerializer().serialize
 _deserialise = TypeDeserializer().deserialize
@@ -67,16 +70,20 @@ def batch_get(table: str, keys: list[dict[str, Any]], consistent: bool = False) 
     return items
 
 
-def batch_put(items: dict[str, list[dict[str, Any]]]) -> None:
+def batch_put(items: dict[str, list[dict[str, Any]]], pause: Callable[[float], None] = time.sleep) -> None:
     """Put these items (by table, any number) with BatchWriteItem, 25 a call, until none is left unprocessed.
-    Unconditional, so one write unit per KB each, where a transaction bills two."""
+    Unconditional, so one write unit per KB each, where a transaction bills two. What DynamoDB leaves
+    unprocessed (it is throttling) is sent again after a pause that doubles each time, as AWS advises."""
     puts = [(table, {"PutRequest": {"Item": item}}) for table, table_items in items.items() for item in table_items]
     for start in range(0, len(puts), BATCH_WRITE_LIMIT):
         request: dict[str, Any] = {}
         for table, put in puts[start : start + BATCH_WRITE_LIMIT]:
             request.setdefault(table, []).append(put)
-        while request:
+        for attempt in itertools.count():
             request = dynamodb().batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
+            if not request:
+                break
+            pause(min(UNPROCESSED_FIRST_PAUSE_SECONDS * 2**attempt, UNPROCESSED_MAX_PAUSE_SECONDS))
 
 
 def item_size(item: dict[str, Any]) -> int:
