@@ -127,12 +127,15 @@ class Bench:
             body = {"sms_sender_id": self.v1_sender, "content": "Hi", "recipient": "+447700900123"}
             assert self._request("POST", "/v1/sms", body, self.v1_token)["code"] == "ok"
             return
-        template = {"sms": self.sms, "email": self.email, "typical_email": self.typical}[channel]
+        template, kind = {
+            "sms": (self.sms, "sms"),
+            "email": (self.email, "email"),
+            "typical_email": (self.typical, "email"),
+        }[channel]
         body = {"template_id": template, "personalisation": {"n": "x"} | TYPICAL_PERSONALISATION}
-        body |= {"phone_number": "07700900123"} if channel == "sms" else {"email_address": "a@example.com"}
-        channel = "email" if channel == "typical_email" else channel
+        body |= {"phone_number": "07700900123"} if kind == "sms" else {"email_address": "a@example.com"}
         token = create_jwt_token(self.key[-36:], self.key[-73:-37])
-        reply = self._request("POST", f"/v2/notifications/{channel}", body, token)
+        reply = self._request("POST", f"/v2/notifications/{kind}", body, token)
         assert reply["id"], reply
 
     def per_accept(self, channel: str, count: int, cold: bool) -> CallLog:

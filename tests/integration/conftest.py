@@ -177,5 +177,17 @@ def send_sms(
     return reply.json()
 
 
+def send_email(api: InProcessApi, service: SeededService, templates: dict[str, str], name: str) -> Any:
+    """An email to the guest list's address with `name` in its body and subject ("Dear ((name))", "Hi ((name))")."""
+    body = {
+        "email_address": "team@example.gov.uk",
+        "template_id": templates["email"],
+        "personalisation": {"name": name},
+    }
+    reply = api.v2("POST", "/v2/notifications/email", service.keys["normal"], body)
+    assert reply.status == 201, reply.body
+    return reply.json()
+
+
 def in_outbox(notification_id: str) -> list[dict[str, Any]]:
     return [m for m in outbox() if m["notification_id"] == notification_id]

@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.integration.conftest import InProcessApi, SeededService, in_outbox
+from tests.integration.conftest import InProcessApi, SeededService, in_outbox, send_email
 from tidings import wiring
 from tidings.adapters import aws
 from tidings.adapters.dynamo_items import WRITE_UNIT_BYTES, item_size
@@ -20,14 +20,7 @@ LONG_NAME = PARAGRAPH * 12  # about 1.1 KB: a typical letter-like email, more th
 
 
 def _send(api: InProcessApi, service: SeededService, templates: dict[str, str], name: str) -> str:
-    body = {
-        "email_address": "team@example.gov.uk",
-        "template_id": templates["email"],
-        "personalisation": {"name": name},
-    }
-    reply = api.v2("POST", "/v2/notifications/email", service.keys["normal"], body)
-    assert reply.status == 201, reply.body
-    notification_id: str = reply.json()["id"]
+    notification_id: str = send_email(api, service, templates, name)["id"]
     return notification_id
 
 

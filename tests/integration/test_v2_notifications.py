@@ -14,7 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.fakes import FixedClock
-from tests.integration.conftest import InProcessApi, SeededService, in_outbox, send_sms
+from tests.integration.conftest import InProcessApi, SeededService, in_outbox, send_email, send_sms
 from tidings import wiring
 from tidings.adapters import aws
 from tidings.adapters.sns_sms import SnsSmsProvider
@@ -205,17 +205,11 @@ def test_a_long_email_body_is_stored_compressed_and_sent_whole(
     api: InProcessApi, service: SeededService, templates: dict[str, str], drain: Callable[[], None], phrase: str
 ) -> None:
     long_body = phrase * (1_700_000 // len(phrase.encode()))  # over DynamoDB's 400 KB item, under Notify's 2 MB
-    body = {
-        "email_address": "team@example.gov.uk",
-        "template_id": templates["email"],
-        "personalisation": {"name": long_body},
-    }
-    sent = api.v2("POST", "/v2/notifications/email", service.keys["normal"], body)
-    assert sent.status == 201, sent.body
-    shown = api.v2("GET", f"/v2/notifications/{sent.json()['id']}", service.keys["normal"]).json()
+    sent = send_email(api, service, templates, long_body)
+    shown = api.v2("GET", f"/v2/notifications/{sent['id']}", service.keys["normal"]).json()
     assert shown["body"] == f"Dear {long_body}".rstrip()  # rendering trims the end
     drain()
-    assert long_body.rstrip() in str(in_outbox(sent.json()["id"])[0]["body"])
+    assert long_body.rstrip() in str(in_outbox(sent["id"])[0]["body"])
 
 
 def test_an_email_body_that_cannot_be_stored_is_refused_before_anything_counts(

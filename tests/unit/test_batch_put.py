@@ -12,8 +12,12 @@ from botocore.stub import Stubber
 from tidings.adapters import dynamo_items
 
 
+def _item(n: int) -> dict[str, Any]:
+    return {"id": {"S": str(n)}}
+
+
 def _put(n: int) -> dict[str, Any]:
-    return {"PutRequest": {"Item": {"id": {"S": str(n)}}}}
+    return {"PutRequest": {"Item": _item(n)}}
 
 
 def test_unprocessed_items_are_sent_again_after_growing_pauses(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -28,10 +32,7 @@ def test_unprocessed_items_are_sent_again_after_growing_pauses(monkeypatch: pyte
         stub.add_response("batch_write_item", {}, {"RequestItems": {"B": [_put(24)]}})
         stub.add_response("batch_write_item", {}, {"RequestItems": {"B": [_put(25)]}})  # the second 25
         pauses: list[float] = []
-        items = {
-            "A": [_put(n)["PutRequest"]["Item"] for n in range(24)],
-            "B": [_put(24)["PutRequest"]["Item"], _put(25)["PutRequest"]["Item"]],
-        }
+        items = {"A": [_item(n) for n in range(24)], "B": [_item(24), _item(25)]}
         dynamo_items.batch_put(items, pause=pauses.append)
         stub.assert_no_pending_responses()
     assert pauses == [0.05, 0.1]

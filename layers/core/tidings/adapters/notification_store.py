@@ -62,6 +62,7 @@ AWAITED = UNCLAIMED | {"sending"}
 AWAITING_SHARDS = 8
 MOVES_PER_TRANSACTION = 100  # the most a transaction takes
 CONTENT_APART = "content_apart"
+NO_CONTENT = {"body": {"S": ""}, "subject": {"NULL": True}}  # as an item holds a body and subject kept elsewhere
 # What the claim and the receipt add to an item: two timestamps, a longer status, perhaps a failure reason.
 STATUS_CHANGE_ROOM_BYTES = 128
 TRANSACTION_ATTEMPTS = 4  # conflicts with another writer are retried; a refused condition drops that move
@@ -84,15 +85,19 @@ class DynamoNotificationStore:
         }
         if notification.status in AWAITED:
             keys["awaiting"] = _awaiting(notification.id)
-        if notification.type == "email":
-            plain = _without_content(notification, keys)
-            inline_size = item_size(plain) + content_bytes(notification.body, notification.subject)
-            if inline_size + STATUS_CHANGE_ROOM_BYTES > WRITE_UNIT_BYTES:
-                content = {"notification_id": plain["notification_id"], "expires_at": plain["expires_at"]}
-                content["content_z"] = {"B": packed_content(notification.body, notification.subject)}
-                batch_put({self._contents: [content], self._table: [plain | {CONTENT_APART: {"BOOL": True}}]})
-                return  # both in one call
-        dynamodb().put_item(TableName=self._table, Item=_item(notification, **keys))
+        item = _item(notification, **keys)
+        if notification.type == "email" and item_size(item) + STATUS_CHANGE_ROOM_BYTES > WRITE_UNIT_BYTES:
+            # What `_item` compressed (a long body) moves as it is; the item keeps an empty body and subject.
+            packed = item.pop("content_z", None) or {"B": packed_content(notification.body, notification.subject)}
+            content = {
+                "notification_id": item["notification_id"],
+                "expires_at": item["expires_at"],
+                "content_z": packed,
+            }
+            status = item | NO_CONTENT | {CONTENT_APART: {"BOOL": True}}
+            batch_put({self._contents: [content], self._table: [status]})  # both in one call
+            return
+        dynamodb().put_item(TableName=self._table, Item=item)
 
     def delete(self, notification_id: str) -> bool:
         # Only /v1 SMS are deleted, and their content is never apart (an email's would go with its TTL).
@@ -263,12 +268,8 @@ def _item(notification: Notification, **keys: Any) -> dict[str, Any]:
     """The stored item; long content is kept compressed (an item holds at most 400 KB, a Notify email 2 MB)."""
     if content_bytes(notification.body, notification.subject) <= CONTENT_INLINE_BYTES:
         return to_item(notification, **keys)
-    packed = packed_content(notification.body, notification.subject)
-    return _without_content(notification, keys) | {"content_z": {"B": packed}}
-
-
-def _without_content(notification: Notification, keys: dict[str, Any]) -> dict[str, Any]:
-    return to_item(notification.model_copy(update={"body": "", "subject": None}), **keys)
+    plain = notification.model_copy(update={"body": "", "subject": None})
+    return to_item(plain, **keys) | {"content_z": {"B": packed_content(notification.body, notification.subject)}}
 
 
 def _notification(item: dict[str, Any]) -> Notification:
