@@ -8,7 +8,7 @@ from typing import Any
 
 from tidings.domain.documents import Document
 from tidings.domain.errors import ProviderError, QueueUnavailable
-from tidings.domain.limits import Counter, CounterFull
+from tidings.domain.limits import Counter, CounterFull, epoch_second, window_closed, window_key
 from tidings.domain.models import (
     AccessToken,
     ApiKey,
@@ -232,15 +232,15 @@ class InMemoryCounters:
     def __init__(self) -> None:
         self.items: dict[str, dict[str, int]] = {}
 
-    def take(self, item_key: str, counters: Sequence[Counter], expires_at: datetime) -> dict[str, int]:
+    def take(self, item_key: str, counters: Sequence[Counter], now: datetime, expires_at: datetime) -> dict[str, int]:
         item = self.items.setdefault(item_key, {})
+        closed = {c.name for c in counters if window_closed(c, item, now)}
         for counter in counters:
-            fresh = counter.window is not None and item.get(f"{counter.name}_window") != counter.window
-            if (0 if fresh else item.get(counter.name, 0)) >= counter.limit:
-                raise CounterFull(counter)
+            if (0 if counter.name in closed else item.get(counter.name, 0)) >= counter.limit:
+                raise CounterFull(counter, item.get(window_key(counter)))
         for counter in counters:
-            if counter.window is not None and item.get(f"{counter.name}_window") != counter.window:
-                item[f"{counter.name}_window"], item[counter.name] = counter.window, 0
+            if counter.name in closed:
+                item[window_key(counter)], item[counter.name] = epoch_second(now), 0
             item[counter.name] = item.get(counter.name, 0) + 1
         return dict(item)
 

@@ -116,7 +116,7 @@ def _admin_parser(parser: argparse.ArgumentParser) -> None:
     sender.add_argument("--test-mode", action="store_true")
     sender.set_defaults(call=_create_sender)
 
-    show = actions.add_parser("show-service", help="show a service with its keys, senders and settings")
+    show = actions.add_parser("show-service", help="show a service with its keys and settings")
     show.add_argument("service_id")
     show.set_defaults(call=lambda c, a: c.show_service(a.service_id))
     parser.set_defaults(run=_run_admin)

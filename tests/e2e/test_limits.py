@@ -46,7 +46,7 @@ def test_47_rate_limit(local_stack: RunningStack, key_type: str, name: str) -> N
     keys, template = limited_service(local_stack, rate_limit=6)
     client = NotificationsAPIClient(keys[key_type], base_url=local_stack.url)
     refusals = []
-    for _ in range(20):  # a fixed 60 s window: at most 6 in it, 12 across a boundary
+    for _ in range(20):  # the 7th within 60 s of the first is refused
         try:
             client.send_sms_notification("07700900123", template)
         except HTTPError as error:

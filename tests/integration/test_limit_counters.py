@@ -6,11 +6,14 @@ import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from tests.integration.conftest import InProcessApi, SeededService
 from tidings.adapters.limit_counters import DynamoLimitCounters
 from tidings.domain.limits import Counter, CounterFull
 from tidings_local.stack import LocalStack
 
+NOW = datetime(2026, 11, 22, 12, 0, 45, tzinfo=UTC)
 EXPIRES = datetime.now(UTC) + timedelta(days=1)
 
 
@@ -22,7 +25,9 @@ def test_sixteen_threads_get_exactly_the_limit(stack: LocalStack) -> None:
     def worker() -> None:
         for _ in range(25):
             try:
-                counters.take(item, [Counter("minute_normal", limit, window=1), Counter("day_sms", limit)], EXPIRES)
+                counters.take(
+                    item, [Counter("minute_normal", limit, window_seconds=60), Counter("day_sms", limit)], NOW, EXPIRES
+                )
                 outcome = accepted
             except CounterFull:
                 outcome = refused
@@ -38,11 +43,15 @@ def test_sixteen_threads_get_exactly_the_limit(stack: LocalStack) -> None:
     assert counters.read(item)["day_sms"] == 300
 
 
-def test_a_window_change_restarts_only_the_windowed_counter(stack: LocalStack) -> None:
+def test_a_closed_window_restarts_only_the_windowed_counter(stack: LocalStack) -> None:
     counters, item = DynamoLimitCounters("CountersTable"), f"window-{uuid.uuid4()}"
-    counters.take(item, [Counter("m", 1, window=1), Counter("d", 5)], EXPIRES)
-    after = counters.take(item, [Counter("m", 1, window=2), Counter("d", 5)], EXPIRES)
-    assert (after["m"], after["d"]) == (1, 2)
+    limits = [Counter("m", 1, window_seconds=60), Counter("d", 5)]
+    counters.take(item, limits, NOW, EXPIRES)
+    with pytest.raises(CounterFull) as full:
+        counters.take(item, limits, NOW + timedelta(seconds=59), EXPIRES)  # another clock minute, the same window
+    assert (full.value.counter.name, full.value.opened) == ("m", int(NOW.timestamp()))
+    after = counters.take(item, limits, NOW + timedelta(seconds=60), EXPIRES)
+    assert (after["m"], after["d"], after["m_window"]) == (1, 2, int(NOW.timestamp()) + 60)
 
 
 def test_429s_carry_retry_after_and_rate_limit_headers(api: InProcessApi, service: SeededService) -> None:

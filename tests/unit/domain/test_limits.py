@@ -12,7 +12,6 @@ from tidings.domain.auth import Caller
 from tidings.domain.limits import (
     LimitExceeded,
     day_key,
-    retry_after,
     send_counters,
     take,
     usage_today,
@@ -21,7 +20,7 @@ from tidings.domain.limits import (
 from tidings.domain.models import ApiKey, GuestList, Service, ServiceBundle, Template
 from tidings.domain.send import SendContext, SendRequest, send_notification
 
-START = datetime(2026, 11, 22, 12, 0, 45, tzinfo=UTC)  # 45 s into a minute window
+START = datetime(2026, 11, 22, 12, 0, 45, tzinfo=UTC)  # 15 s before the clock's next minute
 
 
 def service(**settings: Any) -> Service:
@@ -57,24 +56,30 @@ class Sender:
 @pytest.mark.parametrize(("key_type", "name"), [("normal", "LIVE"), ("team", "TEAM"), ("test", "TEST")])
 def test_the_rate_limit_allows_exactly_the_limit_per_key_type(key_type: str, name: str) -> None:
     sender = Sender(service(rate_limit=6))
-    for _ in range(6):
+    sender.send(key_type)  # opens the window
+    sender.clock.advance(seconds=20)  # past the clock's minute: the window is the first request's
+    for _ in range(5):
         sender.send(key_type)
     refused = sender.refusal(key_type=key_type)
     assert (refused.counter.refusal, refused.message) == (
         "RateLimitError",
         f"Exceeded rate limit for key type {name} of 6 requests per 60 seconds",
     )
-    assert refused.retry_after == 15
+    assert refused.retry_after == 40  # the window closes 60 s after it opened
     other = "team" if key_type != "team" else "normal"
     assert sender.send(other).stored  # each key type has its own bucket
 
 
-def test_the_minute_window_restarts() -> None:
+def test_the_window_lasts_60_seconds_from_its_first_request() -> None:
     sender = Sender(service(rate_limit=1))
     sender.send()
-    sender.refusal()
-    sender.clock.advance(seconds=15)  # the next window
-    assert sender.send().usage.remaining == 0
+    sender.clock.advance(seconds=15)  # the clock's minute has changed; the window has not
+    assert sender.refusal().retry_after == 45
+    sender.clock.advance(seconds=44)
+    assert sender.refusal().retry_after == 1
+    sender.clock.advance(seconds=1)  # 60 s after the first: the next request opens the next window
+    usage = sender.send().usage
+    assert (usage.remaining, usage.reset_seconds) == (0, 60)
 
 
 def test_the_daily_limit_allows_exactly_n_and_ignores_test_keys() -> None:
@@ -123,7 +128,7 @@ def test_a_new_day_starts_again() -> None:
 
 def test_usage_reports_the_rate_window() -> None:
     usage = Sender(service(rate_limit=10)).send().usage
-    assert (usage.limit, usage.remaining, usage.reset_seconds) == (10, 9, 15)
+    assert (usage.limit, usage.remaining, usage.reset_seconds) == (10, 9, 60)
 
 
 def test_the_v1_counter() -> None:
@@ -134,6 +139,21 @@ def test_the_v1_counter() -> None:
     counters = InMemoryCounters()
     for _ in range(120):
         take(counters, item, [counter], START)
-    with pytest.raises(LimitExceeded):
-        take(counters, item, [counter], START)
-    assert retry_after(counter, START + timedelta(seconds=14.2)) == 1
+    later = START + timedelta(seconds=14.2)
+    with pytest.raises(LimitExceeded) as refused:
+        take(counters, item, [v1_request_counter(service(), "203.0.113.7", later)[1]], later)
+    assert refused.value.retry_after == 46
+
+
+def test_121_requests_within_60_seconds_straddling_the_clocks_minute() -> None:
+    """Notifea's check 28: request 121 from one client within 60 s is refused, wherever the minute falls."""
+    counters, late = InMemoryCounters(), START + timedelta(seconds=20)  # 12:00:45, then 12:01:05
+    item, counter = v1_request_counter(service(), "203.0.113.7", START)
+    take(counters, item, [counter], START)
+    item, counter = v1_request_counter(service(), "203.0.113.7", late)
+    for _ in range(119):
+        take(counters, item, [counter], late)
+    with pytest.raises(LimitExceeded) as refused:
+        take(counters, item, [counter], late)
+    assert refused.value.retry_after == 40
+    assert take(counters, item, [counter], START + timedelta(seconds=60)).remaining == 119

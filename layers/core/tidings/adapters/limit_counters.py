@@ -1,8 +1,8 @@
 """Limit counters on DynamoDB: one conditional UpdateItem adds one to every counter of a request, or to none.
 
-A windowed counter stores its window beside its count. The common write assumes the current window; when a
-window has moved on (once a minute) a second write restarts that counter. Conditions make concurrent
-requests exact: the limit N lets exactly N through.
+A windowed counter stores the second its window opened beside its count. The common write assumes that window
+is still open; once it has closed (at most once a window) a second write opens the next. Conditions make
+concurrent requests exact: the limit N lets exactly N through in each window.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 
 from tidings.adapters.aws import dynamodb
 from tidings.adapters.dynamo_items import key
-from tidings.domain.limits import Counter, CounterFull
+from tidings.domain.limits import Counter, CounterFull, epoch_second, window_closed, window_cutoff, window_key
 
 ATTEMPTS = 3
 
@@ -24,42 +24,45 @@ class DynamoLimitCounters:
     def __init__(self, table: str) -> None:
         self._table = table
 
-    def take(self, item_key: str, counters: Sequence[Counter], expires_at: datetime) -> dict[str, int]:
+    def take(self, item_key: str, counters: Sequence[Counter], now: datetime, expires_at: datetime) -> dict[str, int]:
         restart: set[str] = set()
         for _ in range(ATTEMPTS):
             try:
-                return self._update(item_key, counters, restart, int(expires_at.timestamp()))
+                return self._update(item_key, counters, restart, now, epoch_second(expires_at))
             except ClientError as error:
                 if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                     raise
                 item: Any = error.response.get("Item", {})  # ALL_OLD: the item as the condition saw it
                 old = _numbers(item)
-            full = next((c for c in counters if _is_full(c, old)), None)
+            full = next((c for c in counters if _is_full(c, old, now)), None)
             if full is not None:
-                raise CounterFull(full)
-            restart = {c.name for c in counters if c.window is not None and old.get(f"{c.name}_window") != c.window}
+                raise CounterFull(full, old.get(window_key(full)))
+            restart = {c.name for c in counters if window_closed(c, old, now)}
         raise RuntimeError("counter contention did not settle")  # three lost races in a row: surface it
 
     def read(self, item_key: str) -> dict[str, int]:
         item = dynamodb().get_item(TableName=self._table, Key=key(counter_key=item_key)).get("Item", {})
         return _numbers(item)
 
-    def _update(self, item_key: str, counters: Sequence[Counter], restart: set[str], expires: int) -> dict[str, int]:
+    def _update(
+        self, item_key: str, counters: Sequence[Counter], restart: set[str], now: datetime, expires: int
+    ) -> dict[str, int]:
         names: dict[str, str] = {"#exp": "expires_at"}
         values: dict[str, Any] = {":one": 1, ":exp": expires}
         sets, adds, conditions = ["#exp = if_not_exists(#exp, :exp)"], [], []
         for i, counter in enumerate(counters):
             names[f"#c{i}"] = counter.name
-            if counter.window is not None:
-                names[f"#w{i}"], values[f":w{i}"] = f"{counter.name}_window", counter.window
-            if counter.name in restart:
+            if counter.window_seconds is not None:
+                names[f"#w{i}"], values[f":cut{i}"] = window_key(counter), window_cutoff(counter, now)
+            if counter.window_seconds is not None and counter.name in restart:  # closed: this request opens the next
+                values[f":w{i}"] = epoch_second(now)
                 sets += [f"#w{i} = :w{i}", f"#c{i} = :one"]
-                conditions.append(f"attribute_not_exists(#w{i}) OR #w{i} <> :w{i}")
+                conditions.append(f"attribute_not_exists(#w{i}) OR #w{i} <= :cut{i}")
                 continue
             adds.append(f"#c{i} :one")
             values[f":l{i}"] = counter.limit
-            if counter.window is not None:
-                conditions.append(f"#w{i} = :w{i} AND #c{i} < :l{i}")
+            if counter.window_seconds is not None:
+                conditions.append(f"#w{i} > :cut{i} AND #c{i} < :l{i}")
             else:
                 conditions.append(f"attribute_not_exists(#c{i}) OR #c{i} < :l{i}")
         update = "SET " + ", ".join(sets) + (" ADD " + ", ".join(adds) if adds else "")
@@ -76,8 +79,8 @@ class DynamoLimitCounters:
         return _numbers(result.get("Attributes", {}))
 
 
-def _is_full(counter: Counter, old: dict[str, int]) -> bool:
-    if counter.window is not None and old.get(f"{counter.name}_window") != counter.window:
+def _is_full(counter: Counter, old: dict[str, int], now: datetime) -> bool:
+    if window_closed(counter, old, now):
         return counter.limit < 1  # a new window: full only if the limit allows nothing
     return old.get(counter.name, 0) >= counter.limit
 

@@ -26,14 +26,14 @@ from uuid import UUID, uuid4
 
 from tidings.domain.email_address import OBSCURE_WHITESPACE
 from tidings.domain.errors import BadRequest, NotFound, TidingsError, ValidationFailed
-from tidings.domain.limits import Counter, CounterFull, Counters
+from tidings.domain.limits import Counter, CounterFull, Counters, retry_after, window_closed
 from tidings.domain.models import Record
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # what the official client checks before sending (2 MiB)
 MAX_FILENAME_LENGTH = 100
 DEFAULT_RETENTION_WEEKS = 26
 MAX_RETENTION_WEEKS = 78
-WRONG_EMAIL_LIMIT = 5  # wrong addresses typed per file, per clock hour; then even the right one waits
+WRONG_EMAIL_LIMIT = 5  # wrong addresses typed per file within an hour of the first; then even the right one waits
 ATTEMPT_WINDOW_SECONDS = 3600
 TEST_DOCUMENT = "test-document"  # the link a simulated recipient gets: nothing is stored for it
 UPLOAD_FIELDS = ("file", "filename", "confirm_email_before_download", "retention_period", "is_csv")
@@ -197,22 +197,20 @@ def confirm_recipient(document: Document, typed: str, counters: Counters, now: d
     """Pass when `typed` is the recipient's address; count a wrong one (WRONG_EMAIL_LIMIT an hour)."""
     if not document.confirm_email:
         return
-    window = int(now.timestamp()) // ATTEMPT_WINDOW_SECONDS
-    retry_after = (window + 1) * ATTEMPT_WINDOW_SECONDS - int(now.timestamp())
+    counter = Counter("wrong_email", WRONG_EMAIL_LIMIT, window_seconds=ATTEMPT_WINDOW_SECONDS)
     item_key = f"document#{document.id}"
     counts = counters.read(item_key)
-    if counts.get("wrong_email_window") == window and counts.get("wrong_email", 0) >= WRONG_EMAIL_LIMIT:
-        raise TooManyAttempts(retry_after)
+    if not window_closed(counter, counts, now) and counts.get(counter.name, 0) >= WRONG_EMAIL_LIMIT:
+        raise TooManyAttempts(retry_after(counter, now, counts))
     if hmac.compare_digest(_email_digest(document.email_salt, typed), document.email_hash):
         return
-    counter = Counter("wrong_email", WRONG_EMAIL_LIMIT, window=window)
     try:
-        taken = counters.take(item_key, [counter], now + timedelta(seconds=retry_after + ATTEMPT_WINDOW_SECONDS))
+        taken = counters.take(item_key, [counter], now, now + timedelta(seconds=2 * ATTEMPT_WINDOW_SECONDS))
     except CounterFull as error:
-        raise TooManyAttempts(retry_after) from error
-    remaining = WRONG_EMAIL_LIMIT - taken.get("wrong_email", WRONG_EMAIL_LIMIT)
+        raise TooManyAttempts(error.seconds_to_wait(now)) from error
+    remaining = WRONG_EMAIL_LIMIT - taken.get(counter.name, WRONG_EMAIL_LIMIT)
     if remaining <= 0:
-        raise TooManyAttempts(retry_after)
+        raise TooManyAttempts(retry_after(counter, now, taken))
     raise WrongEmail(remaining)
 
 

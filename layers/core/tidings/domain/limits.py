@@ -1,8 +1,10 @@
 """Rate and daily limits (spec §7): which counters a request takes, and what a refusal says.
 
 All of one request's counters live on one item per service and UTC day, so the accept path spends one
-conditional write on limits. The per-minute counter carries its window number beside it and restarts when
-the window changes (a fixed 60-second window aligned to the clock).
+conditional write on limits. The per-minute counter carries the second its window opened beside it: a window
+opens at the first request and lasts 60 seconds, and the first request after it has closed opens the next
+(Laravel's throttle, which Notifea runs; so a fresh client's request N + 1 within 60 s of its first is refused,
+wherever the clock's minutes fall).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ KEY_TYPE_NAMES = {"normal": "LIVE", "team": "TEAM", "test": "TEST"}
 class Counter:
     name: str
     limit: int
-    window: int | None = None  # set for windowed counters: the count restarts when the window changes
+    window_seconds: int | None = None  # windowed: a window opens at the first take and restarts once closed
     refusal: str = ""  # the error class Notify names: RateLimitError or TooManyRequestsError
     message: str = ""
 
@@ -41,11 +43,38 @@ class Usage:
 
 
 class CounterFull(Exception):
-    """Raised by the counter store: `counter` is at its limit, so nothing was counted."""
+    """Raised by the counter store: `counter` is at its limit, so nothing was counted. `opened`: when its
+    window opened (windowed counters), so the refusal can say when to come back."""
 
-    def __init__(self, counter: Counter) -> None:
+    def __init__(self, counter: Counter, opened: int | None = None) -> None:
         super().__init__(counter.name)
         self.counter = counter
+        self.opened = opened
+
+    def seconds_to_wait(self, now: datetime) -> int:
+        return retry_after(self.counter, now, {} if self.opened is None else {window_key(self.counter): self.opened})
+
+
+def epoch_second(now: datetime) -> int:
+    return int(now.timestamp())
+
+
+def window_key(counter: Counter) -> str:
+    """The attribute beside a windowed counter that holds the second its window opened."""
+    return f"{counter.name}_window"
+
+
+def window_cutoff(counter: Counter, now: datetime) -> int:
+    """A window of `counter` that opened at or before this second has closed by `now`."""
+    return epoch_second(now) - (counter.window_seconds or 0)
+
+
+def window_closed(counter: Counter, counts: dict[str, int], now: datetime) -> bool:
+    """A windowed counter whose window (as the item's numbers record its opening) has closed, or never opened."""
+    if counter.window_seconds is None:
+        return False
+    opened = counts.get(window_key(counter))
+    return opened is None or opened <= window_cutoff(counter, now)
 
 
 class LimitExceeded(TidingsError):
@@ -53,14 +82,6 @@ class LimitExceeded(TidingsError):
         super().__init__(counter.message)
         self.counter = counter
         self.retry_after = retry_after
-
-
-def minute_window(now: datetime) -> int:
-    return int(now.timestamp()) // WINDOW_SECONDS
-
-
-def seconds_to_next_window(now: datetime) -> int:
-    return max(1, math.ceil(WINDOW_SECONDS - now.timestamp() % WINDOW_SECONDS))
 
 
 def seconds_to_midnight(now: datetime) -> int:
@@ -85,7 +106,7 @@ def send_counters(
     rate = Counter(
         name=f"minute_{key_type}",
         limit=service.rate_limit,
-        window=minute_window(now),
+        window_seconds=WINDOW_SECONDS,
         refusal="RateLimitError",
         message=(
             f"Exceeded rate limit for key type {KEY_TYPE_NAMES[key_type]} of {service.rate_limit} requests per "
@@ -112,8 +133,14 @@ def _daily(service: Service, channel: str) -> Counter:
     )
 
 
-def retry_after(counter: Counter, now: datetime) -> int:
-    return seconds_to_next_window(now) if counter.window is not None else seconds_to_midnight(now)
+def retry_after(counter: Counter, now: datetime, counts: dict[str, int]) -> int:
+    """When `counter` has room again, given the item's numbers (a windowed counter's opening second among them):
+    when its window closes, or a whole window from now when none is open."""
+    if counter.window_seconds is None:
+        return seconds_to_midnight(now)
+    if window_closed(counter, counts, now):
+        return counter.window_seconds
+    return counts[window_key(counter)] + counter.window_seconds - epoch_second(now)
 
 
 def v1_request_counter(service: Service | None, client_ip: str, now: datetime) -> tuple[str, Counter]:
@@ -122,7 +149,7 @@ def v1_request_counter(service: Service | None, client_ip: str, now: datetime) -
     counter = Counter(
         name=f"v1_requests_{client_ip}",
         limit=service.v1_rate_limit if service else V1_REQUESTS_PER_MINUTE,
-        window=minute_window(now),
+        window_seconds=WINDOW_SECONDS,
         refusal="too.many.attempts",
         message="Too many attempts. Please try again in 1 minute.",
     )
@@ -131,7 +158,9 @@ def v1_request_counter(service: Service | None, client_ip: str, now: datetime) -
 
 
 class Counters(Protocol):
-    def take(self, item_key: str, counters: Sequence[Counter], expires_at: datetime) -> dict[str, int]: ...
+    def take(
+        self, item_key: str, counters: Sequence[Counter], now: datetime, expires_at: datetime
+    ) -> dict[str, int]: ...
     def read(self, item_key: str) -> dict[str, int]: ...
 
 
@@ -146,9 +175,9 @@ def usage_today(store: Counters, service_id: str, now: datetime) -> dict[str, in
 def take(store: Counters, item_key: str, counters: Sequence[Counter], now: datetime) -> Usage:
     """Count one request against every counter, or none of them; refuse with the first full counter."""
     try:
-        counts = store.take(item_key, counters, day_counters_expire(now))
+        counts = store.take(item_key, counters, now, day_counters_expire(now))
     except CounterFull as full:
-        raise LimitExceeded(full.counter, retry_after(full.counter, now)) from full
+        raise LimitExceeded(full.counter, full.seconds_to_wait(now)) from full
     first = counters[0]
     remaining = max(0, first.limit - counts[first.name])
-    return Usage(limit=first.limit, remaining=remaining, reset_seconds=retry_after(first, now))
+    return Usage(limit=first.limit, remaining=remaining, reset_seconds=retry_after(first, now, counts))
