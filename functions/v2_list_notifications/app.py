@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tidings.api.entry import http_entry
-from tidings.api.http import query_pairs, root_url
+from tidings.api.http import optional_uuid, query_pairs, root_url
 from tidings.api.notify_v2.auth import current_caller
 from tidings.api.notify_v2.notification_views import LIST_QUERY, list_json, list_query
 from tidings.api.notify_v2.resolver import notify_v2_resolver
@@ -29,7 +29,7 @@ def get_list() -> dict[str, Any]:
         statuses=query.get("status", []),
         types=query.get("template_type", []),
         reference=query.get("reference"),
-        older_than=query["older_than"].lower() if "older_than" in query else None,
+        older_than=optional_uuid(query.get("older_than"), "older_than"),
     )
     return list_json(found, query, root_url(app))
 

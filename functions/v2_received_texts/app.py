@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tidings.api.entry import http_entry
-from tidings.api.http import query_pairs, root_url
+from tidings.api.http import query_pairs, root_url, uuid_param
 from tidings.api.notify_v2.auth import current_caller
 from tidings.api.notify_v2.resolver import notify_v2_resolver
 from tidings.api.notify_v2.template_views import UUID_FIELD
@@ -14,7 +14,7 @@ from tidings.domain.timefmt import iso_z
 from tidings.wiring import deps
 
 app = notify_v2_resolver()
-QUERY = Schema({"type": "object", "properties": {"older_than": UUID_FIELD}})
+QUERY = Schema({"type": "object", "properties": {"older_than": UUID_FIELD}, "additionalProperties": False})
 
 
 @app.get("/v2/received-text-messages")
@@ -24,7 +24,7 @@ def received() -> dict[str, Any]:
     QUERY.check(query)
     now, anchor = d.clock.now(), None
     if "older_than" in query:
-        anchor = d.inbound.find(query["older_than"].lower(), now)
+        anchor = d.inbound.find(uuid_param(query["older_than"], "older_than"), now)
         if anchor is None or anchor.service_id != caller.service_id:
             return {"received_text_messages": [], "links": {"current": _url()}}
     messages = d.inbound.page(caller.service_id, now, anchor)

@@ -11,7 +11,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response, content_types
 
 from tidings.api.entry import http_entry
-from tidings.api.http import json_body, rate_limit_headers, root_url
+from tidings.api.http import json_body, optional_uuid, rate_limit_headers, root_url, uuid_param
 from tidings.api.notify_v2.auth import current_caller
 from tidings.api.notify_v2.notification_views import (
     EMAIL_REQUEST,
@@ -37,7 +37,7 @@ def post_sms() -> Response[dict[str, Any]]:
         SendRequest(
             channel="sms",
             recipient=body["phone_number"],
-            sms_sender_id=body.get("sms_sender_id"),
+            sms_sender_id=optional_uuid(body.get("sms_sender_id"), "sms_sender_id"),
             **_common(body),
         )
     )
@@ -49,7 +49,7 @@ def post_email() -> Response[dict[str, Any]]:
     request = SendRequest(
         channel="email",
         recipient=body["email_address"],
-        email_reply_to_id=body.get("email_reply_to_id"),
+        email_reply_to_id=optional_uuid(body.get("email_reply_to_id"), "email_reply_to_id"),
         one_click_unsubscribe_url=body.get("one_click_unsubscribe_url"),
         sanitise_content_for=body.get("sanitise_content_for"),
         **_common(body),
@@ -58,7 +58,7 @@ def post_email() -> Response[dict[str, Any]]:
 
 
 def _validated(schema: Any) -> dict[str, Any]:
-    body = json_body(app, empty={})
+    body = json_body(app)  # no body: 400 Invalid JSON, as Notify answers
     schema.check(body)
     check_scheduled_for(body.get("scheduled_for"), deps().clock.now())
     return dict(body)
@@ -66,7 +66,7 @@ def _validated(schema: Any) -> dict[str, Any]:
 
 def _common(body: dict[str, Any]) -> dict[str, Any]:
     return {
-        "template_id": str(body["template_id"]).lower(),
+        "template_id": uuid_param(str(body["template_id"]), "template_id"),
         "personalisation": body.get("personalisation") or {},
         "reference": body.get("reference"),
     }
@@ -102,7 +102,7 @@ def post_letter() -> Response[dict[str, Any]]:
     )
 
     d = deps()
-    body = json_body(app, empty={})
+    body = json_body(app)  # no body: 400 Invalid JSON, as Notify answers
     caller = current_caller(app)
     context = SendContext(
         caller=caller,

@@ -311,7 +311,7 @@ def test_28_unauthenticated_routes_are_limited_per_ip_too(local_stack: RunningSt
 def test_29_status(local_stack: RunningStack) -> None:
     for path in ("/", "/v1"):
         body = requests.get(f"{local_stack.url}{path}", timeout=10).json()
-        assert body["code"] == "ok" and body["data"]["name"].startswith("Tidings API ")
+        assert body == {"data": {"name": "Notifea API 1.0.0"}, "code": "ok"}
 
 
 def test_30_unknown_routes_and_wrong_methods(local_stack: RunningStack) -> None:

@@ -519,3 +519,11 @@ def test_a_v1_body_of_exactly_10mb_reaches_the_function_and_gets_its_envelope(
         "data": {"message": "SMS content violates validation rules", "metadata": ["content"]},
         "code": "content.not.valid",
     }
+
+
+@pytest.mark.parametrize(("field", "value"), [("sms_live_time", True), ("test_mode", True), ("test_mode", False)])
+def test_v1_sender_numbers_are_not_booleans(api: InProcessApi, edges: Edges, field: str, value: bool) -> None:
+    body = {"sender_name": "Bools", field: value}
+    reply = api.request("POST", "/v1/user-sms-senders", body, {"Authorization": f"Bearer {edges.v1_token}"})
+    assert reply.status == 422
+    assert v1_error(reply) == ("validation.failed", "The given data was invalid.", [field])

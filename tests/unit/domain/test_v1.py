@@ -72,6 +72,8 @@ def test_sender_whitelists() -> None:
     assert sender_for(senders, token(), "b").id == "b"  # an empty whitelist allows every sender
     assert refusal(sender_for, senders, token(sms_sender_ids=["a"]), "b").code == "sms.sender.not.whitelisted"
     assert refusal(sender_for, senders, token(), "zz").code == "user_sms_sender.not.found"
+    # a token that names its senders: any other is not whitelisted (E5's only refusal), known or not
+    assert refusal(sender_for, senders, token(sms_sender_ids=["a"]), "zz").code == "sms.sender.not.whitelisted"
 
 
 def bundle(*tokens: AccessToken) -> ServiceBundle:
@@ -102,6 +104,14 @@ def test_access_token_refusals(make_header: object, record: AccessToken, ip: str
     found = bundle(record)
     error = refusal(authenticate_access_token, make_header(record), lambda s: found if s == "svc" else None, NOW, ip)  # type: ignore[operator]
     assert (error.status, error.code) == expected
+
+
+def test_a_deactivated_services_tokens_are_refused() -> None:
+    record = token()
+    found = bundle(record)
+    found = found.model_copy(update={"service": found.service.model_copy(update={"active": False})})
+    error = refusal(authenticate_access_token, header(record), lambda s: found, NOW, "1.2.3.4")
+    assert (error.status, error.code) == (401, "unauthorized")
 
 
 def test_a_valid_token_from_an_allowed_ip() -> None:

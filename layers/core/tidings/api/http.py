@@ -35,11 +35,17 @@ TRANSIENT_CODES = frozenset(
 )
 
 
-def json_body(app: APIGatewayHttpResolver, empty: Any = None) -> Any:
-    """The parsed JSON body; `empty` when there is none. Bad JSON is the caller's fault (400)."""
+NO_BODY: Any = object()  # json_body's default: a body is required, as Flask's get_json(force=True) requires one
+
+
+def json_body(app: APIGatewayHttpResolver, empty: Any = NO_BODY) -> Any:
+    """The parsed JSON body; `empty` when there is none, if the route allows that. Bad JSON is the caller's
+    fault (400). A UTF-8 byte-order mark is skipped, as Flask (and so Notify) skips it."""
     try:
-        raw = app.current_event.decoded_body  # base64 bodies are decoded here, and may not be UTF-8
-        if not raw or not raw.strip():
+        raw = (app.current_event.decoded_body or "").removeprefix("\ufeff")  # base64 bodies may not be UTF-8
+        if not raw.strip():
+            if empty is NO_BODY:
+                raise BadRequest("Invalid JSON supplied in POST data")
             return empty
         parsed = json.loads(raw)
         if LONE_SURROGATE_ESCAPE.search(raw):
@@ -78,10 +84,16 @@ def root_url(app: APIGatewayHttpResolver) -> str:
 
 
 def uuid_param(value: str, field: str) -> str:
+    """The canonical form (lower case, hyphenated) of any form Python's UUID reads, as Postgres reads them for
+    Notify: an id given in upper case or without hyphens finds what it names."""
     try:
         return str(UUID(value))
     except ValueError as error:
         raise ValidationFailed([f"{field} is not a valid UUID"]) from error
+
+
+def optional_uuid(value: object, field: str) -> str | None:
+    return None if value is None else uuid_param(str(value), field)
 
 
 def rate_limit_headers(limit: int, remaining: int, reset_seconds: int) -> dict[str, str]:

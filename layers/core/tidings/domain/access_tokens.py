@@ -87,8 +87,8 @@ def authenticate_access_token(
     service_id = _service_id(claims.get("iss"))
     bundle = load_bundle(service_id) if service_id else None
     record = next((t for t in bundle.access_tokens if t.id == claims.get("jti")), None) if bundle else None
-    if bundle is None or record is None or record.revoked_at is not None:
-        raise UNAUTHORIZED
+    if bundle is None or record is None or record.revoked_at is not None or not bundle.service.active:
+        raise UNAUTHORIZED  # a deactivated service's tokens stop with it, as its /v2 keys do
     try:
         jwt.decode(token, record.secret, algorithms=["HS256"], options={"verify_exp": False, "verify_iat": False})
     except jwt.PyJWTError as error:

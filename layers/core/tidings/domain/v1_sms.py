@@ -66,15 +66,16 @@ def check_content(content: str) -> None:
 
 
 def sender_for(senders: Sequence[SmsSender], token: AccessToken, sender_id: str) -> SmsSender:
-    sender = next((s for s in senders if s.id == sender_id), None)
-    if sender is None:
-        raise SENDER_NOT_FOUND
-    if token.sms_sender_ids and sender.id not in token.sms_sender_ids:  # an empty list allows every sender
+    """A token that names its senders refuses any other as not whitelisted (spec E5), known or not."""
+    if token.sms_sender_ids and sender_id not in token.sms_sender_ids:  # an empty list allows every sender
         raise Refused(
             "sms.sender.not.whitelisted",
             "Sms sender you are trying to send from can not be used with this access token",
             fields=["sms_sender_id"],
         )
+    sender = next((s for s in senders if s.id == sender_id), None)
+    if sender is None:
+        raise SENDER_NOT_FOUND
     return sender
 
 

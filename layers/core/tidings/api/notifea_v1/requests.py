@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from tidings.api.http import json_body, query_pairs
 from tidings.domain.errors import Refused
@@ -14,21 +14,31 @@ SENDER_NAME = r"^[A-Za-z0-9_-]{1,11}$"
 INVALID = "The given data was invalid."
 
 
+def _not_a_boolean(value: object) -> object:
+    """JSON's true and false are no numbers (pydantic would take them as 1 and 0); 0/1 and "0"/"1" are."""
+    if isinstance(value, bool):
+        raise ValueError("a number, not a boolean")
+    return value
+
+
+Number = Annotated[int, BeforeValidator(_not_a_boolean)]
+
+
 class V1Request(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, defer_build=True)  # built when first used
 
 
 class SenderCreate(V1Request):
     sender_name: str = Field(pattern=SENDER_NAME, description="≤ 11 letters, digits, - or _; unique")
-    sms_live_time: int = Field(default=30, ge=0, le=30, description="days to keep each SMS; 0 keeps nothing")
-    test_mode: int = Field(default=0, ge=0, le=1, description="1: never handed to a carrier")
+    sms_live_time: Number = Field(default=30, ge=0, le=30, description="days to keep each SMS; 0 keeps nothing")
+    test_mode: Number = Field(default=0, ge=0, le=1, description="1: never handed to a carrier")
     webhook_url: str | None = Field(default=None, description="gets the SMS object on each status change")
 
 
 class SenderUpdate(V1Request):
     sender_name: str = Field(pattern=SENDER_NAME)
-    sms_live_time: int = Field(ge=0, le=30)
-    test_mode: int | None = Field(default=None, ge=0, le=1)
+    sms_live_time: Number = Field(ge=0, le=30)
+    test_mode: Number | None = Field(default=None, ge=0, le=1)
     webhook_url: str | None = None
 
 

@@ -191,7 +191,8 @@ def list_json(notifications: list[Notification], query: dict[str, Any], root: st
     links = {"current": _with_query(base, query)}
     if notifications:
         rest = {k: v for k, v in query.items() if k != "older_than"}
-        links["next"] = _with_query(base, {**rest, "older_than": notifications[-1].id})
+        # older_than first: the Notify clients page with the first UUID in this link, and a reference may be one
+        links["next"] = _with_query(base, {"older_than": notifications[-1].id, **rest})
     return {"notifications": [notification_json(n, root) for n in notifications], "links": links}
 
 

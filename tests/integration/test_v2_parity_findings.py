@@ -1,0 +1,71 @@
+"""Behaviours a review against the Notify spec found different, each pinned as the spec has it."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from tests.integration.conftest import InProcessApi, SeededService, send_sms
+from tests.integration.test_bad_input_edges import v2_errors
+
+SEND_PATHS = ["/v2/notifications/sms", "/v2/notifications/email", "/v2/notifications/letter"]
+
+
+@pytest.mark.parametrize("path", SEND_PATHS)
+@pytest.mark.parametrize("raw", [b"", b"   \n"], ids=["empty", "blank"])
+def test_a_send_without_a_body_is_invalid_json(
+    api: InProcessApi, service: SeededService, path: str, raw: bytes
+) -> None:
+    """Notify parses every POST body with get_json(force=True): no body is bad JSON (spec §3), not a schema error."""
+    headers = {"Authorization": api.v2_authorization(service.keys["normal"])}
+    reply = api.request("POST", path, raw=raw, headers=headers)
+    assert reply.status == 400
+    assert v2_errors(reply) == [("BadRequestError", "Invalid JSON supplied in POST data")]
+
+
+def test_a_body_with_a_utf8_byte_order_mark_is_parsed(
+    api: InProcessApi, service: SeededService, templates: dict[str, str]
+) -> None:
+    body = {"phone_number": "07700900123", "template_id": templates["sms"], "personalisation": {"name": "Jo"}}
+    headers = {"Authorization": api.v2_authorization(service.keys["normal"])}
+    reply = api.request("POST", SEND_PATHS[0], raw=b"\xef\xbb\xbf" + json.dumps(body).encode(), headers=headers)
+    assert reply.status == 201, reply.body
+
+
+def test_the_next_link_puts_older_than_first(
+    api: InProcessApi, service: SeededService, templates: dict[str, str]
+) -> None:
+    """The official clients page with the first UUID in `next`: a reference that is a UUID must come after it."""
+    reference = str(uuid.uuid4())
+    body = {"phone_number": "07700900123", "template_id": templates["sms"], "personalisation": {"name": "Jo"}}
+    sent = api.v2("POST", SEND_PATHS[0], service.keys["normal"], {**body, "reference": reference}).json()
+    listed = api.v2("GET", f"/v2/notifications?reference={reference}", service.keys["normal"]).json()
+    next_link = urlsplit(listed["links"]["next"])
+    assert parse_qsl(next_link.query) == [("older_than", sent["id"]), ("reference", reference)]
+
+
+def test_received_texts_refuse_unknown_query_parameters(
+    api: InProcessApi, service: SeededService, templates: dict[str, str]
+) -> None:
+    send_sms(api, service, templates)  # any service with a key will do
+    reply = api.v2("GET", "/v2/received-text-messages?foo=bar", service.keys["normal"])
+    assert reply.status == 400
+    assert v2_errors(reply) == [("ValidationError", "Additional properties are not allowed (foo was unexpected)")]
+
+
+def test_ids_in_any_form_a_uuid_reads_find_what_they_name(
+    api: InProcessApi, service: SeededService, templates: dict[str, str]
+) -> None:
+    """Notify's Postgres reads upper case and unhyphenated UUIDs as the same id (spec §3.1: "a UUID")."""
+    body = {"phone_number": "07700900123", "personalisation": {"name": "Jo"}}
+    shouted = api.v2("POST", SEND_PATHS[0], service.keys["normal"], {**body, "template_id": templates["sms"].upper()})
+    assert shouted.status == 201, shouted.body
+    assert shouted.json()["template"]["id"] == templates["sms"]
+    newer = send_sms(api, service, templates)
+    plain = api.v2("GET", f"/v2/notifications?older_than={newer['id']}", service.keys["normal"]).json()
+    compact = api.v2("GET", f"/v2/notifications?older_than={newer['id'].replace('-', '')}", service.keys["normal"])
+    assert [n["id"] for n in compact.json()["notifications"]] == [n["id"] for n in plain["notifications"]]
+    assert shouted.json()["id"] in [n["id"] for n in plain["notifications"]]
