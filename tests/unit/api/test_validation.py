@@ -104,3 +104,38 @@ def test_every_request_schema_is_valid_json_schema() -> None:
     ]  # fmt: skip
     for schema in schemas:
         Draft7Validator.check_schema(schema.schema)
+
+
+UNSUBSCRIBE = Schema(
+    {"type": "object", "properties": {"url": {"type": "string", "format": "https_url"}}, "additionalProperties": False}
+)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "HTTPS://x.com/u",  # Notify's ^https is case-sensitive
+        "http://x.com/u",
+        "https://",
+        "https:x.com",
+        "https://x.com/<script>",
+        'https://x.com/a"b',
+        "https://x.com/ü",  # an IRI, not a URI: percent-encode it
+        "https://x.com/%zz",
+        "https://x.com/{a}",
+        "https://x.com/a|b",
+        "https://x.com/a\\b",
+        "https://x.com/#a#b",
+        "https://x.com/a b",
+    ],
+)
+def test_unsubscribe_urls_that_are_no_https_uri(url: str) -> None:
+    assert messages(UNSUBSCRIBE, {"url": url}) == ["url is not a valid https url"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://x.com/u?t=1", "https://x.com/%C3%BC", "https://x.com:8443/a;b=c/@d!$&'()*+,~#frag", "https://[::1]/u"],
+)
+def test_https_uris_are_valid_unsubscribe_urls(url: str) -> None:
+    UNSUBSCRIBE.check({"url": url})
