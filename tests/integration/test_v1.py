@@ -146,3 +146,31 @@ def test_the_openapi_document_validates_and_lists_every_public_route(stack: Loca
         if route.path == "/" or route.path.startswith(("/v1", "/v2", "/d/"))
     }
     assert documented == routes
+
+
+def test_a_trial_mode_service_sends_only_to_its_guest_list(api: InProcessApi) -> None:
+    """As through /v2's live keys; a test_mode sender reaches no carrier, so it may address anyone."""
+    service = api.admin("POST", "/admin/services", {"name": "trial"}).json()["data"]["id"]  # restricted by default
+    base = f"/admin/services/{service}"
+    api.admin("POST", f"{base}/guest-list", {"phone_numbers": ["07700900123"], "email_addresses": []})
+    live = api.admin("POST", f"{base}/sms-senders", {"sms_sender": "Live"}).json()["data"]["id"]
+    test = api.admin("POST", f"{base}/sms-senders", {"sms_sender": "Test", "test_mode": True}).json()["data"]["id"]
+    token = api.admin("POST", f"{base}/access-tokens", {"name": "t"}).json()["data"]
+    account = V1Account(service, live, token["token"], token["id"])
+
+    def send(sender: str, recipient: str) -> Reply:
+        body = {"sms_sender_id": sender, "content": "Hi", "recipient": recipient}
+        return v1(api, account, "POST", "/v1/sms", body)
+
+    refused = send(live, "+447700900999")
+    assert refused.status == 422
+    assert refused.json() == {
+        "data": {
+            "message": "Can’t send to this recipient when service is in trial mode – see "
+            "https://www.notifications.service.gov.uk/trial-mode",
+            "metadata": ["recipient"],
+        },
+        "code": "recipient.not.allowed",
+    }
+    assert send(live, "+447700900123").status == 200
+    assert send(test, "+447700900999").status == 200

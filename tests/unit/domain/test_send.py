@@ -10,10 +10,10 @@ import pytest
 
 from tests.fakes import FixedClock, InMemoryCounters, InMemoryDocumentStore, InMemoryNotificationStore, RecordingQueue
 from tidings.domain.auth import Caller
-from tidings.domain.errors import BadRequest, InvalidPhone, ValidationFailed
+from tidings.domain.errors import TRIAL_MODE, BadRequest, InvalidPhone, ValidationFailed
 from tidings.domain.limits import LimitExceeded
 from tidings.domain.models import ApiKey, GuestList, ReplyTo, Retention, Service, ServiceBundle, SmsSender, Template
-from tidings.domain.send import TEAM_ONLY, TRIAL_MODE, SendContext, SendRequest, send_notification
+from tidings.domain.send import TEAM_ONLY, SendContext, SendRequest, send_notification
 
 CLOCK = FixedClock()
 NOW = CLOCK.now()

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+# Notify's words for a recipient outside a trial-mode service's guest list (both dialects use them).
+TRIAL_MODE = (
+    "Can’t send to this recipient when service is in trial mode – see "
+    "https://www.notifications.service.gov.uk/trial-mode"
+)
+
 
 class TidingsError(Exception):
     """Base class: a failure the caller can be told about (never a 500)."""

@@ -12,7 +12,7 @@ from uuid import uuid4
 from tidings.domain.auth import Caller
 from tidings.domain.documents import DocumentLink, StoredFile, is_file, new_link, parse_upload, stored_file
 from tidings.domain.email_address import EmailAddressError, normalise_email_address
-from tidings.domain.errors import BadRequest, InvalidPhone, QueueUnavailable
+from tidings.domain.errors import TRIAL_MODE, BadRequest, InvalidPhone, QueueUnavailable
 from tidings.domain.limits import Counters, Usage, day_key, send_counters, take
 from tidings.domain.models import Permission, SmsSender, Template
 from tidings.domain.notifications import (
@@ -36,10 +36,6 @@ EMAIL_MAX_BYTES = 2_000_000
 # fit so.
 EMAIL_MAX_STORED_BYTES = 300_000
 TEAM_ONLY = "Can’t send to this recipient using a team-only API key"
-TRIAL_MODE = (
-    "Can’t send to this recipient when service is in trial mode – see "
-    "https://www.notifications.service.gov.uk/trial-mode"
-)
 NOT_ALLOWED = {
     "sms": "Service is not allowed to send text messages",
     "email": "Service is not allowed to send emails",

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import uuid4
 
-from tidings.domain.errors import QueueUnavailable, Refused
+from tidings.domain.errors import TRIAL_MODE, QueueUnavailable, Refused
 from tidings.domain.limits import Counter, Counters, Usage, day_key, send_counters, take
 from tidings.domain.models import AccessToken, Permission, ServiceBundle, SmsSender
 from tidings.domain.notifications import FINAL, Notification
@@ -79,6 +79,14 @@ def sender_for(senders: Sequence[SmsSender], token: AccessToken, sender_id: str)
     return sender
 
 
+def check_trial_mode(bundle: ServiceBundle, sender: SmsSender, to: Recipient) -> None:
+    """A service in trial mode (restricted) sends only to its guest list, through /v1 as through /v2's live keys;
+    a test_mode sender reaches no carrier, so it may address anyone (as a /v2 test key may). Notifea has no trial
+    mode: the refusal is a 422 on the recipient, with Notify's words."""
+    if bundle.service.restricted and not sender.test_mode and to.e164 not in bundle.guest_list.phone_numbers:
+        raise Refused("recipient.not.allowed", TRIAL_MODE, fields=["recipient"])
+
+
 def live_time_days(sender: SmsSender, bundle: ServiceBundle) -> int:
     return sender.sms_live_time if sender.sms_live_time is not None else bundle.service.retention_days.sms
 
@@ -98,6 +106,7 @@ def send_v1_sms(
     """Validate, count (the send limits and the caller's /v1 request limit, in one write), store, queue."""
     check_content(content)
     to = parse_recipient(recipient, bundle.service.can(Permission.INTERNATIONAL_SMS))
+    check_trial_mode(bundle, sender, to)
     days = live_time_days(sender, bundle)
     notification = Notification(
         id=str(uuid4()),
