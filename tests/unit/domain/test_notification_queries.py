@@ -55,6 +55,7 @@ def test_asking_for_every_status_is_no_filter() -> None:
 def test_cost_fields() -> None:
     assert cost(notification(type="email")) == (True, 0.0, {})
     assert cost(notification(status="created")) == (False, None, {})
+    assert cost(notification(status="created", billable_units=2)) == (False, None, {})  # counted, not yet sent
     ready = cost(notification(status="sending", billable_units=2, rate_multiplier=3, sms_rate=Decimal("0.0227")))
     assert ready == (
         True,

@@ -144,7 +144,7 @@ def cost(notification: Notification) -> tuple[bool, float | None, dict[str, Any]
         return True, 0.0, {}
     if notification.type == "letter":
         return _letter_cost(notification)
-    if notification.status == "created" and not notification.billable_units:
+    if notification.status == "created":  # Notify counts the fragments when it sends: no cost until then
         return False, None, {}
     units, multiplier = notification.billable_units, notification.rate_multiplier
     details = {
