@@ -174,3 +174,22 @@ def test_a_trial_mode_service_sends_only_to_its_guest_list(api: InProcessApi) ->
     }
     assert send(live, "+447700900123").status == 200
     assert send(test, "+447700900999").status == 200
+
+
+def test_refusals_count_against_the_limit_and_carry_its_headers(api: InProcessApi, account: V1Account) -> None:
+    """As under Laravel's throttle, which runs before anything else: every request counts, every answer says so."""
+    api.admin("POST", f"/admin/services/{account.service_id}", {"v1_rate_limit": 3})
+    listed = v1(api, account, "GET", "/v1/sms?pageSize=0")  # counted by the route's middleware, then refused
+    assert (listed.status, listed.headers["x-ratelimit-limit"], listed.headers["x-ratelimit-remaining"]) == (
+        422,
+        "3",
+        "2",
+    )
+    bad = {"sms_sender_id": account.sender, "content": "Hi", "recipient": "not a number"}
+    refused = v1(api, account, "POST", "/v1/sms", bad)  # refused before the write that counts a send
+    assert (refused.status, refused.headers["x-ratelimit-remaining"]) == (422, "1")
+    assert v1(api, account, "POST", "/v1/sms", {}).status == 422  # the third
+    limited = v1(api, account, "POST", "/v1/sms", bad)
+    assert (limited.status, limited.json()["code"]) == (429, "too.many.attempts")
+    reset_at, retry_after = int(limited.headers["x-ratelimit-reset"]), int(limited.headers["retry-after"])
+    assert abs(reset_at - (int(datetime.now(UTC).timestamp()) + retry_after)) <= 1

@@ -78,10 +78,13 @@ def window_closed(counter: Counter, counts: dict[str, int], now: datetime) -> bo
 
 
 class LimitExceeded(TidingsError):
-    def __init__(self, counter: Counter, retry_after: int) -> None:
+    """`retry_after` seconds from now; `reset_at` the epoch second that is (Laravel's X-RateLimit-Reset)."""
+
+    def __init__(self, counter: Counter, retry_after: int, reset_at: int = 0) -> None:
         super().__init__(counter.message)
         self.counter = counter
         self.retry_after = retry_after
+        self.reset_at = reset_at
 
 
 def seconds_to_midnight(now: datetime) -> int:
@@ -177,7 +180,8 @@ def take(store: Counters, item_key: str, counters: Sequence[Counter], now: datet
     try:
         counts = store.take(item_key, counters, now, day_counters_expire(now))
     except CounterFull as full:
-        raise LimitExceeded(full.counter, full.seconds_to_wait(now)) from full
+        wait = full.seconds_to_wait(now)
+        raise LimitExceeded(full.counter, wait, epoch_second(now) + wait) from full
     first = counters[0]
     remaining = max(0, first.limit - counts[first.name])
     return Usage(limit=first.limit, remaining=remaining, reset_seconds=retry_after(first, now, counts))

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from tidings.api.http import rate_limit_headers as ietf_rate_limit_headers
 from tidings.api.http import unavailable_retry_after
 from tidings.domain.errors import BadRequest, InvalidPhone, NotFound, Refused, ValidationFailed
-from tidings.domain.limits import LimitExceeded
+from tidings.domain.limits import LimitExceeded, Usage
 from tidings.observability import logger
 
 V1_LIMIT_CODES = {"RateLimitError": "too.many.attempts", "TooManyRequestsError": "daily.limit.exceeded"}
@@ -33,33 +33,42 @@ def rate_limit_headers(limit: int, remaining: int, reset_seconds: int) -> dict[s
 
 
 def register_v1_errors(app: APIGatewayHttpResolver) -> None:
+    def counted(response: Response[dict[str, object]]) -> Response[dict[str, object]]:
+        """A refusal of a request the limit counted carries the limit's headers too (Laravel's throttle puts them
+        on every response)."""
+        usage = app.context.get("v1_usage")
+        if isinstance(usage, Usage):
+            response.headers.update(rate_limit_headers(usage.limit, usage.remaining, usage.reset_seconds))
+        return response
+
     @app.exception_handler(Refused)
     def _refused(error: Refused) -> Response[dict[str, object]]:
-        return v1_error(error.status, error.code, error.message, error.fields)
+        return counted(v1_error(error.status, error.code, error.message, error.fields))
 
     @app.exception_handler(LimitExceeded)
     def _limited(error: LimitExceeded) -> Response[dict[str, object]]:
         retry = error.retry_after
         headers = {"Retry-After": str(retry), **rate_limit_headers(error.counter.limit, 0, retry)}
+        headers["X-RateLimit-Reset"] = str(error.reset_at)  # Laravel's: the epoch second it frees
         code = V1_LIMIT_CODES.get(error.counter.refusal, error.counter.refusal)
         return v1_error(429, code, error.message, None, headers)  # Notifea's 429 has no metadata
 
     @app.exception_handler(ValidationFailed)
     def _invalid(error: ValidationFailed) -> Response[dict[str, object]]:
         fields = [message.split(" ", 1)[0] for message in error.messages]
-        return v1_error(422, "validation.failed", "; ".join(error.messages), fields)
+        return counted(v1_error(422, "validation.failed", "; ".join(error.messages), fields))
 
     @app.exception_handler(BadRequest)
     def _bad(error: BadRequest) -> Response[dict[str, object]]:
-        return v1_error(422, "request.not.valid", error.message, [])
+        return counted(v1_error(422, "request.not.valid", error.message, []))
 
     @app.exception_handler(InvalidPhone)
     def _phone(error: InvalidPhone) -> Response[dict[str, object]]:
-        return v1_error(422, "recipient.not.valid", error.message, ["recipient"])
+        return counted(v1_error(422, "recipient.not.valid", error.message, ["recipient"]))
 
     @app.exception_handler(NotFound)
     def _not_found(error: NotFound) -> Response[dict[str, object]]:
-        return v1_error(404, "not.found", error.message, [])
+        return counted(v1_error(404, "not.found", error.message, []))
 
     @app.not_found
     def _no_route(_: NotFoundError) -> Response[dict[str, object]]:

@@ -49,11 +49,20 @@ def authenticate(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -
 
 
 def throttle(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[object]:
+    """Count the request, then answer with the limit's headers (errors get them from the context: see errors.py)."""
     caller = app.context.get("v1_caller")
     usage = _count_request(caller.bundle if isinstance(caller, V1Caller) else None, client_ip(app))
+    app.append_context(v1_usage=usage)
     response = next_middleware(app)
     response.headers.update(rate_limit_headers(**asdict(usage)))
     return response
+
+
+def count_refused(app: APIGatewayHttpResolver) -> None:
+    """POST /v1/sms counts the caller's request in the write that counts its send; one refused before that write
+    (bad fields, recipient or sender) still counts, as under Laravel's throttle, which runs first."""
+    usage = _count_request(current_v1_caller(app).bundle, client_ip(app))
+    app.append_context(v1_usage=usage)
 
 
 def current_v1_caller(app: APIGatewayHttpResolver) -> V1Caller:
