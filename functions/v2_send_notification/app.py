@@ -5,6 +5,8 @@ A letter body with `content` is a precompiled letter (spec §3.4): its PDF is ke
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -23,14 +25,41 @@ from tidings.api.notify_v2.notification_views import (
     precompiled_json,
 )
 from tidings.api.notify_v2.resolver import notify_v2_resolver
+from tidings.domain.errors import BadRequest, InvalidPhone, NotFound, ValidationFailed
+from tidings.domain.limits import take_for_refused
 from tidings.domain.send import Accepted, SendContext, SendRequest, send_notification
 from tidings.observability import logger
 from tidings.wiring import deps
 
 app = notify_v2_resolver()
+Route = Callable[[], Response[dict[str, Any]]]
+
+
+# What a request can be refused with before the write that counts its send: it still spends a rate-limit token.
+REFUSALS = (ValidationFailed, BadRequest, InvalidPhone, NotFound)
+
+
+def _counting_refusals(channel: str) -> Callable[[Route], Route]:
+    """As Notify, which takes the token first (spec §5.5 step 1): a refused request uses one up, and once the
+    minute's (or the day's) limit is spent, even a bad request is answered 429."""
+
+    def wrap(route: Route) -> Route:
+        @functools.wraps(route)
+        def counted() -> Response[dict[str, Any]]:
+            try:
+                return route()
+            except REFUSALS:
+                d, caller = deps(), current_caller(app)
+                take_for_refused(d.counters, caller.bundle.service, caller.key.key_type, channel, d.clock.now())
+                raise
+
+        return counted
+
+    return wrap
 
 
 @app.post("/v2/notifications/sms")
+@_counting_refusals("sms")
 def post_sms() -> Response[dict[str, Any]]:
     body = _validated(SMS_REQUEST)
     return _send(
@@ -44,6 +73,7 @@ def post_sms() -> Response[dict[str, Any]]:
 
 
 @app.post("/v2/notifications/email")
+@_counting_refusals("email")
 def post_email() -> Response[dict[str, Any]]:
     body = _validated(EMAIL_REQUEST)
     request = SendRequest(
@@ -92,6 +122,7 @@ def _send(request: SendRequest) -> Response[dict[str, Any]]:
 
 
 @app.post("/v2/notifications/letter")
+@_counting_refusals("letter")
 def post_letter() -> Response[dict[str, Any]]:
     # Letters' addresses, postage and PDF checks load on the first letter: most calls here send SMS or email.
     from tidings.domain.letters.accept import (  # noqa: PLC0415

@@ -73,3 +73,24 @@ def test_429s_carry_retry_after_and_rate_limit_headers(api: InProcessApi, servic
     assert int(second.headers["retry-after"]) >= 1 and second.headers["ratelimit-remaining"] == "0"
     usage = api.admin("GET", base).json()["data"]["usage_today"]
     assert usage == {"sms": 1, "email": 0, "letter": 0, "international_sms": 0}
+
+
+def test_a_refused_send_spends_a_rate_token_as_notify_does(api: InProcessApi, service: SeededService) -> None:
+    """Spec §5.5 step 1: requests that would fail validation still use up a token and can get a 429."""
+    base = f"/admin/services/{service.id}"
+    api.admin("POST", base, {"rate_limit": 2})
+    template = api.admin("POST", f"{base}/templates", {"name": "T", "type": "sms", "content": "Hi"}).json()["data"][
+        "id"
+    ]
+    invalid = api.v2("POST", "/v2/notifications/sms", service.keys["normal"], {"phone_number": "123"})
+    assert invalid.status == 400
+    unknown = {"phone_number": "07700900123", "template_id": str(uuid.uuid4())}
+    assert api.v2("POST", "/v2/notifications/sms", service.keys["normal"], unknown).status == 400
+    valid = {"phone_number": "07700900123", "template_id": template}
+    limited = api.v2("POST", "/v2/notifications/sms", service.keys["normal"], valid)
+    assert limited.status == 429
+    assert limited.json()["errors"] == [
+        {"error": "RateLimitError", "message": "Exceeded rate limit for key type LIVE of 2 requests per 60 seconds"}
+    ]
+    again = api.v2("POST", "/v2/notifications/sms", service.keys["normal"], {"phone_number": "123"})
+    assert again.status == 429  # once the minute is spent, a bad request is answered 429 too

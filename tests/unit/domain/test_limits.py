@@ -14,6 +14,7 @@ from tidings.domain.limits import (
     day_key,
     send_counters,
     take,
+    take_for_refused,
     usage_today,
     v1_request_counter,
 )
@@ -157,3 +158,19 @@ def test_121_requests_within_60_seconds_straddling_the_clocks_minute() -> None:
         take(counters, item, [counter], late)
     assert refused.value.retry_after == 40
     assert take(counters, item, [counter], START + timedelta(seconds=60)).remaining == 119
+
+
+def test_a_refused_request_spends_a_rate_token_and_meets_a_spent_day() -> None:
+    """Notify takes the token before validating (spec §5.5 step 1); the day's limit is checked, never added to."""
+    svc, counters = service(rate_limit=2, sms_message_limit=1), InMemoryCounters()
+    take_for_refused(counters, svc, "normal", "sms", START)
+    assert counters.read(day_key("svc", START)) == {"minute_normal": 1, "minute_normal_window": int(START.timestamp())}
+    take(counters, day_key("svc", START), send_counters(svc, "normal", "sms", False, START), START)  # spends the day
+    with pytest.raises(LimitExceeded) as refused:
+        take_for_refused(counters, svc, "normal", "sms", START + timedelta(seconds=61))  # a new minute, the same day
+    assert refused.value.message == "Exceeded send limits (sms: 1) for today"
+    assert usage_today(counters, "svc", START)["sms"] == 1
+    with pytest.raises(LimitExceeded) as limited:
+        for _ in range(2):
+            take_for_refused(counters, svc, "normal", "email", START + timedelta(seconds=62))
+    assert limited.value.message == "Exceeded rate limit for key type LIVE of 2 requests per 60 seconds"

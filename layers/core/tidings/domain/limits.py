@@ -180,8 +180,26 @@ def take(store: Counters, item_key: str, counters: Sequence[Counter], now: datet
     try:
         counts = store.take(item_key, counters, now, day_counters_expire(now))
     except CounterFull as full:
-        wait = full.seconds_to_wait(now)
-        raise LimitExceeded(full.counter, wait, epoch_second(now) + wait) from full
+        raise _exceeded(full.counter, now, full.seconds_to_wait(now)) from full
     first = counters[0]
     remaining = max(0, first.limit - counts[first.name])
     return Usage(limit=first.limit, remaining=remaining, reset_seconds=retry_after(first, now, counts))
+
+
+def take_for_refused(store: Counters, service: Service, key_type: KeyType, channel: str, now: datetime) -> None:
+    """Notify spends a request's rate-limit token before it validates it, and checks the day's limit for the
+    URL's channel then too (spec §5.5 step 1). Here a request refused before its one write (the write that
+    counts a send) takes its token alone, and answers 429 instead if that minute, or that day, is spent. Only
+    refusals pay this second write; the day's count is read from what the write returns, not added to."""
+    rate, *daily = send_counters(service, key_type, channel, False, now)
+    try:
+        counts = store.take(day_key(service.id, now), [rate], now, day_counters_expire(now))
+    except CounterFull as full:
+        raise _exceeded(full.counter, now, full.seconds_to_wait(now)) from full
+    spent = next((counter for counter in daily if counts.get(counter.name, 0) >= counter.limit), None)
+    if spent is not None:
+        raise _exceeded(spent, now, retry_after(spent, now, counts))
+
+
+def _exceeded(counter: Counter, now: datetime, wait: int) -> LimitExceeded:
+    return LimitExceeded(counter, wait, epoch_second(now) + wait)
