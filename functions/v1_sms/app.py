@@ -8,7 +8,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response, content_types
 
 from tidings.api.entry import http_entry
-from tidings.api.http import root_url
+from tidings.api.http import count_refusal, root_url
 from tidings.api.notifea_v1.errors import rate_limit_headers
 from tidings.api.notifea_v1.gate import client_ip, count_refused, current_v1_caller, throttle
 from tidings.api.notifea_v1.requests import PageQuery, SmsCreate, SmsQuery, parse_body, parse_query
@@ -41,7 +41,7 @@ def post_sms() -> Response[dict[str, Any]]:
     try:
         return _send()
     except (Refused, ValidationFailed, BadRequest, InvalidPhone):  # refused before that write: count it alone
-        count_refused(app)
+        count_refusal(lambda: count_refused(app))
         raise
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response, content_types
 
 from tidings.api.entry import http_entry
-from tidings.api.http import json_body, optional_uuid, rate_limit_headers, root_url, uuid_param
+from tidings.api.http import count_refusal, json_body, optional_uuid, rate_limit_headers, root_url, uuid_param
 from tidings.api.notify_v2.auth import current_caller
 from tidings.api.notify_v2.notification_views import (
     EMAIL_REQUEST,
@@ -50,7 +50,8 @@ def _counting_refusals(channel: str) -> Callable[[Route], Route]:
                 return route()
             except REFUSALS:
                 d, caller = deps(), current_caller(app)
-                take_for_refused(d.counters, caller.bundle.service, caller.key.key_type, channel, d.clock.now())
+                service, key_type = caller.bundle.service, caller.key.key_type
+                count_refusal(lambda: take_for_refused(d.counters, service, key_type, channel, d.clock.now()))
                 raise
 
         return counted

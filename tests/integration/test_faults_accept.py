@@ -146,6 +146,21 @@ def test_a_throttled_limit_counter_is_a_503_and_writes_nothing(
     assert counts(service.id)[f"day_{route.channel}"] == 1
 
 
+def test_a_refusal_the_throttled_counter_cannot_count_is_still_the_refusal(
+    api: InProcessApi, service: SeededService, send: Callable[[Route], Reply]
+) -> None:
+    """A refused request spends a rate-limit token with a write of its own; if that write meets throttling the
+    caller still gets the refusal (what they must fix), not a 503."""
+    send(ROUTES[0])  # the service's counter item exists
+    settings = wiring.deps().settings
+    with aws_error(
+        aws.dynamodb(), "UpdateItem", "ProvisionedThroughputExceededException", when=on_table(settings.counters_table)
+    ) as fault:
+        v2 = api.v2("POST", "/v2/notifications/sms", service.keys["normal"], {"phone_number": "123"})
+    assert len(fault.hits) == 1
+    assert (v2.status, v2.json()["errors"][0]["error"]) == (400, "ValidationError")
+
+
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
 def test_a_throttled_notification_put_is_a_503_and_queues_nothing(
     service: SeededService, send: Callable[[Route], Reply], route: Route

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 from uuid import UUID
@@ -13,6 +14,7 @@ from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as AwsConnectionError
 
 from tidings.domain.errors import BadRequest, ProviderError, ValidationFailed
+from tidings.observability import logger
 
 LONE_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # where one may be: a \uD800-\uDFFF escape
 
@@ -113,3 +115,14 @@ def unavailable_retry_after(error: Exception) -> int | None:
     if isinstance(error, ProviderError) and error.retryable:  # an adapter's classified AWS error (letter PDFs)
         return UNAVAILABLE_RETRY_AFTER_SECONDS
     return None
+
+
+def count_refusal(count: Callable[[], None]) -> None:
+    """Count a refused request against its rate limit. A spent limit turns the refusal into a 429 (LimitExceeded
+    goes on); a backend that cannot count it now must not turn it into a 503, so it is answered as it was."""
+    try:
+        count()
+    except Exception as error:
+        if unavailable_retry_after(error) is None:
+            raise
+        logger.warning("refused request not counted", extra={"error_type": type(error).__name__})
