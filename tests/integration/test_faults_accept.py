@@ -147,11 +147,10 @@ def test_a_throttled_limit_counter_is_a_503_and_writes_nothing(
 
 
 def test_a_refusal_the_throttled_counter_cannot_count_is_still_the_refusal(
-    api: InProcessApi, service: SeededService, send: Callable[[Route], Reply]
+    api: InProcessApi, service: SeededService
 ) -> None:
     """A refused request spends a rate-limit token with a write of its own; if that write meets throttling the
     caller still gets the refusal (what they must fix), not a 503."""
-    send(ROUTES[0])  # the service's counter item exists
     settings = wiring.deps().settings
     with aws_error(
         aws.dynamodb(), "UpdateItem", "ProvisionedThroughputExceededException", when=on_table(settings.counters_table)

@@ -102,6 +102,8 @@ def test_a_failing_provider_is_retried_then_dead_lettered(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     sqs = boto3.client("sqs")
+    for queue in ("DispatchQueue", "DispatchDLQ"):  # what earlier tests left undelivered is not this test's
+        sqs.purge_queue(QueueUrl=queues[queue])
     sqs.set_queue_attributes(QueueUrl=queues["DispatchQueue"], Attributes={"VisibilityTimeout": "0"})  # retry at once
     attempts: list[str] = []
 
