@@ -30,18 +30,20 @@ class ReceiverUnavailable(Exception):
 def record_handler(record: SQSRecord, lambda_context: LambdaContext | None = None) -> None:
     job = CallbackJob(**json.loads(record.body))
     d = deps()
-    token = None
+    url, token = job.url, None
     if job.kind != "v1_webhook":
         bundle = d.bundles.get(job.service_id)
         callback = bundle.callback(job.kind) if bundle else None
         if callback is None:
             logger.info("callback removed since queued; dropped", extra={"kind": job.kind})
             return
-        token = callback.bearer_token
+        # The service's callback as it is now, URL and token together: a token changed since the job was queued
+        # never goes to the URL it replaced.
+        url, token = callback.url, callback.bearer_token
     within = lambda_context.get_remaining_time_in_millis() / 1000 - RESERVE_SECONDS if lambda_context else None
     if within is not None and within <= 0:  # hanging receivers ate the invocation: the rest goes back to the queue
         raise ReceiverUnavailable("no time left in this invocation")
-    status = post_json(job.url, job.payload, token, within=within)
+    status = post_json(url, job.payload, token, within=within)
     attempt = int(record.attributes.approximate_receive_count or 1)
     logger.info("callback", extra={"kind": job.kind, "status": status, "attempt": attempt})
     if retryable_response(status):

@@ -50,6 +50,12 @@ def test_keys_are_shown_once_and_listed_without_secrets(api: InProcessApi, servi
             "subject Required for email templates",
         ),
         ("{service}/guest-list", {"phone_numbers": ["123"]}, "phone_numbers.0 Not enough digits"),
+        ("{service}", {"rate_limit": 10**40}, "rate_limit Input should be less than or equal to 1000000000000"),
+        (
+            "{service}",
+            {"sms_message_limit": 10**40},
+            "sms_message_limit Input should be less than or equal to 1000000000000",
+        ),
         (
             "{service}/sms-senders",
             {"sms_sender": "Far too long a name"},

@@ -529,3 +529,10 @@ def test_v1_sender_numbers_are_not_booleans(api: InProcessApi, edges: Edges, fie
     reply = api.request("POST", "/v1/user-sms-senders", body, {"Authorization": f"Bearer {edges.v1_token}"})
     assert reply.status == 422
     assert v1_error(reply) == ("validation.failed", "The given data was invalid.", [field])
+
+
+def test_v1_webhook_urls_are_capped_in_length(api: InProcessApi, edges: Edges) -> None:
+    body = {"sender_name": "Long", "webhook_url": "https://example.com/" + "a" * 500_000}
+    reply = api.request("POST", "/v1/user-sms-senders", body, {"Authorization": f"Bearer {edges.v1_token}"})
+    assert reply.status == 422
+    assert v1_error(reply)[0::2] == ("validation.failed", ["webhook_url"])

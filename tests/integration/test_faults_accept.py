@@ -449,3 +449,27 @@ def test_hanging_receivers_never_outlast_the_invocation(
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
     first = json.loads(messages[0]["Body"])["payload"]
     assert [h["body"] for h in receiver.heard] == [first]  # no time was left to try the others
+
+
+def test_a_callback_queued_before_its_url_changed_goes_to_the_new_url_with_the_new_token(
+    api: InProcessApi, service: SeededService, callbacks: QueuePoller
+) -> None:
+    """The job was queued for the old URL; the token is read when it is sent, so it follows the URL it goes with."""
+    old, new = Receiver(), Receiver()
+    servers = [threading.Thread(target=r.serve_forever, daemon=True) for r in (old, new)]
+    for thread in servers:
+        thread.start()
+    old.hanging = new.hanging = False
+    try:
+        base = f"/admin/services/{service.id}/callbacks"
+        api.admin("POST", base, {"type": "delivery_status", "url": old.url, "bearer_token": "TOKEN-OLD-0000"})
+        payload = {"id": "5a1c1b1e-0000-4000-8000-000000000002", "status": "delivered"}
+        wiring.deps().callbacks.enqueue(CallbackJob("delivery_status", service.id, old.url, payload))
+        api.admin("POST", base, {"type": "delivery_status", "url": new.url, "bearer_token": "TOKEN-NEW-1111"})
+        assert callbacks.poll_once() == 1
+        assert (old.heard, new.answered) == ([], [{"authorization": "Bearer TOKEN-NEW-1111", "body": payload}])
+    finally:
+        for receiver in (old, new):
+            receiver.release.set()
+            receiver.shutdown()
+            receiver.server_close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -273,3 +274,15 @@ def test_another_service_never_gets_a_letter_s_pdf(
     unknown = get(api, other.keys["normal"], unknown_id, "/pdf")
     assert foreign.status == unknown.status == 404
     assert foreign.body.replace(sent["id"].encode(), b"<id>") == unknown.body.replace(unknown_id.encode(), b"<id>")
+
+
+def test_a_letter_too_large_to_store_is_refused_not_a_500(
+    api: InProcessApi, service: SeededService, letter_template: str
+) -> None:
+    noise = base64.b64encode(os.urandom(450_000)).decode()  # random: compression cannot save it
+    body = {"template_id": letter_template, "personalisation": {**ADDRESS, "name": noise, "ref": "R"}}
+    reply = api.v2("POST", "/v2/notifications/letter", service.keys["normal"], body)
+    assert reply.status == 400, reply.body
+    [error] = reply.json()["errors"]
+    assert error["error"] == "BadRequestError"
+    assert error["message"].startswith("Your message is too long. Letters must compress to 300000 bytes or fewer.")

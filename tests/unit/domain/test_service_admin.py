@@ -102,6 +102,22 @@ def test_one_default_reply_to(store: InMemoryServiceStore, clock: FixedClock, se
         ("http://localhost/cb", True, True),
         ("http://10.0.0.1/cb", True, False),
         ("ftp://example.com", True, False),
+        # Hosts inside the platform's reach: called with a service's data and token, so refused.
+        ("https://169.254.169.254/latest/meta-data/", False, False),
+        ("https://10.0.0.1/", False, False),
+        ("https://127.0.0.1:9001/", True, False),  # https to loopback, even locally (only plain http is allowed)
+        ("https://[::1]/", False, False),
+        ("https://0/", False, False),
+        ("https://0x7f000001/", False, False),
+        ("https://127.1/", False, False),
+        ("https://localhost/cb", False, False),
+        ("https://8.8.8.8/cb", False, True),  # a global address
+        ("https://[2001:4860:4860::8888]/cb", False, True),
+        ("https://xn--bcher-kva.example/cb", False, True),
+        # Text an HTTP client could read as another host than the one checked.
+        ("http://192.0.2.2:3604\\@127.0.0.1:3602/x", True, False),
+        ("https://example.com/a b", False, False),
+        ("https://example.com/" + "a" * 2000, False, False),
     ],
 )
 def test_callback_urls(

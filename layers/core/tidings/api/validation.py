@@ -6,7 +6,6 @@ only for what its requests use.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -14,6 +13,7 @@ from uuid import UUID
 
 from tidings.domain.email_address import normalise_email_address
 from tidings.domain.errors import ValidationFailed
+from tidings.domain.urls import is_uri_text
 
 if TYPE_CHECKING:
     from jsonschema import Draft7Validator, FormatChecker
@@ -34,10 +34,6 @@ def _is_email_address(value: object) -> bool:
     return not isinstance(value, str) or bool(normalise_email_address(value))
 
 
-# What a URI may hold (RFC 3986 §2): unreserved and reserved characters, and percent-encoded octets.
-URI_CHARACTERS = re.compile(r"(?:[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=-]|%[0-9A-Fa-f]{2})*")
-
-
 def _is_https_url(value: object) -> bool:
     """Notify's rule (spec §3.2): a valid URI that matches `^https` (so in lower case). It goes in a
     List-Unsubscribe header as `<url>`, so a character no URI holds (`<`, `>`, `"`, a space) is refused. Stricter
@@ -45,8 +41,7 @@ def _is_https_url(value: object) -> bool:
     if not isinstance(value, str):
         return True
     parts = urlsplit(value)
-    valid = URI_CHARACTERS.fullmatch(value) is not None and value.count("#") <= 1  # one fragment at most
-    if not value.startswith("https://") or not parts.hostname or not valid:
+    if not value.startswith("https://") or not parts.hostname or not is_uri_text(value):
         raise ValueError("is not a valid https url")
     return True
 

@@ -107,6 +107,11 @@ class AccessToken(Record):
     created_at: datetime
     revoked_at: datetime | None = None
 
+    def allows_sender(self, sender_id: str) -> bool:
+        """A token that names its senders may use, see and change only those (and the SMS sent through them);
+        one that names none, every sender of its service."""
+        return not self.sms_sender_ids or sender_id in self.sms_sender_ids
+
 
 class InboundNumber(Record):
     number: str

@@ -33,8 +33,8 @@ Channel = Literal["sms", "email"]
 SMS_MAX_CHARACTERS = 918
 EMAIL_MAX_BYTES = 2_000_000
 # One stored notification holds at most 400 KB; long content (body and subject) is kept compressed, and must
-# fit so.
-EMAIL_MAX_STORED_BYTES = 300_000
+# fit so (emails and letters: an SMS is at most 918 characters).
+MAX_STORED_CONTENT_BYTES = 300_000
 TEAM_ONLY = "Can’t send to this recipient using a team-only API key"
 NOT_ALLOWED = {
     "sms": "Service is not allowed to send text messages",
@@ -242,11 +242,17 @@ def _check_length(channel: Channel, body: str, subject: str | None = None) -> No
             f"Your message is too long. Emails cannot be longer than {EMAIL_MAX_BYTES} bytes. "
             f"Your message is {size} bytes."
         )
-    if channel == "email" and content_bytes(body, subject) > EMAIL_MAX_STORED_BYTES:
+    if channel == "email":
+        check_storable("Emails", body, subject)
+
+
+def check_storable(kind: str, body: str, subject: str | None) -> None:
+    """Refuse content too large to store, even compressed (a 400, not DynamoDB's error as a 500)."""
+    if content_bytes(body, subject) > MAX_STORED_CONTENT_BYTES:
         stored = len(packed_content(body, subject))  # exactly what the store would keep
-        if stored > EMAIL_MAX_STORED_BYTES:
+        if stored > MAX_STORED_CONTENT_BYTES:
             raise BadRequest(
-                f"Your message is too long. Emails must compress to {EMAIL_MAX_STORED_BYTES} bytes or fewer. "
+                f"Your message is too long. {kind} must compress to {MAX_STORED_CONTENT_BYTES} bytes or fewer. "
                 f"Your message compresses to {stored} bytes."
             )
 

@@ -23,9 +23,11 @@ from tidings.domain.models import (
     ServiceBundle,
 )
 from tidings.domain.phone import PhoneNumberError, parse_phone_number
+from tidings.domain.urls import is_public_host, is_uri_text
 from tidings.ports import Clock, ServiceStore
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+MAX_CALLBACK_URL_LENGTH = 2000  # as Notify's callback schema; also /v1 webhooks'
 
 
 @dataclass(frozen=True)
@@ -139,12 +141,14 @@ def set_callback(
 
 
 def check_callback_url(url: str, allow_loopback_http: bool) -> None:
-    """Callbacks carry PII and a bearer token: https only (plain http to loopback in local mode)."""
-    parts = urlsplit(url)
-    if parts.scheme == "https" and parts.hostname:
-        return
-    if allow_loopback_http and parts.scheme == "http" and _is_loopback(parts.hostname):
-        return
+    """Callbacks carry PII and a bearer token: https to a public host only (plain http to loopback in local
+    mode), written with a URI's characters, so the host we check is the host an HTTP client connects to."""
+    if len(url) <= MAX_CALLBACK_URL_LENGTH and is_uri_text(url):
+        parts = urlsplit(url)
+        if parts.scheme == "https" and parts.hostname and is_public_host(parts.hostname):
+            return
+        if allow_loopback_http and parts.scheme == "http" and _is_loopback(parts.hostname):
+            return
     raise ValidationFailed(["url Must be a valid https URL"])
 
 

@@ -67,7 +67,7 @@ def check_content(content: str) -> None:
 
 def sender_for(senders: Sequence[SmsSender], token: AccessToken, sender_id: str) -> SmsSender:
     """A token that names its senders refuses any other as not whitelisted (spec E5), known or not."""
-    if token.sms_sender_ids and sender_id not in token.sms_sender_ids:  # an empty list allows every sender
+    if not token.allows_sender(sender_id):
         raise Refused(
             "sms.sender.not.whitelisted",
             "Sms sender you are trying to send from can not be used with this access token",
@@ -147,11 +147,16 @@ def send_v1_sms(
     return SentSms(notification, usage)
 
 
-def own_sms(store: NotificationStore, service_id: str, sms_id: str, now: datetime) -> Notification:
+def own_sms(store: NotificationStore, token: AccessToken, sms_id: str, now: datetime) -> Notification:
+    """The SMS, if it is the token's service's and went through a sender the token may see."""
     found = store.find(sms_id, now, content=False)  # a /v1 SMS keeps its content inline: only emails go apart
-    if found is None or found.service_id != service_id or found.dialect != "v1":
+    if found is None or found.service_id != token.service_id or found.dialect != "v1" or not visible(found, token):
         raise SMS_NOT_FOUND
     return found
+
+
+def visible(sms: Notification, token: AccessToken) -> bool:
+    return token.allows_sender(str(sms.extra.get("sender", {}).get("id", "")))
 
 
 def result_of(notification: Notification) -> int:

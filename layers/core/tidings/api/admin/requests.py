@@ -13,7 +13,8 @@ from tidings.domain.models import CallbackType, KeyType, Permission, Retention, 
 
 Name = Field(min_length=1, max_length=255)
 OptionalName = Field(default=None, min_length=1, max_length=255)
-Limit = Field(default=None, ge=0)
+MAX_LIMIT = 10**12  # beyond any real volume, and within what DynamoDB's numbers hold (38 digits)
+Limit = Field(default=None, ge=0, le=MAX_LIMIT)
 EmailLocalPart = Field(default=None, pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 
@@ -24,12 +25,12 @@ class AdminRequest(BaseModel):
 class ServiceSettings(AdminRequest):
     restricted: StrictBool | None = None
     active: StrictBool | None = None
-    rate_limit: int | None = Field(default=None, ge=1)
+    rate_limit: int | None = Field(default=None, ge=1, le=MAX_LIMIT)
     sms_message_limit: int | None = Limit
     email_message_limit: int | None = Limit
     letter_message_limit: int | None = Limit
     international_sms_message_limit: int | None = Limit
-    v1_rate_limit: int | None = Field(default=None, ge=1)
+    v1_rate_limit: int | None = Field(default=None, ge=1, le=MAX_LIMIT)
     permissions: list[Permission] | None = None
     email_from: str | None = EmailLocalPart
     retention_days: Retention | None = None

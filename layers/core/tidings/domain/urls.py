@@ -1,0 +1,31 @@
+"""URLs a client gives us: whether they are URIs at all, and whether their host is one we will call.
+
+A callback or webhook URL is called from inside the platform with a service's data and bearer token, so it must
+name a public host: an IP literal must be a global address, and a name must look like a DNS name under a
+top-level domain (which leaves out `localhost`, `0` and `0x7f000001`, which resolvers read as local addresses).
+A name that resolves to a private address is not caught here; the functions run outside any VPC."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+# What a URI may hold (RFC 3986 §2): unreserved and reserved characters, and percent-encoded octets.
+URI_CHARACTERS = re.compile(r"(?:[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=-]|%[0-9A-Fa-f]{2})*")
+DNS_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+TOP_LEVEL = re.compile(r"[a-z]{2,63}|xn--[a-z0-9-]{1,59}")
+
+
+def is_uri_text(value: str) -> bool:
+    """Only characters a URI holds, and at most one fragment (so no `\\`, space, `<`, `"` or non-ASCII)."""
+    return URI_CHARACTERS.fullmatch(value) is not None and value.count("#") <= 1
+
+
+def is_public_host(host: str) -> bool:
+    """`host` as urlsplit gives it (lower case, IPv6 without brackets)."""
+    try:
+        return ipaddress.ip_address(host).is_global
+    except ValueError:
+        labels = host.removesuffix(".").split(".")
+        names = len(labels) >= 2 and all(DNS_LABEL.fullmatch(label) for label in labels)
+        return names and TOP_LEVEL.fullmatch(labels[-1]) is not None
