@@ -247,6 +247,11 @@ class InMemoryCounters:
     def read(self, item_key: str) -> dict[str, int]:
         return dict(self.items.get(item_key, {}))
 
+    def give_back(self, item_key: str, counter: Counter) -> None:
+        item = self.items.get(item_key, {})
+        if item.get(counter.name, 0) > 0:
+            item[counter.name] -= 1
+
 
 class InMemoryDocumentStore:
     """Files sent by email, keyed as S3 keys them: (service id, file id)."""

@@ -94,3 +94,12 @@ def test_a_refused_send_spends_a_rate_token_as_notify_does(api: InProcessApi, se
     ]
     again = api.v2("POST", "/v2/notifications/sms", service.keys["normal"], {"phone_number": "123"})
     assert again.status == 429  # once the minute is spent, a bad request is answered 429 too
+
+
+def test_giving_back_undoes_one_take_and_never_goes_below_zero(stack: LocalStack) -> None:
+    counters, item = DynamoLimitCounters("CountersTable"), f"give-back-{uuid.uuid4()}"
+    counter = Counter("attempts", 5, window_seconds=3600)
+    counters.take(item, [counter], NOW, EXPIRES)
+    counters.give_back(item, counter)
+    counters.give_back(item, counter)  # nothing left to give back: no error, no negative count
+    assert counters.read(item)["attempts"] == 0

@@ -25,6 +25,7 @@ from tidings.domain.documents import (
     stored_file,
 )
 from tidings.domain.errors import BadRequest, NotFound, ValidationFailed
+from tidings.domain.limits import Counter
 
 NOW = FixedClock().now()
 SERVICE = "11111111-1111-4111-8111-111111111111"
@@ -190,6 +191,21 @@ def test_wrong_addresses_are_limited_per_hour_and_then_even_the_right_one_waits(
         confirm_recipient(document, "amala@example.gov.uk", counters, NOW)
     assert 0 < locked.value.retry_after <= 3600
     confirm_recipient(document, "amala@example.gov.uk", counters, NOW + timedelta(hours=1))
+
+
+def test_attempts_in_flight_hold_their_tokens_so_no_more_than_the_limit_are_compared() -> None:
+    """Parallel guesses: each takes its token before its address is compared. With the limit's worth of attempts
+    in flight (tokens taken, not yet compared), one more is refused before its address is looked at, right or
+    not; the right address gives its token back once it has passed."""
+    document, _ = stored()
+    counters = InMemoryCounters()
+    confirm_recipient(document, "amala@example.gov.uk", counters, NOW)
+    assert counters.read(f"document#{document.id}")["wrong_email"] == 0  # the right address counted nothing
+    in_flight = Counter("wrong_email", WRONG_EMAIL_LIMIT, window_seconds=3600)
+    for _ in range(WRONG_EMAIL_LIMIT):
+        counters.take(f"document#{document.id}", [in_flight], NOW, NOW + timedelta(hours=2))
+    with pytest.raises(TooManyAttempts):
+        confirm_recipient(document, "amala@example.gov.uk", counters, NOW)
 
 
 def test_no_confirmation_asked_lets_anyone_with_the_link_through() -> None:

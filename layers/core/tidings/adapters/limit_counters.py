@@ -44,6 +44,21 @@ class DynamoLimitCounters:
         item = dynamodb().get_item(TableName=self._table, Key=key(counter_key=item_key)).get("Item", {})
         return _numbers(item)
 
+    def give_back(self, item_key: str, counter: Counter) -> None:
+        """Undo one take of `counter`: a reservation that turned out not to count (never below zero)."""
+        try:
+            dynamodb().update_item(
+                TableName=self._table,
+                Key=key(counter_key=item_key),
+                UpdateExpression="ADD #c :minus",
+                ConditionExpression="#c > :zero",
+                ExpressionAttributeNames={"#c": counter.name},
+                ExpressionAttributeValues=key(**{":minus": -1, ":zero": 0}),
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+
     def _update(
         self, item_key: str, counters: Sequence[Counter], restart: set[str], now: datetime, expires: int
     ) -> dict[str, int]:

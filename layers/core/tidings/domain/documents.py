@@ -26,7 +26,7 @@ from uuid import UUID, uuid4
 
 from tidings.domain.email_address import OBSCURE_WHITESPACE
 from tidings.domain.errors import BadRequest, NotFound, TidingsError, ValidationFailed
-from tidings.domain.limits import Counter, CounterFull, Counters, retry_after, window_closed
+from tidings.domain.limits import Counter, CounterFull, Counters, retry_after
 from tidings.domain.models import Record
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # what the official client checks before sending (2 MiB)
@@ -194,20 +194,21 @@ def open_document(document: Document | None, key: str, now: datetime) -> Documen
 
 
 def confirm_recipient(document: Document, typed: str, counters: Counters, now: datetime) -> None:
-    """Pass when `typed` is the recipient's address; count a wrong one (WRONG_EMAIL_LIMIT an hour)."""
+    """Pass when `typed` is the recipient's address; count a wrong one (WRONG_EMAIL_LIMIT an hour).
+
+    Every attempt takes a token before its address is compared, and the right address gives it back: so however
+    many attempts arrive at once, no more than the limit of wrong ones are ever compared."""
     if not document.confirm_email:
         return
     counter = Counter("wrong_email", WRONG_EMAIL_LIMIT, window_seconds=ATTEMPT_WINDOW_SECONDS)
     item_key = f"document#{document.id}"
-    counts = counters.read(item_key)
-    if not window_closed(counter, counts, now) and counts.get(counter.name, 0) >= WRONG_EMAIL_LIMIT:
-        raise TooManyAttempts(retry_after(counter, now, counts))
-    if hmac.compare_digest(_email_digest(document.email_salt, typed), document.email_hash):
-        return
     try:
         taken = counters.take(item_key, [counter], now, now + timedelta(seconds=2 * ATTEMPT_WINDOW_SECONDS))
     except CounterFull as error:
         raise TooManyAttempts(error.seconds_to_wait(now)) from error
+    if hmac.compare_digest(_email_digest(document.email_salt, typed), document.email_hash):
+        counters.give_back(item_key, counter)
+        return
     remaining = WRONG_EMAIL_LIMIT - taken.get(counter.name, WRONG_EMAIL_LIMIT)
     if remaining <= 0:
         raise TooManyAttempts(retry_after(counter, now, taken))
