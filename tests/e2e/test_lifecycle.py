@@ -123,9 +123,10 @@ def test_45_received_texts(local_stack: RunningStack, lifecycle: Lifecycle) -> N
     )
     first = texts["received_text_messages"][0]
     assert {"id", "created_at", "service_id", "notify_number", "user_number", "content"} <= set(first)
-    assert (first["content"], first["user_number"], first["service_id"]) == (
+    assert (first["content"], first["user_number"], first["notify_number"], first["service_id"]) == (
         "Hello 2",
-        "447700900123",
+        "447700900123",  # the sender's number as 44…, Notify's own in national form (spec §3.8)
+        lifecycle.number,
         lifecycle.service_id,
     )
     assert texts["links"]["current"].endswith("/v2/received-text-messages")

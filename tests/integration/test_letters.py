@@ -220,7 +220,7 @@ def test_precompiled_letters_that_fail_their_checks(
     assert sent["postage"] == "first"
     letters()
     shown = get(api, key, sent["id"]).json()
-    assert (shown["status"], shown["cost_in_pounds"]) == (status, 0.0)
+    assert (shown["status"], shown["cost_in_pounds"], shown["sent_at"]) == (status, 0.0, None)  # never sent
     assert shown["cost_details"] == {"billable_sheets_of_paper": 0, "postage": "first"}
     if pdf_error:
         assert get(api, key, sent["id"], "/pdf").json()["errors"] == [

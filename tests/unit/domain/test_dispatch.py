@@ -68,6 +68,7 @@ def test_an_opted_out_recipient_is_never_sent_to() -> None:
     assert dispatch("n1", context(store, providers, announced=announced)) == Outcome.FAILED
     assert providers.sent == []
     assert (store.items["n1"].status, store.items["n1"].failure_reason) == ("permanent-failure", OPTED_OUT)
+    assert store.items["n1"].sent_at is None  # it never reached a provider
     assert announced[-1].status == "permanent-failure"
 
 

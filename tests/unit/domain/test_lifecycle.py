@@ -180,7 +180,7 @@ def test_inbound_callbacks_and_keywords() -> None:
     message = build_inbound(bundle_with_callbacks(), text)
     Announcer(lambda _: None, jobs, lambda n: {}).inbound(bundle_with_callbacks(), message)
     assert jobs.jobs[0].payload == {
-        "id": message.id, "source_number": "447700900123", "destination_number": "447700900456",
+        "id": message.id, "source_number": "447700900123", "destination_number": "07700900456",
         "message": "stop please", "date_received": "2026-11-22T12:00:00.000000Z",
     }  # fmt: skip
     assert isinstance(opt_out_change(text), OptOut)

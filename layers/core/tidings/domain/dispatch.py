@@ -103,16 +103,17 @@ def _deliver(
     notification: Notification, context: DispatchContext, last_attempt: bool
 ) -> tuple[Outcome, str | None, dict[str, object]]:
     """The outcome, the provider's reference (when sent) and the status change it calls for (if any)."""
+    never_sent: dict[str, object] = {"sent_at": None}  # the claim's sent_at, for what never reached a provider
     if notification.opted_out:
-        return Outcome.FAILED, None, {"status": "permanent-failure", "failure_reason": OPTED_OUT}
+        return Outcome.FAILED, None, {"status": "permanent-failure", "failure_reason": OPTED_OUT, **never_sent}
     try:
         # Letters first become a PDF (rendered, or the client's checked): the sheets it takes, or a failure.
         prepared: dict[str, object] = {}
         pdf = b""
         if notification.type == "letter":
             prepared, pdf = prepare_letter(notification, context.letters, context.scanner)
-        if "status" in prepared:
-            return Outcome.FAILED, None, prepared
+        if "status" in prepared:  # the PDF failed its checks (virus scan, validation): never printed
+            return Outcome.FAILED, None, {**prepared, **never_sent}
         if notification.simulate:
             return Outcome.SIMULATED, None, {**prepared, "status": simulated_outcome(notification)}
         reference = _send(notification, context, pdf, prepared)

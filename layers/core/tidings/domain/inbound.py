@@ -29,6 +29,12 @@ def normalised(number: str) -> str:
         return number.lstrip("+")
 
 
+def as_notify_shows_its_number(number: str) -> str:
+    """Notify shows its own (UK) inbound number in national form, `07700900456`, and the sender's as `44…`
+    (spec §3.8 and the inbound callback's `destination_number`, §9)."""
+    return f"0{number[2:]}" if number.startswith("44") else number
+
+
 def keyword(body: str) -> str:
     words = body.strip().split()
     return words[0].upper() if words else ""
@@ -38,7 +44,7 @@ def build_inbound(bundle: ServiceBundle, text: IncomingText) -> InboundSms:
     return InboundSms(
         id=str(uuid4()),
         service_id=bundle.service.id,
-        notify_number=normalised(text.to_number),
+        notify_number=as_notify_shows_its_number(normalised(text.to_number)),
         user_number=normalised(text.from_number),
         content=text.body,
         created_at=text.received_at,
