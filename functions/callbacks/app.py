@@ -12,6 +12,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from tidings.adapters.aws import sqs
 from tidings.adapters.webhook_client import post_json
 from tidings.domain.callbacks import CallbackJob, retryable_response
+from tidings.domain.errors import ValidationFailed
+from tidings.domain.service_admin import check_callback_url
 from tidings.observability import logger
 from tidings.wiring import deps
 
@@ -40,6 +42,11 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext | None = Non
         # The service's callback as it is now, URL and token together: a token changed since the job was queued
         # never goes to the URL it replaced.
         url, token = callback.url, callback.bearer_token
+    try:  # checked again at sending: a URL stored before today's rules, or edited in the table, is not called
+        check_callback_url(url, d.settings.local_mode)
+    except ValidationFailed:
+        logger.warning("callback URL not allowed; dropped", extra={"kind": job.kind})
+        return
     within = lambda_context.get_remaining_time_in_millis() / 1000 - RESERVE_SECONDS if lambda_context else None
     if within is not None and within <= 0:  # hanging receivers ate the invocation: the rest goes back to the queue
         raise ReceiverUnavailable("no time left in this invocation")

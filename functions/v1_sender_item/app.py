@@ -18,7 +18,7 @@ app = v1_resolver()
 @app.get("/v1/user-sms-senders/<sender_id>", middlewares=[throttle])
 def get_sender(sender_id: str) -> dict[str, Any]:
     caller = current_v1_caller(app)
-    sender = own_sender(deps().senders, caller.token, sender_id)
+    sender = own_sender(deps().senders, caller.service_id, sender_id)
     return ok(sender_json(sender, caller.bundle.service.retention_days.sms))
 
 
@@ -31,7 +31,7 @@ def put_sender(sender_id: str) -> dict[str, Any]:
     test_mode = None if request.test_mode is None else bool(request.test_mode)
     sender = update_sender(
         d.senders,
-        token=caller.token,
+        service_id=caller.service_id,
         sender_id=sender_id,
         name=request.sender_name,
         sms_live_time=request.sms_live_time,
@@ -45,7 +45,7 @@ def put_sender(sender_id: str) -> dict[str, Any]:
 @app.delete("/v1/user-sms-senders/<sender_id>", middlewares=[throttle])
 def remove_sender(sender_id: str) -> dict[str, Any]:
     d, caller = deps(), current_v1_caller(app)
-    delete_sender(d.senders, caller.token, sender_id)
+    delete_sender(d.senders, caller.service_id, sender_id)
     d.service_senders.invalidate(caller.service_id)
     return ok([])
 

@@ -20,7 +20,7 @@ app = v1_resolver()
 def list_senders() -> dict[str, Any]:
     d, caller = deps(), current_v1_caller(app)
     query = parse_query(app, PageQuery)
-    senders = [s for s in d.senders.list_for_service(caller.service_id) if caller.token.allows_sender(s.id)]
+    senders = d.senders.list_for_service(caller.service_id)
     start = (query.page - 1) * query.pageSize
     default = caller.bundle.service.retention_days.sms
     items = [sender_json(s, default) for s in senders[start : start + query.pageSize]]

@@ -17,13 +17,13 @@ app = v1_resolver()
 @app.get("/v1/sms/<sms_id>", middlewares=[throttle])
 def get_sms(sms_id: str) -> dict[str, Any]:
     d = deps()
-    return ok(sms_json(own_sms(d.notifications, current_v1_caller(app).token, sms_id, d.clock.now())))
+    return ok(sms_json(own_sms(d.notifications, current_v1_caller(app).service_id, sms_id, d.clock.now())))
 
 
 @app.delete("/v1/sms/<sms_id>", middlewares=[throttle])
 def delete_sms(sms_id: str) -> dict[str, Any]:
     d = deps()
-    found = own_sms(d.notifications, current_v1_caller(app).token, sms_id, d.clock.now())
+    found = own_sms(d.notifications, current_v1_caller(app).service_id, sms_id, d.clock.now())
     if not d.notifications.delete(found.id):
         raise SMS_NOT_FOUND  # deleted by someone else in between
     return ok([])

@@ -473,3 +473,13 @@ def test_a_callback_queued_before_its_url_changed_goes_to_the_new_url_with_the_n
             receiver.release.set()
             receiver.shutdown()
             receiver.server_close()
+
+
+def test_a_queued_callback_to_a_url_the_rules_refuse_is_dropped_not_called(
+    stack: LocalStack, service: SeededService, callbacks: QueuePoller, invocations: list[Any]
+) -> None:
+    """A URL stored before the rules refused internal hosts (or edited in the table) is checked again at sending."""
+    job = CallbackJob("v1_webhook", service.id, "https://169.254.169.254/latest/meta-data/", {"n": 1})
+    wiring.deps().callbacks.enqueue(job)
+    assert callbacks.poll_once() == 1
+    assert invocations == [{"batchItemFailures": []}] and callbacks_depth(stack) == 0  # handled: never retried

@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 
 import pytest
 
@@ -61,3 +62,22 @@ def test_a_receiver_that_trickles_its_headers_is_given_up_at_the_deadline(receiv
     started = time.monotonic()
     assert post_json(receiver(trickle), {"id": "x"}, None, within=0.5) is None
     assert time.monotonic() - started < 3  # the deadline, not the receiver, ended it (it trickles until the end)
+
+
+def test_receivers_that_overran_their_deadline_hold_up_no_other_callback(receiver: Callable[[Answer], str]) -> None:
+    """Each overrun exchange is shut at its deadline: however many trickle, the next receiver is still called."""
+
+    def trickle(connection: socket.socket, done: threading.Event) -> None:
+        with suppress(OSError):  # until the client shuts the connection
+            connection.sendall(b"HTTP/1.1 200 OK\r\n")
+            until = time.monotonic() + 10
+            while not done.wait(timeout=0.2) and time.monotonic() < until:
+                connection.sendall(b"X")
+
+    slow = [receiver(trickle) for _ in range(12)]
+    assert [post_json(url, {"id": "x"}, None, within=0.3) for url in slow] == [None] * 12
+
+    def prompt(connection: socket.socket, done: threading.Event) -> None:
+        connection.sendall(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
+
+    assert post_json(receiver(prompt), {"id": "x"}, None, within=2.0) == 204

@@ -127,6 +127,7 @@ UNSUBSCRIBE = Schema(
         "https://x.com/a\\b",
         "https://x.com/#a#b",
         "https://x.com/a b",
+        "https://[::1",
     ],
 )
 def test_unsubscribe_urls_that_are_no_https_uri(url: str) -> None:

@@ -117,6 +117,7 @@ def test_one_default_reply_to(store: InMemoryServiceStore, clock: FixedClock, se
         # Text an HTTP client could read as another host than the one checked.
         ("http://192.0.2.2:3604\\@127.0.0.1:3602/x", True, False),
         ("https://example.com/a b", False, False),
+        ("https://[::1", False, False),  # a broken IPv6 literal: a refusal, not a 500
         ("https://example.com/" + "a" * 2000, False, False),
     ],
 )

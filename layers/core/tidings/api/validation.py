@@ -40,8 +40,11 @@ def _is_https_url(value: object) -> bool:
     than Notify in one way: the URI must name a host (`https:x.com` could unsubscribe nobody)."""
     if not isinstance(value, str):
         return True
-    parts = urlsplit(value)
-    if not value.startswith("https://") or not parts.hostname or not is_uri_text(value):
+    try:
+        host = urlsplit(value).hostname  # raises for a broken IPv6 literal ("https://[::1")
+    except ValueError:
+        host = None
+    if not value.startswith("https://") or not host or not is_uri_text(value):
         raise ValueError("is not a valid https url")
     return True
 

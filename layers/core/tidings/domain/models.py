@@ -108,8 +108,8 @@ class AccessToken(Record):
     revoked_at: datetime | None = None
 
     def allows_sender(self, sender_id: str) -> bool:
-        """A token that names its senders may use, see and change only those (and the SMS sent through them);
-        one that names none, every sender of its service."""
+        """A token that names its senders may send only through those; one that names none, through any of its
+        service's. (Only sending: Notifea's checks 23-27 have such a token list, rename and delete every sender.)"""
         return not self.sms_sender_ids or sender_id in self.sms_sender_ids
 
 

@@ -144,10 +144,14 @@ def check_callback_url(url: str, allow_loopback_http: bool) -> None:
     """Callbacks carry PII and a bearer token: https to a public host only (plain http to loopback in local
     mode), written with a URI's characters, so the host we check is the host an HTTP client connects to."""
     if len(url) <= MAX_CALLBACK_URL_LENGTH and is_uri_text(url):
-        parts = urlsplit(url)
-        if parts.scheme == "https" and parts.hostname and is_public_host(parts.hostname):
+        try:
+            parts = urlsplit(url)
+            host = parts.hostname  # raises for a broken IPv6 literal ("https://[::1")
+        except ValueError:
+            host = None
+        if host and parts.scheme == "https" and is_public_host(host):
             return
-        if allow_loopback_http and parts.scheme == "http" and _is_loopback(parts.hostname):
+        if host and allow_loopback_http and parts.scheme == "http" and _is_loopback(host):
             return
     raise ValidationFailed(["url Must be a valid https URL"])
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from uuid import uuid4
 
 from tidings.domain.errors import Refused, ValidationFailed
-from tidings.domain.models import AccessToken, SmsSender
+from tidings.domain.models import SmsSender
 from tidings.domain.service_admin import check_callback_url
 from tidings.domain.v1_sms import SENDER_NOT_FOUND
 from tidings.ports import SenderStore
@@ -14,10 +14,9 @@ from tidings.ports import SenderStore
 NAME_TAKEN = Refused("sms.sender.already.exists", "SMS Sender with this name already exists", fields=["sender_name"])
 
 
-def own_sender(store: SenderStore, token: AccessToken, sender_id: str) -> SmsSender:
-    """The sender, if it is the token's service's and one the token may see (else as if there were none)."""
-    sender = store.get(sender_id) if token.allows_sender(sender_id) else None
-    if sender is None or sender.service_id != token.service_id:
+def own_sender(store: SenderStore, service_id: str, sender_id: str) -> SmsSender:
+    sender = store.get(sender_id)
+    if sender is None or sender.service_id != service_id:
         raise SENDER_NOT_FOUND
     return sender
 
@@ -52,7 +51,7 @@ def create_sender(
 def update_sender(
     store: SenderStore,
     *,
-    token: AccessToken,
+    service_id: str,
     sender_id: str,
     name: str,
     sms_live_time: int,
@@ -60,8 +59,8 @@ def update_sender(
     webhook_url: str | None = None,
 ) -> SmsSender:
     """Changing `sms_live_time` does not re-date SMS already sent: each keeps the value it was sent with."""
-    sender = own_sender(store, token, sender_id)
-    if any(s.sms_sender == name and s.id != sender.id for s in store.list_for_service(token.service_id)):
+    sender = own_sender(store, service_id, sender_id)
+    if any(s.sms_sender == name and s.id != sender.id for s in store.list_for_service(service_id)):
         raise NAME_TAKEN
     changes: dict[str, object] = {"sms_sender": name, "sms_live_time": sms_live_time}
     if test_mode is not None:
@@ -73,8 +72,8 @@ def update_sender(
     return updated
 
 
-def delete_sender(store: SenderStore, token: AccessToken, sender_id: str) -> SmsSender:
-    sender = own_sender(store, token, sender_id)
+def delete_sender(store: SenderStore, service_id: str, sender_id: str) -> SmsSender:
+    sender = own_sender(store, service_id, sender_id)
     store.delete(sender.id)
     return sender
 
