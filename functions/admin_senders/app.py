@@ -11,7 +11,8 @@ from tidings.api.admin.resolver import admin_resolver
 from tidings.api.admin.views import data, reply_to_json, sms_sender_json
 from tidings.api.entry import http_entry
 from tidings.domain.sender_admin import add_sms_sender
-from tidings.domain.service_admin import add_reply_to, check_callback_url, load_bundle
+from tidings.domain.service_admin import add_reply_to, load_bundle
+from tidings.domain.urls import check_callback_url
 from tidings.wiring import deps
 
 app = admin_resolver()

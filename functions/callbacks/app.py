@@ -13,7 +13,7 @@ from tidings.adapters.aws import sqs
 from tidings.adapters.webhook_client import post_json
 from tidings.domain.callbacks import CallbackJob, retryable_response
 from tidings.domain.errors import ValidationFailed
-from tidings.domain.service_admin import check_callback_url
+from tidings.domain.urls import check_callback_url
 from tidings.observability import logger
 from tidings.wiring import deps
 

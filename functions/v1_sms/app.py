@@ -8,13 +8,12 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response, content_types
 
 from tidings.api.entry import http_entry
-from tidings.api.http import count_refusal, root_url
+from tidings.api.http import refusals_counted, root_url
 from tidings.api.notifea_v1.errors import rate_limit_headers
 from tidings.api.notifea_v1.gate import client_ip, count_refused, current_v1_caller, throttle
 from tidings.api.notifea_v1.requests import PageQuery, SmsCreate, SmsQuery, parse_body, parse_query
 from tidings.api.notifea_v1.resolver import v1_resolver
 from tidings.api.notifea_v1.views import ok, paginated, sms_json
-from tidings.domain.errors import BadRequest, InvalidPhone, Refused, ValidationFailed
 from tidings.domain.limits import v1_request_counter
 from tidings.domain.v1_sms import send_v1_sms, sender_for
 from tidings.ports import NotificationQuery
@@ -38,11 +37,8 @@ def list_sms() -> dict[str, Any]:
 
 @app.post("/v1/sms")  # counts the caller's /v1 request limit in the same write as the send limits
 def post_sms() -> Response[dict[str, Any]]:
-    try:
+    with refusals_counted(lambda: count_refused(app)):  # refused before that write: counted alone
         return _send()
-    except (Refused, ValidationFailed, BadRequest, InvalidPhone):  # refused before that write: count it alone
-        count_refusal(lambda: count_refused(app))
-        raise
 
 
 def _send() -> Response[dict[str, Any]]:

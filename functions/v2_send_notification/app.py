@@ -13,7 +13,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response, content_types
 
 from tidings.api.entry import http_entry
-from tidings.api.http import count_refusal, json_body, optional_uuid, rate_limit_headers, root_url, uuid_param
+from tidings.api.http import json_body, optional_uuid, rate_limit_headers, refusals_counted, root_url, uuid_param
 from tidings.api.notify_v2.auth import current_caller
 from tidings.api.notify_v2.notification_views import (
     EMAIL_REQUEST,
@@ -25,7 +25,6 @@ from tidings.api.notify_v2.notification_views import (
     precompiled_json,
 )
 from tidings.api.notify_v2.resolver import notify_v2_resolver
-from tidings.domain.errors import BadRequest, InvalidPhone, NotFound, ValidationFailed
 from tidings.domain.limits import take_for_refused
 from tidings.domain.send import Accepted, SendContext, SendRequest, send_notification
 from tidings.observability import logger
@@ -35,10 +34,6 @@ app = notify_v2_resolver()
 Route = Callable[[], Response[dict[str, Any]]]
 
 
-# What a request can be refused with before the write that counts its send: it still spends a rate-limit token.
-REFUSALS = (ValidationFailed, BadRequest, InvalidPhone, NotFound)
-
-
 def _counting_refusals(channel: str) -> Callable[[Route], Route]:
     """As Notify, which takes the token first (spec §5.5 step 1): a refused request uses one up, and once the
     minute's (or the day's) limit is spent, even a bad request is answered 429."""
@@ -46,13 +41,10 @@ def _counting_refusals(channel: str) -> Callable[[Route], Route]:
     def wrap(route: Route) -> Route:
         @functools.wraps(route)
         def counted() -> Response[dict[str, Any]]:
-            try:
+            d, caller = deps(), current_caller(app)
+            service, key_type = caller.bundle.service, caller.key.key_type
+            with refusals_counted(lambda: take_for_refused(d.counters, service, key_type, channel, d.clock.now())):
                 return route()
-            except REFUSALS:
-                d, caller = deps(), current_caller(app)
-                service, key_type = caller.bundle.service, caller.key.key_type
-                count_refusal(lambda: take_for_refused(d.counters, service, key_type, channel, d.clock.now()))
-                raise
 
         return counted
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qsl
 from uuid import UUID
@@ -13,7 +14,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as AwsConnectionError
 
-from tidings.domain.errors import BadRequest, ProviderError, ValidationFailed
+from tidings.domain.errors import BadRequest, InvalidPhone, NotFound, ProviderError, Refused, ValidationFailed
 from tidings.observability import logger
 
 LONE_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # where one may be: a \uD800-\uDFFF escape
@@ -117,12 +118,22 @@ def unavailable_retry_after(error: Exception) -> int | None:
     return None
 
 
-def count_refusal(count: Callable[[], None]) -> None:
-    """Count a refused request against its rate limit. A spent limit turns the refusal into a 429 (LimitExceeded
-    goes on); a backend that cannot count it now must not turn it into a 503, so it is answered as it was."""
+# What a send can be refused with before the write that counts it (the rate limit still takes its token).
+REFUSALS = (ValidationFailed, BadRequest, InvalidPhone, NotFound, Refused)
+
+
+@contextmanager
+def refusals_counted(count: Callable[[], None]) -> Iterator[None]:
+    """A refusal raised inside is counted against its rate limit with `count`, then goes on. A spent limit
+    turns it into a 429 (LimitExceeded goes on instead); a backend that cannot count it now must not turn it
+    into a 503, so it is answered as it was."""
     try:
-        count()
-    except Exception as error:
-        if unavailable_retry_after(error) is None:
-            raise
-        logger.warning("refused request not counted", extra={"error_type": type(error).__name__})
+        yield
+    except REFUSALS:
+        try:
+            count()
+        except Exception as error:
+            if unavailable_retry_after(error) is None:
+                raise
+            logger.warning("refused request not counted", extra={"error_type": type(error).__name__})
+        raise

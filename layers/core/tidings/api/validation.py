@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from functools import cache
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 from uuid import UUID
 
 from tidings.domain.email_address import normalise_email_address
 from tidings.domain.errors import ValidationFailed
-from tidings.domain.urls import is_uri_text
+from tidings.domain.urls import hostname_of, is_uri_text
 
 if TYPE_CHECKING:
     from jsonschema import Draft7Validator, FormatChecker
@@ -40,11 +39,7 @@ def _is_https_url(value: object) -> bool:
     than Notify in one way: the URI must name a host (`https:x.com` could unsubscribe nobody)."""
     if not isinstance(value, str):
         return True
-    try:
-        host = urlsplit(value).hostname  # raises for a broken IPv6 literal ("https://[::1")
-    except ValueError:
-        host = None
-    if not value.startswith("https://") or not host or not is_uri_text(value):
+    if not value.startswith("https://") or not hostname_of(value) or not is_uri_text(value):
         raise ValueError("is not a valid https url")
     return True
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 from uuid import uuid4
 
 from tidings.domain.email_address import EmailAddressError, normalise_email_address
@@ -23,11 +21,10 @@ from tidings.domain.models import (
     ServiceBundle,
 )
 from tidings.domain.phone import PhoneNumberError, parse_phone_number
-from tidings.domain.urls import is_public_host, is_uri_text
+from tidings.domain.urls import check_callback_url
 from tidings.ports import Clock, ServiceStore
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
-MAX_CALLBACK_URL_LENGTH = 2000  # as Notify's callback schema; also /v1 webhooks'
 
 
 @dataclass(frozen=True)
@@ -138,31 +135,6 @@ def set_callback(
     callback = Callback(id=str(uuid4()), type=callback_type, url=url, bearer_token=bearer_token, created_at=clock.now())
     store.put_callback(service_id, callback)  # one per type: a new one replaces the old
     return callback
-
-
-def check_callback_url(url: str, allow_loopback_http: bool) -> None:
-    """Callbacks carry PII and a bearer token: https to a public host only (plain http to loopback in local
-    mode), written with a URI's characters, so the host we check is the host an HTTP client connects to."""
-    if len(url) <= MAX_CALLBACK_URL_LENGTH and is_uri_text(url):
-        try:
-            parts = urlsplit(url)
-            host = parts.hostname  # raises for a broken IPv6 literal ("https://[::1")
-        except ValueError:
-            host = None
-        if host and parts.scheme == "https" and is_public_host(host):
-            return
-        if host and allow_loopback_http and parts.scheme == "http" and _is_loopback(host):
-            return
-    raise ValidationFailed(["url Must be a valid https URL"])
-
-
-def _is_loopback(host: str | None) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host or "").is_loopback
-    except ValueError:
-        return False
 
 
 def add_inbound_number(store: ServiceStore, clock: Clock, service_id: str, raw_number: str) -> InboundNumber:

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from urllib.parse import urlsplit
+
+from tidings.domain.errors import ValidationFailed
 
 # What a URI may hold (RFC 3986 §2): unreserved and reserved characters, and percent-encoded octets.
 URI_CHARACTERS = re.compile(r"(?:[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=-]|%[0-9A-Fa-f]{2})*")
 DNS_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 TOP_LEVEL = re.compile(r"[a-z]{2,63}|xn--[a-z0-9-]{1,59}")
+MAX_CALLBACK_URL_LENGTH = 2000  # as Notify's callback schema; also /v1 webhooks'
 
 
 def is_uri_text(value: str) -> bool:
@@ -29,3 +33,34 @@ def is_public_host(host: str) -> bool:
         labels = host.removesuffix(".").split(".")
         names = len(labels) >= 2 and all(DNS_LABEL.fullmatch(label) for label in labels)
         return names and TOP_LEVEL.fullmatch(labels[-1]) is not None
+
+
+def hostname_of(url: str) -> str | None:
+    """The host urlsplit reads (lower case, IPv6 without brackets); None when there is none or it is broken
+    (urlsplit raises for an IPv6 literal left open, "https://[::1")."""
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
+
+
+def check_callback_url(url: str, allow_loopback_http: bool) -> None:
+    """Callbacks carry PII and a bearer token: https to a public host only (plain http to loopback in local
+    mode), written with a URI's characters, so the host we check is the host an HTTP client connects to."""
+    host = hostname_of(url) if len(url) <= MAX_CALLBACK_URL_LENGTH and is_uri_text(url) else None
+    if host:  # so urlsplit reads it
+        scheme = urlsplit(url).scheme
+        if scheme == "https" and is_public_host(host):
+            return
+        if allow_loopback_http and scheme == "http" and _is_loopback(host):
+            return
+    raise ValidationFailed(["url Must be a valid https URL"])
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -7,7 +7,7 @@ from uuid import uuid4
 
 from tidings.domain.errors import Refused, ValidationFailed
 from tidings.domain.models import SmsSender
-from tidings.domain.service_admin import check_callback_url
+from tidings.domain.urls import check_callback_url
 from tidings.domain.v1_sms import SENDER_NOT_FOUND
 from tidings.ports import SenderStore
 
