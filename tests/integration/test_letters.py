@@ -95,8 +95,11 @@ def test_a_templated_letter_is_rendered_handed_to_the_printer_and_received(
         None,  # `postcode` shows the personalisation key of that name (or address_line_7)
     )
     assert (shown["postage"], shown["is_cost_data_ready"]) == ("second", False)
-    not_ready = get(api, key, sent["id"], "/pdf")
-    assert (not_ready.status, not_ready.json()["errors"][0]["error"]) == (400, "PDFNotReadyError")
+    not_ready = get(api, key, sent["id"], "/pdf")  # asked before dispatch has rendered it
+    assert (not_ready.status, not_ready.json()["errors"]) == (
+        400,
+        [{"error": "PDFNotReadyError", "message": "PDF not available yet, try again later"}],
+    )
 
     letters()
 
