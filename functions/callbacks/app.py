@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from tidings.adapters.aws import sqs
-from tidings.adapters.webhook_client import post_json
+from tidings.adapters.webhook_client import AddressNotAllowed, post_json
 from tidings.domain.callbacks import CallbackJob, retryable_response
 from tidings.domain.errors import ValidationFailed
 from tidings.domain.urls import check_callback_url
@@ -50,7 +50,11 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext | None = Non
     within = lambda_context.get_remaining_time_in_millis() / 1000 - RESERVE_SECONDS if lambda_context else None
     if within is not None and within <= 0:  # hanging receivers ate the invocation: the rest goes back to the queue
         raise ReceiverUnavailable("no time left in this invocation")
-    status = post_json(url, job.payload, token, within=within)
+    try:
+        status = post_json(url, job.payload, token, within=within, allow_loopback=d.settings.local_mode)
+    except AddressNotAllowed:  # a public-looking name pointed at a private address: never sent, never retried
+        logger.warning("callback host resolves to an address not allowed; dropped", extra={"kind": job.kind})
+        return
     attempt = int(record.attributes.approximate_receive_count or 1)
     logger.info("callback", extra={"kind": job.kind, "status": status, "attempt": attempt})
     if retryable_response(status):

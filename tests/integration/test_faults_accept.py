@@ -10,6 +10,7 @@ poll at a time, so nothing here waits on a clock.
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -483,3 +484,26 @@ def test_a_queued_callback_to_a_url_the_rules_refuse_is_dropped_not_called(
     wiring.deps().callbacks.enqueue(job)
     assert callbacks.poll_once() == 1
     assert invocations == [{"batchItemFailures": []}] and callbacks_depth(stack) == 0  # handled: never retried
+
+
+def test_a_callback_whose_name_resolves_to_a_private_address_is_dropped_not_called(
+    stack: LocalStack,
+    service: SeededService,
+    callbacks: QueuePoller,
+    invocations: list[Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The URL passes the rules (https, a public-looking name); the address the name gives at sending does not."""
+    real, connected = socket.getaddrinfo, list[object]()
+
+    def getaddrinfo(host: str, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host != "hooks.example.com":
+            return real(host, port, *args, **kwargs)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.7", port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(webhook_client.socket, "create_connection", lambda *a, **k: connected.append(a))
+    wiring.deps().callbacks.enqueue(CallbackJob("v1_webhook", service.id, "https://hooks.example.com/cb", {"n": 1}))
+    assert callbacks.poll_once() == 1
+    assert invocations == [{"batchItemFailures": []}] and callbacks_depth(stack) == 0  # handled: never retried
+    assert connected == []

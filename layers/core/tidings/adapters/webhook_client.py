@@ -3,7 +3,11 @@
 Only the status is read. A receiver chooses what it answers, so its body is never read (a huge or trickling body
 could fill the function's memory or outlast its time), and the whole exchange runs against a deadline: each POST
 runs in a thread of its own, and at the deadline its socket is shut, so a receiver that trickles its answer ends
-there, and holds nothing that another service's callback would wait for."""
+there, and holds nothing that another service's callback would wait for.
+
+The host's name is resolved once, every address it gives is checked (a name may point anywhere, e.g. at a private
+or link-local address), and the connection goes to an address that was checked, so a name re-pointed between the
+check and the connection (DNS rebinding) reaches none. TLS still verifies the certificate against the name."""
 
 from __future__ import annotations
 
@@ -17,7 +21,14 @@ from http.client import HTTPConnection, HTTPException, HTTPSConnection
 from typing import Any
 from urllib.parse import urlsplit
 
+from tidings.domain.urls import is_callable_address
+
 TIMEOUT_SECONDS = 5.0  # to connect, and again for each read of the answer
+
+
+class AddressNotAllowed(Exception):
+    """The URL's host resolves to an address a callback never goes to: nothing was sent, and a retry would not
+    change that."""
 
 
 @cache
@@ -25,31 +36,46 @@ def _tls() -> ssl.SSLContext:
     return ssl.create_default_context()  # certificates and host names verified
 
 
-def post_json(url: str, payload: dict[str, Any], bearer_token: str | None, within: float | None = None) -> int | None:
+def post_json(
+    url: str,
+    payload: dict[str, Any],
+    bearer_token: str | None,
+    within: float | None = None,
+    allow_loopback: bool = False,
+) -> int | None:
     """The response status, or None when the receiver could not be reached or did not answer in time.
 
-    `within` caps the whole exchange (connect, send, and the answer's status) in seconds, e.g. to the invocation's
-    remaining time; without it, twice TIMEOUT_SECONDS.
+    `within` caps the whole exchange (resolve, connect, send, and the answer's status) in seconds, e.g. to the
+    invocation's remaining time; without it, twice TIMEOUT_SECONDS. `allow_loopback`: local mode, whose receivers
+    are on this machine. Raises AddressNotAllowed when the host resolves to an address not allowed.
     """
     deadline = within if within is not None else 2 * TIMEOUT_SECONDS
     parts = urlsplit(url)
+    host, secure = parts.hostname or "", parts.scheme == "https"
+    port = parts.port or (443 if secure else 80)
     timeout = min(TIMEOUT_SECONDS, max(deadline, 0.001))
+    # The connection builds the request (Host header included); its socket is the one `exchange` opens.
     connection = (
-        HTTPSConnection(parts.hostname or "", parts.port, timeout=timeout, context=_tls())
-        if parts.scheme == "https"
-        else HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
+        HTTPSConnection(host, port, timeout=timeout, context=_tls())  # given, so not built again for each call
+        if secure
+        else HTTPConnection(host, port, timeout=timeout)
     )
     headers = {"Content-Type": "application/json"}
     if bearer_token:
         headers["Authorization"] = f"Bearer {bearer_token}"
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    answer: list[int] = []
+    outcome: list[int | AddressNotAllowed] = []
 
     def exchange() -> None:
         try:
+            connection.sock = _connect(host, port, timeout, allow_loopback)  # set first: shut reaches a handshake
+            if secure:
+                connection.sock = _tls().wrap_socket(connection.sock, server_hostname=host)
             connection.request("POST", target, body=json.dumps(payload).encode(), headers=headers)
-            answer.append(connection.getresponse().status)  # the status line and headers; the body stays unread
-        except (OSError, HTTPException):  # refused, reset, timed out, TLS, or shut at the deadline
+            outcome.append(connection.getresponse().status)  # the status line and headers; the body stays unread
+        except AddressNotAllowed as refused:
+            outcome.append(refused)
+        except (OSError, HTTPException):  # unresolved, refused, reset, timed out, TLS, or shut at the deadline
             pass
 
     worker = threading.Thread(target=exchange, name="callback-post", daemon=True)
@@ -57,7 +83,25 @@ def post_json(url: str, payload: dict[str, Any], bearer_token: str | None, withi
     worker.join(deadline)
     finished = not worker.is_alive()
     _shut(connection)
-    return answer[0] if finished and answer else None
+    if not (finished and outcome):
+        return None
+    if isinstance(outcome[0], AddressNotAllowed):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _connect(host: str, port: int, timeout: float, allow_loopback: bool) -> socket.socket:
+    """A socket connected to one of `host`'s addresses, once all of them have been checked."""
+    addresses = [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+    if not all(is_callable_address(str(address), allow_loopback) for address in addresses):
+        raise AddressNotAllowed("the host resolves to an address callbacks never go to")
+    failure: OSError = OSError("no address")
+    for address in addresses:
+        try:
+            return socket.create_connection((str(address), port), timeout=timeout)
+        except OSError as error:
+            failure = error
+    raise failure
 
 
 def _shut(connection: HTTPConnection) -> None:

@@ -3,7 +3,7 @@
 A callback or webhook URL is called from inside the platform with a service's data and bearer token, so it must
 name a public host: an IP literal must be a global address, and a name must look like a DNS name under a
 top-level domain (which leaves out `localhost`, `0` and `0x7f000001`, which resolvers read as local addresses).
-A name that resolves to a private address is not caught here; the functions run outside any VPC."""
+What a name resolves to is checked when it is called (`is_callable_address`), on the address then connected to."""
 
 from __future__ import annotations
 
@@ -55,6 +55,16 @@ def check_callback_url(url: str, allow_loopback_http: bool) -> None:
         if allow_loopback_http and scheme == "http" and _is_loopback(host):
             return
     raise ValidationFailed(["url Must be a valid https URL"])
+
+
+def is_callable_address(address: str, allow_loopback: bool) -> bool:
+    """An address a callback may connect to, as getaddrinfo gives it: a global one (loopback too in local mode).
+    A scoped IPv6 address ("fe80::1%eth0") is never one."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return ip.is_global or (allow_loopback and ip.is_loopback)
 
 
 def _is_loopback(host: str) -> bool:
