@@ -232,15 +232,27 @@ class InMemoryCounters:
     def __init__(self) -> None:
         self.items: dict[str, dict[str, int]] = {}
 
-    def take(self, item_key: str, counters: Sequence[Counter], now: datetime, expires_at: datetime) -> dict[str, int]:
-        item = self.items.setdefault(item_key, {})
-        closed = {c.name for c in counters if window_closed(c, item, now)}
+    def take(
+        self,
+        item_key: str,
+        counters: Sequence[Counter],
+        now: datetime,
+        expires_at: datetime,
+        carry_from: str | None = None,
+    ) -> dict[str, int]:
+        item, earlier = self.items.setdefault(item_key, {}), self.items.get(carry_from or "", {})
+        opening: dict[str, tuple[int, int]] = {}  # the window each closed one is replaced by: (opened, count)
+        for counter in (c for c in counters if window_closed(c, item, now)):
+            carried = window_key(counter) not in item and not window_closed(counter, earlier, now)
+            source = earlier if carried else {window_key(counter): epoch_second(now)}
+            opening[counter.name] = (source[window_key(counter)], source.get(counter.name, 0))
         for counter in counters:
-            if (0 if counter.name in closed else item.get(counter.name, 0)) >= counter.limit:
-                raise CounterFull(counter, item.get(window_key(counter)))
+            opened, count = opening.get(counter.name, (item.get(window_key(counter)), item.get(counter.name, 0)))
+            if count >= counter.limit:
+                raise CounterFull(counter, opened)
         for counter in counters:
-            if counter.name in closed:
-                item[window_key(counter)], item[counter.name] = epoch_second(now), 0
+            if counter.name in opening:
+                item[window_key(counter)], item[counter.name] = opening[counter.name]
             item[counter.name] = item.get(counter.name, 0) + 1
         return dict(item)
 

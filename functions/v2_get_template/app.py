@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
 from tidings.api.entry import http_entry
 from tidings.api.http import uuid_param
@@ -14,7 +16,17 @@ from tidings.api.notify_v2.template_views import template_json
 from tidings.domain.template_queries import get_template
 from tidings.wiring import deps
 
-app = notify_v2_resolver()
+
+def version_is_a_number(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[object]:
+    """Notify's route takes only digits for the version (Flask's int converter), and a URL no route matches is
+    a 404 before authentication: "one" or "-1" never reach the key check."""
+    version = (app.current_event.path_parameters or {}).get("version")
+    if version is not None and not version.isdecimal():
+        raise NotFoundError()
+    return next_middleware(app)
+
+
+app = notify_v2_resolver(before_auth=[version_is_a_number])
 
 
 @app.get("/v2/template/<template_id>")
@@ -24,9 +36,7 @@ def get_latest(template_id: str) -> dict[str, Any]:
 
 @app.get("/v2/template/<template_id>/version/<version>")
 def get_version(template_id: str, version: str) -> dict[str, Any]:
-    if not version.isdigit():  # Notify's route only matches integers
-        raise NotFoundError()
-    return _template(template_id, int(version))
+    return _template(template_id, int(version))  # digits: version_is_a_number let it through
 
 
 def _template(template_id: str, version: int | None) -> dict[str, Any]:

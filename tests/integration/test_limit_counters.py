@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.integration.conftest import InProcessApi, SeededService
+from tests.integration.faults import spy
+from tidings.adapters import aws
 from tidings.adapters.limit_counters import DynamoLimitCounters
 from tidings.domain.limits import Counter, CounterFull
 from tidings_local.stack import LocalStack
@@ -103,3 +105,37 @@ def test_giving_back_undoes_one_take_and_never_goes_below_zero(stack: LocalStack
     counters.give_back(item, counter)
     counters.give_back(item, counter)  # nothing left to give back: no error, no negative count
     assert counters.read(item)["attempts"] == 0
+
+
+def test_a_window_open_at_midnight_goes_on_on_the_new_days_item(stack: LocalStack) -> None:
+    """Yesterday's item is read once, by the new day's first request in its first minute; later ones find the
+    carried window on today's item."""
+    counters, service = DynamoLimitCounters("CountersTable"), f"midnight-{uuid.uuid4()}"
+    minute, day = Counter("minute_normal", 3, window_seconds=60), Counter("day_sms", 100)
+    late = datetime(2026, 11, 22, 23, 59, 30, tzinfo=UTC)
+    yesterday, today = f"{service}#2026-11-22", f"{service}#2026-11-23"
+    counters.take(yesterday, [minute, day], late, EXPIRES)
+    counters.take(yesterday, [minute, day], late, EXPIRES)
+    early = late + timedelta(seconds=40)  # 00:00:10
+    with spy(aws.dynamodb(), "GetItem") as reads:
+        carried = counters.take(today, [minute, day], early, EXPIRES, carry_from=yesterday)
+        with pytest.raises(CounterFull) as full:
+            counters.take(today, [minute, day], early, EXPIRES, carry_from=yesterday)
+    assert (carried["minute_normal"], carried["minute_normal_window"], carried["day_sms"]) == (
+        3,
+        int(late.timestamp()),
+        1,
+    )
+    assert (full.value.counter.name, full.value.opened) == ("minute_normal", int(late.timestamp()))
+    assert len(reads) == 1
+    after = counters.take(today, [minute, day], late + timedelta(seconds=60), EXPIRES, carry_from=yesterday)
+    assert (after["minute_normal"], after["day_sms"]) == (1, 2)  # 00:00:30: the carried window has closed
+
+
+def test_a_window_closed_by_midnight_is_not_carried(stack: LocalStack) -> None:
+    counters, service = DynamoLimitCounters("CountersTable"), f"midnight-{uuid.uuid4()}"
+    minute = Counter("minute_normal", 3, window_seconds=60)
+    counters.take(f"{service}#2026-11-22", [minute], datetime(2026, 11, 22, 23, 58, 59, tzinfo=UTC), EXPIRES)
+    first = datetime(2026, 11, 23, 0, 0, 5, tzinfo=UTC)
+    taken = counters.take(f"{service}#2026-11-23", [minute], first, EXPIRES, carry_from=f"{service}#2026-11-22")
+    assert (taken["minute_normal"], taken["minute_normal_window"]) == (1, int(first.timestamp()))

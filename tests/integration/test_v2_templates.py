@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from tests.integration.conftest import InProcessApi, SeededService
+from tidings.api.notify_v2.errors import NOT_FOUND_URL
 
 
 @pytest.fixture
@@ -44,6 +45,16 @@ def test_versions_are_kept(api: InProcessApi, service: SeededService, sms_templa
     assert api.v2("GET", f"/v2/template/{sms_template}/version/999", service.keys["test"]).status == 404
     not_a_number = api.v2("GET", f"/v2/template/{sms_template}/version/one", service.keys["test"])
     assert not_a_number.status == 404 and not_a_number.json()["errors"][0]["error"] == "NotFound"
+
+
+@pytest.mark.parametrize("version", ["one", "-1", "1.0", "%C2%B2"])  # the last: "²", a digit int() refuses
+def test_a_version_that_is_not_a_number_matches_no_route_so_is_404_before_authentication(
+    api: InProcessApi, sms_template: str, version: str
+) -> None:
+    """Notify's route takes an integer version; a URL no route matches is Flask's 404, whoever asks (spec §2)."""
+    answer = api.request("GET", f"/v2/template/{sms_template}/version/{version}")  # no Authorization header
+    assert answer.status == 404
+    assert answer.json()["errors"] == [{"error": "NotFound", "message": NOT_FOUND_URL}]
 
 
 def test_list_and_filter(api: InProcessApi, service: SeededService, sms_template: str) -> None:

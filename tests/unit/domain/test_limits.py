@@ -17,6 +17,7 @@ from tidings.domain.limits import (
     take_for_refused,
     usage_today,
     v1_request_counter,
+    window_carried_from,
 )
 from tidings.domain.models import ApiKey, GuestList, Service, ServiceBundle, Template
 from tidings.domain.send import SendContext, SendRequest, send_notification
@@ -174,3 +175,31 @@ def test_a_refused_request_spends_a_rate_token_and_meets_a_spent_day() -> None:
         for _ in range(2):
             take_for_refused(counters, svc, "normal", "email", START + timedelta(seconds=62))
     assert limited.value.message == "Exceeded rate limit for key type LIVE of 2 requests per 60 seconds"
+
+
+BEFORE_MIDNIGHT = datetime(2026, 11, 22, 23, 59, 30, tzinfo=UTC)
+
+
+def test_a_window_open_at_midnight_goes_on_into_the_new_day() -> None:
+    """The day's change moves the counters to a new item, not the window: 6 a minute stays 6 across midnight."""
+    sender = Sender(service(rate_limit=6))
+    sender.clock = FixedClock(BEFORE_MIDNIGHT)
+    for _ in range(4):
+        sender.send()
+    sender.clock.advance(seconds=40)  # 00:00:10, the new day
+    sender.send()
+    sender.send()
+    refused = sender.refusal()
+    assert (refused.counter.name, refused.retry_after) == ("minute_normal", 20)  # the window opened at 23:59:30
+    assert usage_today(sender.counters, "svc", sender.clock.now())["sms"] == 2  # the day's counts are the new day's
+    sender.clock.advance(seconds=20)  # 00:00:30: that window has closed
+    assert sender.send().usage.remaining == 5
+
+
+def test_the_window_carried_is_looked_for_on_yesterdays_item_in_a_days_first_minute_only() -> None:
+    midnight = BEFORE_MIDNIGHT + timedelta(seconds=30)
+    assert window_carried_from("svc#2026-11-23", midnight + timedelta(seconds=59)) == "svc#2026-11-22"
+    assert window_carried_from("v1#203.0.113.7#2026-11-23", midnight) == "v1#203.0.113.7#2026-11-22"
+    assert window_carried_from("svc#2026-11-23", midnight + timedelta(seconds=60)) is None
+    assert window_carried_from("svc#2026-11-22", BEFORE_MIDNIGHT) is None
+    assert window_carried_from("document#d1", midnight) is None  # not a day's item

@@ -1,13 +1,15 @@
 """Limit counters on DynamoDB: one conditional UpdateItem adds one to every counter of a request, or to none.
 
 A windowed counter stores the second its window opened beside its count. The common write assumes that window
-is still open; once it has closed (at most once a window) a second write opens the next. Conditions make
-concurrent requests exact: the limit N lets exactly N through in each window.
+is still open; once it has closed (at most once a window) a second write opens the next, or, on a day item's
+first request in its first minute, carries on the window yesterday's item still has open (one read more, once a
+day). Conditions make concurrent requests exact: the limit N lets exactly N through in each window.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -24,25 +26,50 @@ class DynamoLimitCounters:
     def __init__(self, table: str) -> None:
         self._table = table
 
-    def take(self, item_key: str, counters: Sequence[Counter], now: datetime, expires_at: datetime) -> dict[str, int]:
-        restart: set[str] = set()
+    def take(
+        self,
+        item_key: str,
+        counters: Sequence[Counter],
+        now: datetime,
+        expires_at: datetime,
+        carry_from: str | None = None,
+    ) -> dict[str, int]:
+        opened: dict[str, Window] = {}  # windows this request opens (or carries on), by counter
         for _ in range(ATTEMPTS):
             try:
-                return self._update(item_key, counters, restart, now, epoch_second(expires_at))
+                return self._update(item_key, counters, opened, now, epoch_second(expires_at))
             except ClientError as error:
                 if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                     raise
                 item: Any = error.response.get("Item", {})  # ALL_OLD: the item as the condition saw it
                 old = _numbers(item)
-            full = next((c for c in counters if _is_full(c, old, now)), None)
+            opened = self._windows_to_open(counters, old, now, carry_from)
+            full = next((c for c in counters if _is_full(c, old, opened.get(c.name))), None)
             if full is not None:
-                raise CounterFull(full, old.get(window_key(full)))
-            restart = {c.name for c in counters if window_closed(c, old, now)}
+                window = opened.get(full.name)
+                raise CounterFull(full, window.opened if window else old.get(window_key(full)))
         raise RuntimeError("counter contention did not settle")  # three lost races in a row: surface it
 
+    def _windows_to_open(
+        self, counters: Sequence[Counter], old: dict[str, int], now: datetime, carry_from: str | None
+    ) -> dict[str, Window]:
+        """For each windowed counter whose window has closed (or never opened): the window this request opens,
+        or, where none ever opened on the item, the one still open on `carry_from`."""
+        closed = [c for c in counters if window_closed(c, old, now)]
+        never = [c for c in closed if window_key(c) not in old]
+        earlier = self.read(carry_from) if carry_from and never else {}
+        fresh = Window(epoch_second(now), 0)
+        return {
+            c.name: fresh
+            if c not in never or window_closed(c, earlier, now)
+            else Window(earlier[window_key(c)], earlier.get(c.name, 0))
+            for c in closed
+        }
+
     def read(self, item_key: str) -> dict[str, int]:
-        item = dynamodb().get_item(TableName=self._table, Key=key(counter_key=item_key)).get("Item", {})
-        return _numbers(item)
+        # Strongly consistent: a window carried over midnight may have moved within the last second.
+        answer = dynamodb().get_item(TableName=self._table, Key=key(counter_key=item_key), ConsistentRead=True)
+        return _numbers(answer.get("Item", {}))
 
     def give_back(self, item_key: str, counter: Counter) -> None:
         """Undo one take of `counter`: a reservation that turned out not to count (never below zero)."""
@@ -60,18 +87,19 @@ class DynamoLimitCounters:
                 raise
 
     def _update(
-        self, item_key: str, counters: Sequence[Counter], restart: set[str], now: datetime, expires: int
+        self, item_key: str, counters: Sequence[Counter], opened: dict[str, Window], now: datetime, expires: int
     ) -> dict[str, int]:
         names: dict[str, str] = {"#exp": "expires_at"}
-        values: dict[str, Any] = {":one": 1, ":exp": expires}
+        values: dict[str, Any] = {":exp": expires}
         sets, adds, conditions = ["#exp = if_not_exists(#exp, :exp)"], [], []
         for i, counter in enumerate(counters):
             names[f"#c{i}"] = counter.name
             if counter.window_seconds is not None:
                 names[f"#w{i}"], values[f":cut{i}"] = window_key(counter), window_cutoff(counter, now)
-            if counter.window_seconds is not None and counter.name in restart:  # closed: this request opens the next
-                values[f":w{i}"] = epoch_second(now)
-                sets += [f"#w{i} = :w{i}", f"#c{i} = :one"]
+            window = opened.get(counter.name)
+            if counter.window_seconds is not None and window:  # closed: this request opens the next (or carries one)
+                values[f":w{i}"], values[f":n{i}"] = window.opened, window.count + 1
+                sets += [f"#w{i} = :w{i}", f"#c{i} = :n{i}"]
                 conditions.append(f"attribute_not_exists(#w{i}) OR #w{i} <= :cut{i}")
                 continue
             adds.append(f"#c{i} :one")
@@ -80,6 +108,8 @@ class DynamoLimitCounters:
                 conditions.append(f"#w{i} > :cut{i} AND #c{i} < :l{i}")
             else:
                 conditions.append(f"attribute_not_exists(#c{i}) OR #c{i} < :l{i}")
+        if adds:
+            values[":one"] = 1
         update = "SET " + ", ".join(sets) + (" ADD " + ", ".join(adds) if adds else "")
         result = dynamodb().update_item(
             TableName=self._table,
@@ -94,10 +124,15 @@ class DynamoLimitCounters:
         return _numbers(result.get("Attributes", {}))
 
 
-def _is_full(counter: Counter, old: dict[str, int], now: datetime) -> bool:
-    if window_closed(counter, old, now):
-        return counter.limit < 1  # a new window: full only if the limit allows nothing
-    return old.get(counter.name, 0) >= counter.limit
+@dataclass(frozen=True)
+class Window:
+    opened: int  # epoch second
+    count: int  # taken in it before this request
+
+
+def _is_full(counter: Counter, old: dict[str, int], opening: Window | None) -> bool:
+    """`opening`: the window this request would open or carry on, when the item's own has closed."""
+    return (opening.count if opening else old.get(counter.name, 0)) >= counter.limit
 
 
 def _numbers(item: dict[str, Any]) -> dict[str, int]:

@@ -4,7 +4,8 @@ All of one request's counters live on one item per service and UTC day, so the a
 conditional write on limits. The per-minute counter carries the second its window opened beside it: a window
 opens at the first request and lasts 60 seconds, and the first request after it has closed opens the next
 (Laravel's throttle, which Notifea runs; so a fresh client's request N + 1 within 60 s of its first is refused,
-wherever the clock's minutes fall).
+wherever the clock's minutes fall). A window still open at midnight goes on on the new day's item (its first
+request reads yesterday's), so the day's change opens no second window.
 """
 
 from __future__ import annotations
@@ -93,7 +94,19 @@ def seconds_to_midnight(now: datetime) -> int:
 
 
 def day_key(service_id: str, now: datetime) -> str:
-    return f"{service_id}#{now.astimezone(UTC):%Y-%m-%d}"
+    return f"{service_id}#{_day(now)}"
+
+
+def _day(now: datetime) -> str:
+    return f"{now.astimezone(UTC):%Y-%m-%d}"
+
+
+def window_carried_from(item_key: str, now: datetime) -> str | None:
+    """The item a window still open at `now` may have opened on: yesterday's day item, in a day's first minute."""
+    today, window_start = _day(now), _day(now - timedelta(seconds=WINDOW_SECONDS))
+    if today == window_start or not item_key.endswith(f"#{today}"):
+        return None
+    return f"{item_key.removesuffix(today)}{window_start}"
 
 
 def day_counters_expire(now: datetime) -> datetime:
@@ -156,14 +169,23 @@ def v1_request_counter(service: Service | None, client_ip: str, now: datetime) -
         refusal="too.many.attempts",
         message="Too many attempts. Please try again in 1 minute.",
     )
-    item = day_key(service.id, now) if service else f"v1#{client_ip}#{now.astimezone(UTC):%Y-%m-%d}"
+    item = day_key(service.id, now) if service else f"v1#{client_ip}#{_day(now)}"
     return item, counter
 
 
 class Counters(Protocol):
     def take(
-        self, item_key: str, counters: Sequence[Counter], now: datetime, expires_at: datetime
-    ) -> dict[str, int]: ...
+        self,
+        item_key: str,
+        counters: Sequence[Counter],
+        now: datetime,
+        expires_at: datetime,
+        carry_from: str | None = None,
+    ) -> dict[str, int]:
+        """Count one against every counter, or raise CounterFull. A windowed counter whose window never opened on
+        `item_key` continues one still open on `carry_from`, its opening and count included."""
+        ...
+
     def read(self, item_key: str) -> dict[str, int]: ...
     def give_back(self, item_key: str, counter: Counter) -> None: ...
 
@@ -179,7 +201,7 @@ def usage_today(store: Counters, service_id: str, now: datetime) -> dict[str, in
 def take(store: Counters, item_key: str, counters: Sequence[Counter], now: datetime) -> Usage:
     """Count one request against every counter, or none of them; refuse with the first full counter."""
     try:
-        counts = store.take(item_key, counters, now, day_counters_expire(now))
+        counts = store.take(item_key, counters, now, day_counters_expire(now), window_carried_from(item_key, now))
     except CounterFull as full:
         raise _exceeded(full.counter, now, full.seconds_to_wait(now)) from full
     first = counters[0]
@@ -193,8 +215,9 @@ def take_for_refused(store: Counters, service: Service, key_type: KeyType, chann
     counts a send) takes its token alone, and answers 429 instead if that minute, or that day, is spent. Only
     refusals pay this second write; the day's count is read from what the write returns, not added to."""
     rate, *daily = send_counters(service, key_type, channel, False, now)
+    item = day_key(service.id, now)
     try:
-        counts = store.take(day_key(service.id, now), [rate], now, day_counters_expire(now))
+        counts = store.take(item, [rate], now, day_counters_expire(now), window_carried_from(item, now))
     except CounterFull as full:
         raise _exceeded(full.counter, now, full.seconds_to_wait(now)) from full
     spent = next((counter for counter in daily if counts.get(counter.name, 0) >= counter.limit), None)
