@@ -21,8 +21,8 @@ app = admin_resolver()
 @app.post("/admin/services/<service_id>/sms-senders")
 def post_sms_sender(service_id: str) -> Response[dict[str, Any]]:
     request = parse_body(app, CreateSmsSender)
-    if request.webhook_url:
-        check_callback_url(request.webhook_url, deps().settings.local_mode)
+    if request.webhook_url is not None:  # blank included: a webhook is a URL or absent
+        check_callback_url(request.webhook_url, deps().settings.local_mode, "webhook_url")
     bundle = load_bundle(deps().services, service_id)
     sender = add_sms_sender(deps().senders, deps().clock, bundle, given(request))
     return Response(201, content_types.APPLICATION_JSON, data(sms_sender_json(sender)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.conftest import InProcessApi, SeededService
+from tidings.adapters import aws
 
 
 def test_a_service_round_trips_with_defaults(api: InProcessApi) -> None:
@@ -83,6 +84,40 @@ def test_keys_are_shown_once_and_listed_without_secrets(api: InProcessApi, servi
             "allowed_ips.0 nope is not a CIDR range",
         ),
         ("{service}/inbound-numbers", {"number": "abc"}, "number Must not contain letters or symbols"),
+        # Found by a review of /admin: each was a 500, or passed and was silently dropped or mis-stored.
+        (
+            "{service}/access-tokens",
+            {"name": "t", "expires_at": "9999-12-31T23:59:59-12:00"},  # the year 10000 in UTC: was a 500
+            "expires_at Input should be before the year 10000 in UTC",
+        ),
+        (
+            "{service}/templates",
+            {"name": "t", "type": "email", "subject": "s", "content": "x" * 300_001},  # DynamoDB's error: a 500
+            "content Templates cannot be longer than 300000 bytes; this is 300002",
+        ),
+        (
+            "{service}/templates",
+            {"name": "t", "type": "sms", "content": "x" * 919},
+            "content Content has a character count greater than the limit of 918",
+        ),
+        ("{service}", {"retention_days": {"SMS": 30}}, "retention_days.SMS Extra inputs are not permitted"),
+        ("{service}", {"name": None}, "name Input should not be null (leave the field out instead)"),
+        (
+            "/admin/services",
+            {"name": "x", "rate_limit": None},
+            "rate_limit Input should not be null (leave the field out instead)",
+        ),
+        (
+            "{service}/callbacks",
+            {"type": "delivery_status", "url": "https://example.com:99999/x", "bearer_token": "0123456789"},
+            "url Must be a valid https URL",  # a port no client can use: every callback was retried to the DLQ
+        ),
+        (
+            "{service}/callbacks",
+            {"type": "delivery_status", "url": "https://user:pass@example.com/x", "bearer_token": "0123456789"},
+            "url Must be a valid https URL",  # credentials belong in the bearer token, not in a URL shown back
+        ),
+        ("{service}/sms-senders", {"sms_sender": "S13", "webhook_url": " "}, "webhook_url Must be a valid https URL"),
     ],
 )
 def test_bad_input_is_a_400_in_the_v2_envelope(
@@ -147,3 +182,46 @@ def test_settings_routes_store_what_later_issues_use(api: InProcessApi, service:
     taken = api.admin("POST", "/admin/services", {"name": "Other"}).json()["data"]["id"]
     conflict = api.admin("POST", f"/admin/services/{taken}/inbound-numbers", {"number": "07700900456"})
     assert conflict.status == 409
+
+
+def test_retention_days_change_per_channel_and_a_null_contact_link_clears_it(
+    api: InProcessApi, service: SeededService
+) -> None:
+    base = f"/admin/services/{service.id}"
+    api.admin("POST", base, {"retention_days": {"sms": 30, "email": 40, "letter": 50}, "contact_link": "https://x.gov"})
+    changed = api.admin("POST", base, {"retention_days": {"email": 10}}).json()["data"]
+    assert changed["retention_days"] == {"sms": 30, "email": 10, "letter": 50}
+    assert api.admin("POST", base, {"contact_link": None}).json()["data"]["contact_link"] is None
+
+
+def test_a_service_named_at_length_gets_an_email_from_an_explicit_one_could_be(api: InProcessApi) -> None:
+    created = api.admin("POST", "/admin/services", {"name": "a" * 63 + " b" * 50}).json()["data"]
+    assert created["email_from"] == "a" * 63  # 64 at most, and no dot at its end
+
+
+def test_an_edit_through_an_id_in_upper_case_is_sent_at_once(
+    api: InProcessApi, service: SeededService, templates: dict[str, str]
+) -> None:
+    """The editing container forgets the cached template under the id it saved, whatever form the path used."""
+    template_id = templates["sms"]
+    send = {"phone_number": "07700900123", "template_id": template_id, "personalisation": {"name": "A"}}
+    assert api.v2("POST", "/v2/notifications/sms", service.keys["test"], send).status == 201  # now cached
+    edit = api.admin("POST", f"/admin/services/{service.id}/templates/{template_id.upper()}", {"content": "Edited"})
+    assert edit.status == 200
+    sent = api.v2("POST", "/v2/notifications/sms", service.keys["test"], send).json()
+    assert sent["content"]["body"] == "Edited"
+
+
+def test_a_path_longer_than_any_id_names_nothing(api: InProcessApi, service: SeededService) -> None:
+    """DynamoDB refuses keys over 2,048 bytes (a 500, though moto answers); no id or number we issue is longer
+    than 128 characters, so such a path is a 404 without asking DynamoDB."""
+    asked: list[str] = []
+    client = aws.dynamodb()
+    client.meta.events.register("before-call.dynamodb", lambda params, **_: asked.append(str(params)), "asked")
+    try:
+        for path in (f"/admin/services/{'a' * 3000}", f"/admin/services/{service.id}/opt-outs/{'4' * 3000}"):
+            reply = api.admin("DELETE" if "opt-outs" in path else "GET", path)
+            assert (reply.status, reply.json()["errors"][0]["error"]) == (404, "NoResultFound")
+    finally:
+        client.meta.events.unregister("before-call.dynamodb", unique_id="asked")
+    assert not [body for body in asked if "a" * 3000 in body or "4" * 3000 in body]

@@ -26,11 +26,10 @@ from tidings.domain.phone import parse_phone_number
 from tidings.domain.rates import rate_table
 from tidings.domain.templates.render import render
 from tidings.domain.templates.sanitise import sanitise_value
-from tidings.domain.templates.sms_encoding import fragment_count
+from tidings.domain.templates.sms_encoding import SMS_MAX_CHARACTERS, fragment_count
 from tidings.ports import DispatchQueue, DocumentStore, NotificationStore
 
 Channel = Literal["sms", "email"]
-SMS_MAX_CHARACTERS = 918
 EMAIL_MAX_BYTES = 2_000_000
 # One stored notification holds at most 400 KB; long content (body and subject) is kept compressed, and must
 # fit so (emails and letters: an SMS is at most 918 characters).

@@ -49,13 +49,16 @@ def create_service(store: ServiceStore, clock: Clock, settings: dict[str, Any]) 
 
 def update_service(store: ServiceStore, service_id: str, changes: dict[str, Any]) -> Service:
     current = load_bundle(store, service_id).service
+    if "retention_days" in changes:  # partial too: the channels not named keep their days
+        changes = {**changes, "retention_days": {**current.retention_days.model_dump(), **changes["retention_days"]}}
     service = Service.model_validate({**current.model_dump(), **changes})
     store.save_service(service)
     return service
 
 
 def default_email_from(name: str) -> str:
-    return _NOT_SLUG.sub(".", name.lower()).strip(".") or "service"
+    """The name as an address's local part: what an explicit `email_from` may be (64 characters at most)."""
+    return _NOT_SLUG.sub(".", name.lower()).strip(".")[:64].rstrip(".") or "service"
 
 
 def create_api_key(store: ServiceStore, clock: Clock, service_id: str, name: str, key_type: KeyType) -> NewApiKey:

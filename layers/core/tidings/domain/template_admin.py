@@ -8,10 +8,15 @@ from uuid import uuid4
 from tidings.domain.errors import ValidationFailed
 from tidings.domain.models import Template
 from tidings.domain.template_queries import get_template
+from tidings.domain.templates.sms_encoding import SMS_MAX_CHARACTERS
 from tidings.ports import Clock, TemplateStore
 
 LETTER_ONLY = ("postage", "letter_contact_block")
 DEFAULT_CREATED_BY = "Tidings admin"
+TEXT_FIELDS = ("content", "subject", "letter_contact_block")
+# A template's text, stored as it is in each of its two items (the head and the version), within DynamoDB's
+# 400 KB an item; far beyond any real template.
+MAX_TEMPLATE_TEXT_BYTES = 300_000
 
 
 def create_template(store: TemplateStore, clock: Clock, service_id: str, fields: dict[str, Any]) -> Template:
@@ -57,5 +62,10 @@ def _check_fields(fields: dict[str, Any]) -> None:
         problems.append(f"subject Required for {kind} templates")
     if kind != "letter":
         problems += [f"{f} Only letter templates have one" for f in LETTER_ONLY if fields.get(f) is not None]
+    if kind == "sms" and len(str(fields.get("content") or "")) > SMS_MAX_CHARACTERS:  # Notify's rule, as is
+        problems.append(f"content Content has a character count greater than the limit of {SMS_MAX_CHARACTERS}")
+    size = sum(len(str(fields.get(f) or "").encode()) for f in TEXT_FIELDS)
+    if size > MAX_TEMPLATE_TEXT_BYTES:
+        problems.append(f"content Templates cannot be longer than {MAX_TEMPLATE_TEXT_BYTES} bytes; this is {size}")
     if problems:
         raise ValidationFailed(problems)

@@ -44,17 +44,27 @@ def hostname_of(url: str) -> str | None:
         return None
 
 
-def check_callback_url(url: str, allow_loopback_http: bool) -> None:
+def check_callback_url(url: str, allow_loopback_http: bool, field: str = "url") -> None:
     """Callbacks carry PII and a bearer token: https to a public host only (plain http to loopback in local
-    mode), written with a URI's characters, so the host we check is the host an HTTP client connects to."""
+    mode), written with a URI's characters, so the host we check is the host an HTTP client connects to. No
+    user name or password in it (they would show wherever the URL does; the bearer token is for that), and a
+    port, if any, from 1 to 65535."""
     host = hostname_of(url) if len(url) <= MAX_CALLBACK_URL_LENGTH and is_uri_text(url) else None
-    if host:  # so urlsplit reads it
+    if host and _has_usable_port(url) and "@" not in urlsplit(url).netloc:
         scheme = urlsplit(url).scheme
         if scheme == "https" and is_public_host(host):
             return
         if allow_loopback_http and scheme == "http" and _is_loopback(host):
             return
-    raise ValidationFailed(["url Must be a valid https URL"])
+    raise ValidationFailed([f"{field} Must be a valid https URL"])
+
+
+def _has_usable_port(url: str) -> bool:
+    try:
+        port = urlsplit(url).port  # raises for one out of range or not a number
+    except ValueError:
+        return False
+    return port != 0
 
 
 def is_callable_address(address: str, allow_loopback: bool) -> bool:

@@ -1,15 +1,18 @@
-"""Admin request bodies. Unknown fields are refused so typos never pass silently."""
+"""Admin request bodies. Unknown fields are refused so typos never pass silently, and so is null (leave a field
+out to keep it), except where null empties a field."""
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypeVar
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Literal, TypeVar
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from tidings.api.http import json_body
 from tidings.domain.errors import ValidationFailed
-from tidings.domain.models import CallbackType, KeyType, Permission, Retention, TemplateType
+from tidings.domain.models import CallbackType, KeyType, Permission, TemplateType
 
 Name = Field(min_length=1, max_length=255)
 OptionalName = Field(default=None, min_length=1, max_length=255)
@@ -20,6 +23,18 @@ EmailLocalPart = Field(default=None, pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 class AdminRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)  # built when first used
+    NULL_CLEARS: ClassVar[frozenset[str]] = frozenset()  # fields a null empties; elsewhere null is refused
+
+
+Days = Field(default=7, ge=1, le=90)
+
+
+class RetentionDays(AdminRequest):
+    """Days each channel's notifications are kept; the channels left out keep theirs (or Notify's 7)."""
+
+    sms: int = Days
+    email: int = Days
+    letter: int = Days
 
 
 class ServiceSettings(AdminRequest):
@@ -33,7 +48,7 @@ class ServiceSettings(AdminRequest):
     v1_rate_limit: int | None = Field(default=None, ge=1, le=MAX_LIMIT)
     permissions: list[Permission] | None = None
     email_from: str | None = EmailLocalPart
-    retention_days: Retention | None = None
+    retention_days: RetentionDays | None = None
     contact_link: str | None = Field(default=None, min_length=1, max_length=255)
 
 
@@ -42,6 +57,7 @@ class CreateService(ServiceSettings):
 
 
 class UpdateService(ServiceSettings):
+    NULL_CLEARS = frozenset({"contact_link"})
     name: str | None = OptionalName
 
 
@@ -98,6 +114,14 @@ class CreateAccessToken(AdminRequest):
     allowed_ips: list[str] = Field(default_factory=list, max_length=50)
     sms_sender_ids: list[str] = Field(default_factory=list, max_length=100)
 
+    @field_validator("expires_at")
+    @classmethod
+    def _in_utc(cls, value: datetime | None) -> datetime | None:
+        try:
+            return None if value is None else value.astimezone(UTC)
+        except OverflowError as error:  # 9999-12-31T23:59:59-12:00 is in the year 10000 in UTC
+            raise PydanticCustomError("datetime_range", "Input should be before the year 10000 in UTC") from error
+
 
 class CreateInboundNumber(AdminRequest):
     number: str
@@ -109,6 +133,10 @@ M = TypeVar("M", bound=AdminRequest)
 def parse_body(app: APIGatewayHttpResolver, model: type[M]) -> M:
     """The JSON body as `model`, or a 400 ValidationError naming each bad field."""
     body = json_body(app, empty={})
+    if isinstance(body, dict):
+        nulls = [k for k, v in body.items() if v is None and k in model.model_fields and k not in model.NULL_CLEARS]
+        if nulls:
+            raise ValidationFailed([f"{name} Input should not be null (leave the field out instead)" for name in nulls])
     try:
         return model.model_validate(body)
     except ValidationError as error:
@@ -116,8 +144,8 @@ def parse_body(app: APIGatewayHttpResolver, model: type[M]) -> M:
 
 
 def given(request: AdminRequest) -> dict[str, Any]:
-    """The fields the caller actually set (partial updates), as plain data."""
-    return request.model_dump(exclude_unset=True, exclude_none=True)
+    """The fields the caller actually set (partial updates, nested ones too), as plain data."""
+    return request.model_dump(exclude_unset=True)
 
 
 def _message(error: Any) -> str:

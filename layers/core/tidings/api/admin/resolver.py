@@ -2,25 +2,37 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
 from tidings.adapters.secrets import admin_secret
 from tidings.api.notify_v2.errors import register_v2_errors
 from tidings.domain.auth import authenticate_admin
+from tidings.domain.errors import NotFound
 from tidings.wiring import deps
+
+# Longer than any id or number we issue: such a path names nothing (and DynamoDB refuses keys over 2,048 bytes).
+MAX_PATH_PARAMETER_LENGTH = 128
 
 
 def admin_resolver() -> APIGatewayHttpResolver:
     app = APIGatewayHttpResolver()
     register_v2_errors(app)
-    app.use(middlewares=[_authenticate_admin, _forget_cached_service])
+    app.use(middlewares=[_authenticate_admin, _known_lengths, _forget_cached_service])
     return app
 
 
 def _authenticate_admin(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[object]:
     d = deps()
     authenticate_admin(app.current_event.headers.get("authorization"), admin_secret(d.settings), d.clock.now())
+    return next_middleware(app)
+
+
+def _known_lengths(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[object]:
+    if any(len(value) > MAX_PATH_PARAMETER_LENGTH for value in (app.current_event.path_parameters or {}).values()):
+        raise NotFound()
     return next_middleware(app)
 
 
@@ -33,5 +45,12 @@ def _forget_cached_service(app: APIGatewayHttpResolver, next_middleware: NextMid
         d.bundles.invalidate(path["service_id"])
         d.service_senders.invalidate(path["service_id"])
     if "template_id" in path:
-        d.latest_templates.invalidate(path["template_id"])
+        d.latest_templates.invalidate(_canonical(path["template_id"]))  # as the handler saved it
     return response
+
+
+def _canonical(template_id: str) -> str:
+    try:
+        return str(UUID(template_id))
+    except ValueError:
+        return template_id  # the handler refused it: nothing was saved

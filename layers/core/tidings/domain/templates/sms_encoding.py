@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import unicodedata
 
+SMS_MAX_CHARACTERS = 918  # Notify's limit on a text message (6 parts of 153 GSM characters)
 GSM_BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡"
     "ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
