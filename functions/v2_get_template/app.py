@@ -13,7 +13,8 @@ from tidings.api.http import uuid_param
 from tidings.api.notify_v2.auth import current_caller
 from tidings.api.notify_v2.resolver import notify_v2_resolver
 from tidings.api.notify_v2.template_views import template_json
-from tidings.domain.template_queries import get_template
+from tidings.domain.errors import NotFound
+from tidings.domain.template_queries import MAX_VERSION, get_template
 from tidings.wiring import deps
 
 
@@ -36,7 +37,10 @@ def get_latest(template_id: str) -> dict[str, Any]:
 
 @app.get("/v2/template/<template_id>/version/<version>")
 def get_version(template_id: str, version: str) -> dict[str, Any]:
-    return _template(template_id, int(version))  # digits: version_is_a_number let it through
+    # Digits (version_is_a_number let them through); measured before int() reads thousands of them.
+    if len(version) > len(str(MAX_VERSION)) or int(version) > MAX_VERSION:
+        raise NotFound()
+    return _template(template_id, int(version))
 
 
 def _template(template_id: str, version: int | None) -> dict[str, Any]:

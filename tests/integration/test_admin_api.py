@@ -88,7 +88,7 @@ def test_keys_are_shown_once_and_listed_without_secrets(api: InProcessApi, servi
         (
             "{service}/access-tokens",
             {"name": "t", "expires_at": "9999-12-31T23:59:59-12:00"},  # the year 10000 in UTC: was a 500
-            "expires_at Input should be before the year 10000 in UTC",
+            "expires_at Input should be within the years 1 to 9999 in UTC",
         ),
         (
             "{service}/templates",
@@ -118,6 +118,14 @@ def test_keys_are_shown_once_and_listed_without_secrets(api: InProcessApi, servi
             "url Must be a valid https URL",  # credentials belong in the bearer token, not in a URL shown back
         ),
         ("{service}/sms-senders", {"sms_sender": "S13", "webhook_url": " "}, "webhook_url Must be a valid https URL"),
+        (
+            "{service}/access-tokens",
+            {"name": "t", "expires_at": "0001-01-01T00:30:00+01:00"},  # the year 0 in UTC
+            "expires_at Input should be within the years 1 to 9999 in UTC",
+        ),
+        ("{service}", {"rate_limit": True}, "rate_limit Input should be a valid integer"),
+        ("{service}", {"sms_message_limit": "5"}, "sms_message_limit Input should be a valid integer"),
+        ("{service}", {"retention_days": {"sms": 7.0}}, "retention_days.sms Input should be a valid integer"),
     ],
 )
 def test_bad_input_is_a_400_in_the_v2_envelope(

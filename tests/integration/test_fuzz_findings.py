@@ -49,7 +49,7 @@ def test_the_document_types_the_v2_path_parameters_as_the_api_checks_them(
         if parameter["in"] == "path"
     }
     assert parameters["notification_id"] == parameters["template_id"] == {"type": "string", "format": "uuid"}
-    assert parameters["version"] == {"type": "integer", "minimum": 0}
+    assert parameters["version"] == {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}  # Notify's Postgres int
     assert parameters["uuid"] == {"type": "string"}  # /v1: an id that is no UUID is simply not found
     key = service.keys["normal"]
     assert api.v2("GET", "/v2/notifications/not-a-uuid", key).status == 400

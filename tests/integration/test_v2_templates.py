@@ -141,3 +141,11 @@ def test_unknown_routes_answer_json_404s(api: InProcessApi) -> None:
     assert (admin.status, admin.json()["status_code"]) == (404, 404)
     elsewhere = api.request("GET", "/elsewhere")
     assert elsewhere.status == 404 and "message" in elsewhere.json()
+
+
+@pytest.mark.parametrize("version", [str(2**31), "9" * 39, "9" * 4301])  # a 500 each: DynamoDB's, then int()'s
+def test_a_version_beyond_any_integer_is_not_found(
+    api: InProcessApi, service: SeededService, sms_template: str, version: str
+) -> None:
+    answer = api.v2("GET", f"/v2/template/{sms_template}/version/{version}", service.keys["test"])
+    assert (answer.status, answer.json()["errors"]) == (404, [{"error": "NoResultFound", "message": "No result found"}])

@@ -228,3 +228,26 @@ def test_tls_verifies_the_certificate_against_the_name_not_the_address(
     resolver.answers = [["127.0.0.1"]]
     assert post_json(f"https://{NAME}:{port}/callback", {"id": "x"}, None, within=2.0, allow_loopback=True) == status
     assert len(receiver.requests) == (1 if status else 0)
+
+
+def test_a_post_given_up_before_it_connected_never_goes_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lookup that outlasts the deadline: the caller reports None (and retries later), so the worker, once the
+    name resolves, must not send the POST (token and data) late; the retry would deliver it twice."""
+    resolved, real = threading.Event(), socket.getaddrinfo
+
+    def slow(host: str, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host != NAME:
+            return real(host, port, *args, **kwargs)
+        resolved.wait(timeout=5)  # until the test lets it answer, after the caller has given up
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow)
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        url = f"http://{NAME}:{listener.getsockname()[1]}/callback"
+        assert post_json(url, {"id": "x"}, "token", within=0.2, allow_loopback=True) is None
+        resolved.set()
+        for worker in [t for t in threading.enumerate() if t.name == "callback-post"]:
+            worker.join(timeout=5)
+        listener.setblocking(False)
+        with pytest.raises(BlockingIOError):  # no connection, so no request
+            listener.accept()

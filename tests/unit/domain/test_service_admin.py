@@ -113,6 +113,7 @@ def test_one_default_reply_to(store: InMemoryServiceStore, clock: FixedClock, se
         ("https://localhost/cb", False, False),
         ("https://8.8.8.8/cb", False, True),  # a global address
         ("https://[2001:4860:4860::8888]/cb", False, True),
+        ("https://[64:ff9b::a9fe:a9fe]/cb", False, False),  # NAT64 of 169.254.169.254
         ("https://xn--bcher-kva.example/cb", False, True),
         # Text an HTTP client could read as another host than the one checked.
         ("http://192.0.2.2:3604\\@127.0.0.1:3602/x", True, False),

@@ -20,6 +20,9 @@ from tidings.domain.urls import is_callable_address
         ("fd00::1", False, False),  # unique local
         ("fe80::1%eth0", False, False),  # scoped link-local
         ("::ffff:10.0.0.7", False, False),  # a private IPv4 address written as IPv6
+        ("64:ff9b::a9fe:a9fe", False, False),  # NAT64 of 169.254.169.254
+        ("2002:a00:7::1", False, False),  # 6to4 of 10.0.0.7
+        ("::a00:7", False, False),  # IPv4-compatible 10.0.0.7
         ("127.0.0.1", False, False),
         ("::1", False, False),
         ("127.0.0.1", True, True),  # local mode's receivers are on this machine

@@ -1,9 +1,10 @@
 """Limit counters on DynamoDB: one conditional UpdateItem adds one to every counter of a request, or to none.
 
 A windowed counter stores the second its window opened beside its count. The common write assumes that window
-is still open; once it has closed (at most once a window) a second write opens the next, or, on a day item's
-first request in its first minute, carries on the window yesterday's item still has open (one read more, once a
-day). Conditions make concurrent requests exact: the limit N lets exactly N through in each window.
+is still open; once it has closed (at most once a window) a second write opens the next, or, in a day's first
+minute while today's item has none, carries on the window yesterday's item still has open (a read more, until
+a request is counted on today's). Conditions make concurrent requests exact: the limit N lets exactly N
+through in each window (across midnight, less any requests still in flight to yesterday's item).
 """
 
 from __future__ import annotations

@@ -54,23 +54,38 @@ def post_json(
     host, secure = parts.hostname or "", parts.scheme == "https"
     port = parts.port or (443 if secure else 80)
     timeout = min(TIMEOUT_SECONDS, max(deadline, 0.001))
-    # The connection builds the request (Host header included); its socket is the one `exchange` opens.
+    # The connection builds the request (Host header included); its socket is the one `exchange` opens, and it
+    # never opens one itself (auto_open off), which would go unchecked to whatever the name then resolves to.
     connection = (
         HTTPSConnection(host, port, timeout=timeout, context=_tls())  # given, so not built again for each call
         if secure
         else HTTPConnection(host, port, timeout=timeout)
     )
+    connection.auto_open = 0
     headers = {"Content-Type": "application/json"}
     if bearer_token:
         headers["Authorization"] = f"Bearer {bearer_token}"
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     outcome: list[int | AddressNotAllowed] = []
+    gate, abandoned = threading.Lock(), threading.Event()
+
+    def adopt(sock: socket.socket) -> None:
+        """Make `sock` the connection's, so the deadline's shut reaches it; once given up, close it unused: a
+        POST the caller reported as failed (and will retry) must not go out late."""
+        with gate:
+            if abandoned.is_set():
+                sock.close()
+                raise OSError("given up at the deadline")
+            connection.sock = sock
 
     def exchange() -> None:
         try:
-            connection.sock = _connect(host, port, timeout, allow_loopback)  # set first: shut reaches a handshake
+            addresses = _checked_addresses(host, port, allow_loopback)
+            if abandoned.is_set():
+                return
+            adopt(_open(addresses, port, timeout))  # adopted before the handshake, so the shut reaches that too
             if secure:
-                connection.sock = _tls().wrap_socket(connection.sock, server_hostname=host)
+                adopt(_tls().wrap_socket(connection.sock, server_hostname=host))
             connection.request("POST", target, body=json.dumps(payload).encode(), headers=headers)
             outcome.append(connection.getresponse().status)  # the status line and headers; the body stays unread
         except AddressNotAllowed as refused:
@@ -81,8 +96,10 @@ def post_json(
     worker = threading.Thread(target=exchange, name="callback-post", daemon=True)
     worker.start()
     worker.join(deadline)
-    finished = not worker.is_alive()
-    _shut(connection)
+    with gate:
+        abandoned.set()
+        finished = not worker.is_alive()
+        _shut(connection)
     if not (finished and outcome):
         return None
     if isinstance(outcome[0], AddressNotAllowed):
@@ -90,15 +107,20 @@ def post_json(
     return outcome[0]
 
 
-def _connect(host: str, port: int, timeout: float, allow_loopback: bool) -> socket.socket:
-    """A socket connected to one of `host`'s addresses, once all of them have been checked."""
-    addresses = [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
-    if not all(is_callable_address(str(address), allow_loopback) for address in addresses):
+def _checked_addresses(host: str, port: int, allow_loopback: bool) -> list[str]:
+    """`host`'s addresses, resolved once, when every one of them is callable."""
+    addresses = [str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+    if not all(is_callable_address(address, allow_loopback) for address in addresses):
         raise AddressNotAllowed("the host resolves to an address callbacks never go to")
+    return addresses
+
+
+def _open(addresses: list[str], port: int, timeout: float) -> socket.socket:
+    """A socket connected to the first of `addresses` that answers."""
     failure: OSError = OSError("no address")
     for address in addresses:
         try:
-            return socket.create_connection((str(address), port), timeout=timeout)
+            return socket.create_connection((address, port), timeout=timeout)
         except OSError as error:
             failure = error
     raise failure

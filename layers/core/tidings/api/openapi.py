@@ -23,6 +23,7 @@ from tidings.api.notify_v2.notification_views import (
 )
 from tidings.api.notify_v2.template_views import LIST_QUERY as TEMPLATE_LIST_QUERY
 from tidings.api.notify_v2.template_views import PREVIEW_REQUEST, UUID_FIELD
+from tidings.domain.template_queries import MAX_VERSION
 
 REF = "#/components/schemas/{model}"
 V2_ERROR = {
@@ -48,7 +49,7 @@ RECEIVED_QUERY = {"type": "object", "properties": {"older_than": UUID_FIELD}}
 PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "notification_id": {"type": "string", "format": "uuid"},
     "template_id": {"type": "string", "format": "uuid"},
-    "version": {"type": "integer", "minimum": 0},
+    "version": {"type": "integer", "minimum": 0, "maximum": MAX_VERSION},
 }
 
 

@@ -10,6 +10,8 @@ from tidings.domain.models import Template, TemplateType
 from tidings.domain.templates.render import Rendered, render
 from tidings.ports import TemplateStore
 
+MAX_VERSION = 2**31 - 1  # Notify keeps versions in a Postgres integer: beyond it, its DataError is a 404
+
 
 def get_template(store: TemplateStore, service_id: str, template_id: str, version: int | None = None) -> Template:
     template = store.get(template_id, version or None)  # Notify treats version 0 as "latest"

@@ -18,6 +18,9 @@ URI_CHARACTERS = re.compile(r"(?:[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=-]|%[0-9A-Fa-f
 DNS_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 TOP_LEVEL = re.compile(r"[a-z]{2,63}|xn--[a-z0-9-]{1,59}")
 MAX_CALLBACK_URL_LENGTH = 2000  # as Notify's callback schema; also /v1 webhooks'
+# IPv6 ranges that carry an IPv4 address a translator or relay may forward to (NAT64, 6to4, IPv4-compatible):
+# Python counts them global whatever IPv4 address they hold, so they are refused outright.
+CARRY_IPV4 = tuple(ipaddress.ip_network(n) for n in ("64:ff9b::/96", "64:ff9b:1::/48", "2002::/16", "::/96"))
 
 
 def is_uri_text(value: str) -> bool:
@@ -28,7 +31,7 @@ def is_uri_text(value: str) -> bool:
 def is_public_host(host: str) -> bool:
     """`host` as urlsplit gives it (lower case, IPv6 without brackets)."""
     try:
-        return ipaddress.ip_address(host).is_global
+        return _is_global(ipaddress.ip_address(host))
     except ValueError:
         labels = host.removesuffix(".").split(".")
         names = len(labels) >= 2 and all(DNS_LABEL.fullmatch(label) for label in labels)
@@ -74,7 +77,11 @@ def is_callable_address(address: str, allow_loopback: bool) -> bool:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return False
-    return ip.is_global or (allow_loopback and ip.is_loopback)
+    return _is_global(ip) or (allow_loopback and ip.is_loopback)
+
+
+def _is_global(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return ip.is_global and not (ip.version == 6 and any(ip in network for network in CARRY_IPV4))
 
 
 def _is_loopback(host: str) -> bool:

@@ -7,7 +7,16 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal, TypeVar
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationError,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from tidings.api.http import json_body
@@ -21,6 +30,7 @@ Limit = Field(default=None, ge=0, le=MAX_LIMIT)
 EmailLocalPart = Field(default=None, pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 
+# Numbers are JSON numbers: "5", true and 5.0 are refused rather than read as 5, 1 and 5.
 class AdminRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)  # built when first used
     NULL_CLEARS: ClassVar[frozenset[str]] = frozenset()  # fields a null empties; elsewhere null is refused
@@ -32,20 +42,20 @@ Days = Field(default=7, ge=1, le=90)
 class RetentionDays(AdminRequest):
     """Days each channel's notifications are kept; the channels left out keep theirs (or Notify's 7)."""
 
-    sms: int = Days
-    email: int = Days
-    letter: int = Days
+    sms: StrictInt = Days
+    email: StrictInt = Days
+    letter: StrictInt = Days
 
 
 class ServiceSettings(AdminRequest):
     restricted: StrictBool | None = None
     active: StrictBool | None = None
-    rate_limit: int | None = Field(default=None, ge=1, le=MAX_LIMIT)
-    sms_message_limit: int | None = Limit
-    email_message_limit: int | None = Limit
-    letter_message_limit: int | None = Limit
-    international_sms_message_limit: int | None = Limit
-    v1_rate_limit: int | None = Field(default=None, ge=1, le=MAX_LIMIT)
+    rate_limit: StrictInt | None = Field(default=None, ge=1, le=MAX_LIMIT)
+    sms_message_limit: StrictInt | None = Limit
+    email_message_limit: StrictInt | None = Limit
+    letter_message_limit: StrictInt | None = Limit
+    international_sms_message_limit: StrictInt | None = Limit
+    v1_rate_limit: StrictInt | None = Field(default=None, ge=1, le=MAX_LIMIT)
     permissions: list[Permission] | None = None
     email_from: str | None = EmailLocalPart
     retention_days: RetentionDays | None = None
@@ -91,7 +101,7 @@ class ReplaceGuestList(AdminRequest):
 class CreateSmsSender(AdminRequest):
     sms_sender: str
     is_default: StrictBool = False
-    sms_live_time: int | None = Field(default=None, ge=0, le=30)
+    sms_live_time: StrictInt | None = Field(default=None, ge=0, le=30)
     test_mode: StrictBool = False
     inbound_number: str | None = None
     webhook_url: str | None = Field(default=None, max_length=2000)
@@ -120,7 +130,7 @@ class CreateAccessToken(AdminRequest):
         try:
             return None if value is None else value.astimezone(UTC)
         except OverflowError as error:  # 9999-12-31T23:59:59-12:00 is in the year 10000 in UTC
-            raise PydanticCustomError("datetime_range", "Input should be before the year 10000 in UTC") from error
+            raise PydanticCustomError("datetime_range", "Input should be within the years 1 to 9999 in UTC") from error
 
 
 class CreateInboundNumber(AdminRequest):
