@@ -6,7 +6,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 
-from tidings.api.admin.requests import CreateAccessToken, parse_body
+from tidings.api.admin.requests import CreateAccessToken, NoFields, parse_body
 from tidings.api.admin.resolver import admin_resolver
 from tidings.api.admin.views import access_token_json, data
 from tidings.api.entry import http_entry
@@ -37,6 +37,7 @@ def post_access_token(service_id: str) -> Response[dict[str, Any]]:
 
 @app.post("/admin/services/<service_id>/access-tokens/<token_id>/revoke")
 def post_revoke(service_id: str, token_id: str) -> dict[str, Any]:
+    parse_body(app, NoFields)
     d = deps()
     revoked = revoke_access_token(d.services, load_bundle(d.services, service_id), token_id, d.clock.now())
     return data(access_token_json(revoked))

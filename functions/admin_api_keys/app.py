@@ -6,7 +6,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 
-from tidings.api.admin.requests import CreateApiKey, parse_body
+from tidings.api.admin.requests import CreateApiKey, NoFields, parse_body
 from tidings.api.admin.resolver import admin_resolver
 from tidings.api.admin.views import api_key_json, data
 from tidings.api.entry import http_entry
@@ -26,6 +26,7 @@ def post_api_key(service_id: str) -> Response[dict[str, Any]]:
 
 @app.post("/admin/services/<service_id>/api-keys/<key_id>/revoke")
 def post_revoke(service_id: str, key_id: str) -> dict[str, Any]:
+    parse_body(app, NoFields)
     return data(api_key_json(revoke_api_key(deps().services, deps().clock, service_id, key_id)))
 
 

@@ -233,3 +233,15 @@ def test_a_path_longer_than_any_id_names_nothing(api: InProcessApi, service: See
     finally:
         client.meta.events.unregister("before-call.dynamodb", unique_id="asked")
     assert not [body for body in asked if "a" * 3000 in body or "4" * 3000 in body]
+
+
+def test_a_revoke_refuses_a_body_it_would_ignore(api: InProcessApi, service: SeededService) -> None:
+    shown = api.admin("GET", f"/admin/services/{service.id}").json()["data"]
+    key_id = next(k["id"] for k in shown["api_keys"] if k["key_type"] == "test")
+    path = f"/admin/services/{service.id}/api-keys/{key_id}/revoke"
+    refused = api.admin("POST", path, {"when": "tomorrow"})
+    assert (refused.status, refused.json()["errors"][0]["message"]) == (400, "when Extra inputs are not permitted")
+    garbage = api.request("POST", path, raw=b"garbage", headers=api.admin_headers())
+    assert garbage.status == 400
+    assert api.admin("GET", f"/admin/services/{service.id}").json()["data"]["api_keys"] == shown["api_keys"]
+    assert api.admin("POST", path).status == 200  # no body: the revoke

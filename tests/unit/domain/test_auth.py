@@ -189,6 +189,7 @@ def test_the_admin_token_passes_with_the_admin_secret() -> None:
         ),
         (f"Bearer {admin_token(iss=SERVICE_ID)}", 403, "Invalid token: iss must be tidings-admin"),
         (f"Bearer {admin_token(iss=None)}", 403, NO_ISS),
+        (f"Bearer {admin_token(iat=None)}", 403, "Invalid token: admin token has no iat"),
         (f"Bearer {admin_token(iat=int(CLOCK_NOW.now().timestamp()) - 31)}", 403, CLOCK),
     ],
 )

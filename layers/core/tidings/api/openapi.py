@@ -1,5 +1,5 @@
-"""The OpenAPI 3.1 document of every public route (/v2 and /v1), built from the schemas the code validates
-with and the models it answers with, so the reference cannot drift from the behaviour."""
+"""The OpenAPI 3.1 document of every route (/v2, /v1, a file's link and /admin), built from the schemas the code
+validates with and the models it answers with, so the reference cannot drift from the behaviour."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from tidings import __version__
+from tidings.api.admin import requests as admin
 from tidings.api.notifea_v1 import views as v1
 from tidings.api.notifea_v1.requests import PageQuery, SenderCreate, SenderUpdate, SmsCreate
 from tidings.api.notifea_v1.routes import V1_ROUTES
@@ -42,6 +43,7 @@ V2_ERROR = {
     },
 }
 OBJECT = {"type": "object"}
+DATA = {"type": "object", "required": ["data"], "properties": {"data": {}}}
 HTML = "text/html"
 RECEIVED_QUERY = {"type": "object", "properties": {"older_than": UUID_FIELD}}
 # What /v2 checks in its path: a malformed id is a 400 and a version must be digits (Notify's route), so the
@@ -73,14 +75,20 @@ class Operation:
 def openapi_document(server_url: str = "/") -> dict[str, Any]:
     components: dict[str, Any] = {"V2Error": V2_ERROR}
     paths: dict[str, Any] = {}
-    for operation in [*_v2_operations(), *_v1_operations(components), *_download_operations()]:
+    operations = [
+        *_v2_operations(),
+        *_v1_operations(components),
+        *_download_operations(),
+        *_admin_operations(components),
+    ]
+    for operation in operations:
         paths.setdefault(operation.path, {})[operation.method.lower()] = _operation(operation)
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Tidings",
             "version": __version__,
-            "description": "GOV.UK Notify's v2 API and Notifea's v1 SMS API over one backend.",
+            "description": "GOV.UK Notify's v2 API and Notifea's v1 SMS API over one backend, and its /admin API.",
         },
         "servers": [{"url": server_url}],
         "paths": paths,
@@ -93,6 +101,7 @@ def openapi_document(server_url: str = "/") -> dict[str, Any]:
                     "bearerFormat": "JWT (HS256, iss + iat, API key secret)",
                 },
                 "access_token": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT (a /v1 access token)"},
+                "admin": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT (HS256, iss tidings-admin + iat)"},
             },
         },
     }
@@ -134,13 +143,18 @@ def _v2_operations() -> list[Operation]:
     ]
 
 
+def _ref(model: type[BaseModel], components: dict[str, Any]) -> dict[str, Any]:
+    """`model`'s schema among the components (the models it nests too), and a reference to it."""
+    name = re.sub(r"\W+", "_", model.__name__).strip("_")
+    schema = model.model_json_schema(ref_template=REF, by_alias=True)
+    components.update(schema.pop("$defs", {}))
+    components[name] = schema
+    return {"$ref": REF.format(model=name)}
+
+
 def _v1_operations(components: dict[str, Any]) -> list[Operation]:
     def ref(model: type[BaseModel]) -> dict[str, Any]:
-        name = re.sub(r"\W+", "_", model.__name__).strip("_")
-        schema = model.model_json_schema(ref_template=REF, by_alias=True)
-        components.update(schema.pop("$defs", {}))
-        components[name] = schema
-        return {"$ref": REF.format(model=name)}
+        return _ref(model, components)
 
     error = ref(v1.Error)
     summaries: dict[tuple[str, str], tuple[str, str | None, type[BaseModel] | None, type[BaseModel]]] = {
@@ -203,6 +217,49 @@ def _download_operations() -> list[Operation]:
             error=page,
             error_content_type=HTML,
         ),
+    ]
+
+
+def _admin_operations(components: dict[str, Any]) -> list[Operation]:
+    """Service management; successes are `{"data": {...}}`, errors the v2 envelope."""
+
+    def route(
+        method: str, path: str, summary: str, body: type[BaseModel] | None = None, created: bool = False
+    ) -> Operation:
+        schema = _ref(body, components) if body is not None else None
+        status = "201" if created else "200"
+        return Operation(method, f"/admin/services{path}", summary, "admin", ok_status=status, body=schema, ok=DATA)
+
+    return [
+        route("POST", "", "Create a service", admin.CreateService, created=True),
+        route("GET", "/{service_id}", "A service with its keys (no secrets), lists, callbacks and tokens"),
+        route("POST", "/{service_id}", "Change a service's settings (partial)", admin.UpdateService),
+        route(
+            "POST",
+            "/{service_id}/api-keys",
+            "Create an API key (its secret is shown only here)",
+            admin.CreateApiKey,
+            True,
+        ),
+        route("POST", "/{service_id}/api-keys/{key_id}/revoke", "Revoke an API key"),
+        route("POST", "/{service_id}/templates", "Create a template", admin.CreateTemplate, created=True),
+        route("POST", "/{service_id}/templates/{template_id}", "Edit a template", admin.UpdateTemplate),
+        route("POST", "/{service_id}/guest-list", "Replace the team and guest list", admin.ReplaceGuestList),
+        route("POST", "/{service_id}/sms-senders", "Add an SMS sender", admin.CreateSmsSender, created=True),
+        route("POST", "/{service_id}/email-reply-to", "Add a reply-to address", admin.CreateReplyTo, created=True),
+        route("POST", "/{service_id}/callbacks", "Set a callback (one per type)", admin.CreateCallback, created=True),
+        route("POST", "/{service_id}/access-tokens", "Issue a /v1 access token", admin.CreateAccessToken, True),
+        route("POST", "/{service_id}/access-tokens/{token_id}/revoke", "Revoke a /v1 access token"),
+        route(
+            "POST",
+            "/{service_id}/inbound-numbers",
+            "Give the service an inbound number",
+            admin.CreateInboundNumber,
+            True,
+        ),
+        route("GET", "/{service_id}/notifications/{notification_id}", "A notification, as support sees it"),
+        route("GET", "/{service_id}/opt-outs", "Numbers that replied STOP"),
+        route("DELETE", "/{service_id}/opt-outs/{number}", "Opt a number back in"),
     ]
 
 

@@ -133,6 +133,10 @@ class CreateAccessToken(AdminRequest):
             raise PydanticCustomError("datetime_range", "Input should be within the years 1 to 9999 in UTC") from error
 
 
+class NoFields(AdminRequest):
+    """An action's body (a revoke): empty, or `{}`; anything else is a mistake worth saying so."""
+
+
 class CreateInboundNumber(AdminRequest):
     number: str
 
