@@ -27,9 +27,16 @@ def zipped_mb(folder: Path) -> float:
 def measure() -> dict[str, object]:
     build = Path(tempfile.mkdtemp(prefix="tidings-build-"))
     env = {**os.environ, "PATH": f"{SAM.parent}:{os.environ['PATH']}", "SAM_CLI_TELEMETRY": "0"}
-    subprocess.run(
-        [str(SAM), "build", "--build-dir", str(build)], cwd=REPO_ROOT, env=env, check=True, capture_output=True
+    built = subprocess.run(
+        [str(SAM), "build", "--build-dir", str(build)],
+        check=False,  # checked below, with the output
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
+    if built.returncode != 0:  # say why: the output is kept quiet only while the build works
+        raise RuntimeError(f"sam build failed ({built.returncode}):\n{(built.stdout + built.stderr)[-4000:]}")
     sizes = {folder.name: zipped_mb(folder) for folder in sorted(build.iterdir()) if folder.is_dir()}
     layer, letters = sizes.pop("CoreLayer"), sizes.pop("LettersLayer")
     return {
