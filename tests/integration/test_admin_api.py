@@ -245,3 +245,18 @@ def test_a_revoke_refuses_a_body_it_would_ignore(api: InProcessApi, service: See
     assert garbage.status == 400
     assert api.admin("GET", f"/admin/services/{service.id}").json()["data"]["api_keys"] == shown["api_keys"]
     assert api.admin("POST", path).status == 200  # no body: the revoke
+
+
+def test_a_list_holds_each_thing_once(api: InProcessApi, service: SeededService) -> None:
+    base = f"/admin/services/{service.id}"
+    permissions = api.admin("POST", base, {"permissions": ["sms", "email", "sms"]}).json()["data"]["permissions"]
+    assert permissions == ["sms", "email"]
+    assert api.admin("POST", f"{base}/email-reply-to", {"email_address": "help@example.gov.uk"}).status == 201
+    again = api.admin("POST", f"{base}/email-reply-to", {"email_address": "help@example.gov.uk"})
+    assert (again.status, again.json()["errors"][0]["message"]) == (
+        400,
+        "Your service already uses ‘help@example.gov.uk’ as an email reply-to address.",
+    )
+    sender = api.admin("POST", f"{base}/sms-senders", {"sms_sender": "Once"}).json()["data"]["id"]
+    token = api.admin("POST", f"{base}/access-tokens", {"name": "t", "sms_sender_ids": [sender, sender]}).json()
+    assert token["data"]["sms_sender_ids"] == [sender]

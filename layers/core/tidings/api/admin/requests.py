@@ -61,6 +61,11 @@ class ServiceSettings(AdminRequest):
     retention_days: RetentionDays | None = None
     contact_link: str | None = Field(default=None, min_length=1, max_length=255)
 
+    @field_validator("permissions")
+    @classmethod
+    def _once_each(cls, value: list[Permission] | None) -> list[Permission] | None:
+        return None if value is None else list(dict.fromkeys(value))  # a set, in the order given
+
 
 class CreateService(ServiceSettings):
     name: str = Name
@@ -123,6 +128,11 @@ class CreateAccessToken(AdminRequest):
     expires_at: AwareDatetime | None = None
     allowed_ips: list[str] = Field(default_factory=list, max_length=50)
     sms_sender_ids: list[str] = Field(default_factory=list, max_length=100)
+
+    @field_validator("sms_sender_ids")
+    @classmethod
+    def _each_sender_once(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
 
     @field_validator("expires_at")
     @classmethod
