@@ -5,6 +5,7 @@ kind fails here until it is covered."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -162,3 +163,17 @@ def test_email_bodies_kept_apart_reach_only_the_functions_that_write_show_or_sen
         "V2ListNotifications",
         "Dispatch",  # sends what travelled by id
     }
+
+
+def test_functions_that_count_limits_may_read_their_counter_items(resources: dict[str, Any]) -> None:
+    """The counter store updates an item and, in a day's first minute, reads yesterday's (a rate window still
+    open at midnight): a role that may update the counters table must read its items too, or it fails at
+    midnight only."""
+    counting = []
+    for name, role in _of_type(resources, "AWS::IAM::Role").items():
+        on_counters = [s for s in _statements(role) if "CountersTable" in json.dumps(s["Resource"])]
+        actions = {a for s in on_counters for a in _listed(s["Action"])}
+        if "dynamodb:UpdateItem" in actions:
+            counting.append(name)
+            assert "dynamodb:GetItem" in actions, name
+    assert {"V2SendNotificationFunctionRole", "V1SmsFunctionRole"} <= set(counting)
