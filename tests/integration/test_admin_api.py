@@ -6,6 +6,8 @@ import pytest
 
 from tests.integration.conftest import InProcessApi, SeededService
 from tidings.adapters import aws
+from tidings.api.admin import requests
+from tidings.api.openapi import openapi_document
 
 
 def test_a_service_round_trips_with_defaults(api: InProcessApi) -> None:
@@ -252,11 +254,29 @@ def test_a_list_holds_each_thing_once(api: InProcessApi, service: SeededService)
     permissions = api.admin("POST", base, {"permissions": ["sms", "email", "sms"]}).json()["data"]["permissions"]
     assert permissions == ["sms", "email"]
     assert api.admin("POST", f"{base}/email-reply-to", {"email_address": "help@example.gov.uk"}).status == 201
-    again = api.admin("POST", f"{base}/email-reply-to", {"email_address": "help@example.gov.uk"})
+    again = api.admin("POST", f"{base}/email-reply-to", {"email_address": "Help@Example.gov.uk"})
     assert (again.status, again.json()["errors"][0]["message"]) == (
         400,
-        "Your service already uses ‘help@example.gov.uk’ as an email reply-to address.",
+        "Your service already uses ‘Help@Example.gov.uk’ as an email reply-to address.",
     )
     sender = api.admin("POST", f"{base}/sms-senders", {"sms_sender": "Once"}).json()["data"]["id"]
     token = api.admin("POST", f"{base}/access-tokens", {"name": "t", "sms_sender_ids": [sender, sender]}).json()
     assert token["data"]["sms_sender_ids"] == [sender]
+
+
+def test_the_document_allows_null_only_where_a_null_empties_a_field(api: InProcessApi, service: SeededService) -> None:
+    """The OpenAPI document is built from the request models, whose optional fields pydantic makes nullable;
+    the handlers refuse null bar contact_link's, so the document must say so too."""
+    schemas = openapi_document()["components"]["schemas"]
+    admin = {name for name in dir(requests) if isinstance(getattr(requests, name), type)}
+    nullable = {
+        (model, field)
+        for model, schema in schemas.items()
+        if model in admin
+        for field, property_schema in schema.get("properties", {}).items()
+        if {"type": "null"} in property_schema.get("anyOf", [])
+    }
+    assert nullable == {("UpdateService", "contact_link")}
+    assert schemas["CreateService"]["properties"]["restricted"] == {"title": "Restricted", "type": "boolean"}
+    refused = api.admin("POST", f"/admin/services/{service.id}", {"restricted": None})
+    assert refused.status == 400  # as documented

@@ -70,6 +70,7 @@ class Operation:
     other_ok_content: dict[str, Any] = field(default_factory=dict)  # more media types the success may have
     error_content_type: str = "application/json"
     body_content_type: str = "application/json"
+    body_required: bool = True
 
 
 def openapi_document(server_url: str = "/") -> dict[str, Any]:
@@ -227,8 +228,13 @@ def _admin_operations(components: dict[str, Any]) -> list[Operation]:
         method: str, path: str, summary: str, body: type[BaseModel] | None = None, created: bool = False
     ) -> Operation:
         schema = _ref(body, components) if body is not None else None
+        if body is not None:
+            _refuse_null(components, body)
         status = "201" if created else "200"
-        return Operation(method, f"/admin/services{path}", summary, "admin", ok_status=status, body=schema, ok=DATA)
+        # No body reads as `{}`: an update changes nothing, a create names the fields it misses.
+        return Operation(
+            method, f"/admin/services{path}", summary, "admin", status, schema, ok=DATA, body_required=False
+        )
 
     return [
         route("POST", "", "Create a service", admin.CreateService, created=True),
@@ -263,6 +269,26 @@ def _admin_operations(components: dict[str, Any]) -> list[Operation]:
     ]
 
 
+def _refuse_null(components: dict[str, Any], model: type[BaseModel]) -> None:
+    """Admin bodies refuse null (bar the fields it empties): an optional field is one to leave out, so its schema
+    loses pydantic's null branch and null default, here and in the models it nests."""
+    if not (isinstance(model, type) and issubclass(model, admin.AdminRequest)):
+        return
+    schema = components[re.sub(r"\W+", "_", model.__name__).strip("_")]
+    for name, field_schema in schema.get("properties", {}).items():
+        if name in model.NULL_CLEARS:
+            continue
+        branches = [b for b in field_schema.get("anyOf", []) if b != {"type": "null"}]
+        if "anyOf" in field_schema and len(branches) == 1:
+            field_schema.pop("anyOf")
+            field_schema.update(branches[0])
+        if field_schema.get("default", ...) is None:
+            field_schema.pop("default")
+    for info in model.model_fields.values():
+        for nested in (a for a in getattr(info.annotation, "__args__", (info.annotation,)) if isinstance(a, type)):
+            _refuse_null(components, nested)
+
+
 def _operation(operation: Operation) -> dict[str, Any]:
     parameters = [
         {"name": name, "in": "path", "required": True, "schema": PATH_PARAMETERS.get(name, {"type": "string"})}
@@ -289,7 +315,7 @@ def _operation(operation: Operation) -> dict[str, Any]:
         result["security"] = [{operation.security: []}]
     if operation.body is not None:
         content = {operation.body_content_type: {"schema": operation.body}}
-        result["requestBody"] = {"required": True, "content": content}
+        result["requestBody"] = {"required": operation.body_required, "content": content}
     return result
 
 

@@ -109,7 +109,7 @@ def add_reply_to(store: ServiceStore, clock: Clock, service_id: str, email_addre
         address = normalise_email_address(email_address)
     except EmailAddressError as error:
         raise ValidationFailed([f"email_address {error}"]) from error
-    if any(other.email_address == address for other in bundle.reply_tos):  # Notify's admin refuses it so too
+    if any(other.email_address.lower() == address.lower() for other in bundle.reply_tos):  # as Notify's admin
         raise BadRequest(f"Your service already uses ‘{address}’ as an email reply-to address.")
     reply_to = ReplyTo(
         id=str(uuid4()),
