@@ -24,7 +24,9 @@ BEARER = "callback-bearer-token-0123"
 
 @dataclass
 class Receiver:
-    """A service's callback endpoint on loopback; `script` maps a notification id to the statuses to answer."""
+    """A service's callback endpoint on loopback; `script` maps a notification's reference (or id) to the
+    statuses to answer. By reference, a script is in place before its send: the callback may come before the
+    send's answer is read."""
 
     url: str = ""
     calls: list[tuple[dict[str, Any], str]] = field(default_factory=list)
@@ -42,7 +44,7 @@ def receiver() -> Iterator[Receiver]:
         def do_POST(self) -> None:
             payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             state.calls.append((payload, self.headers.get("Authorization", "")))
-            planned = state.script.get(payload.get("id", ""), [])
+            planned = state.script.get(payload.get("reference") or payload.get("id", ""), [])
             status = planned.pop(0) if planned else 200
             self.send_response(status)
             self.send_header("Content-Length", "0")
@@ -181,9 +183,11 @@ def test_each_final_status_calls_back_exactly_once(
 def test_callbacks_retry_on_5xx_and_not_on_4xx(
     local_stack: RunningStack, lifecycle: Lifecycle, receiver: Receiver
 ) -> None:
-    flaky = lifecycle.test.send_sms_notification("07700900999", lifecycle.sms, {"name": "C"})["id"]
-    refused = lifecycle.test.send_sms_notification("07700900999", lifecycle.sms, {"name": "D"})["id"]
-    receiver.script[flaky], receiver.script[refused] = [500, 500, 200], [400]
+    flaky_ref, refused_ref = f"flaky-{uuid.uuid4()}", f"refused-{uuid.uuid4()}"
+    receiver.script[flaky_ref], receiver.script[refused_ref] = [500, 500, 200], [400]
+    send = lifecycle.test.send_sms_notification
+    flaky = send("07700900999", lifecycle.sms, {"name": "C"}, reference=flaky_ref)["id"]
+    refused = send("07700900999", lifecycle.sms, {"name": "D"}, reference=refused_ref)["id"]
     eventually(
         lambda: len(receiver.received(flaky)) >= 3 and receiver.received(refused) and queues_idle(local_stack),
         "retries",

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import threading
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.integration.conftest import InProcessApi, SeededService
+from tests.fakes import FixedClock
+from tests.integration.conftest import InProcessApi, Reply, SeededService
 from tests.integration.faults import spy
+from tidings import wiring
 from tidings.adapters import aws
 from tidings.adapters.limit_counters import DynamoLimitCounters
 from tidings.domain.limits import Counter, CounterFull
@@ -139,3 +142,27 @@ def test_a_window_closed_by_midnight_is_not_carried(stack: LocalStack) -> None:
     first = datetime(2026, 11, 23, 0, 0, 5, tzinfo=UTC)
     taken = counters.take(f"{service}#2026-11-23", [minute], first, EXPIRES, carry_from=f"{service}#2026-11-22")
     assert (taken["minute_normal"], taken["minute_normal_window"]) == (1, int(first.timestamp()))
+
+
+def test_a_minute_spent_before_midnight_stays_spent_after_it_through_the_send_route(
+    api: InProcessApi, service: SeededService
+) -> None:
+    """Through POST /v2/notifications/sms on the handlers' clock: the window opened at 23:59:50 still holds at
+    00:00:05 on the new day's item, and closes at 00:00:50."""
+    base = f"/admin/services/{service.id}"
+    api.admin("POST", base, {"rate_limit": 2})
+    template = api.admin("POST", f"{base}/templates", {"name": "T", "type": "sms", "content": "Hi"}).json()["data"]
+    body = {"phone_number": "07700900123", "template_id": template["id"]}
+    late = datetime(2026, 11, 22, 23, 59, 50, tzinfo=UTC)
+
+    def send_at(moment: datetime) -> Reply:
+        wiring.override(replace(wiring.deps(), clock=FixedClock(moment)))
+        return api.v2("POST", "/v2/notifications/sms", service.keys["normal"], body, iat=int(moment.timestamp()))
+
+    try:
+        assert [send_at(late).status, send_at(late).status] == [201, 201]
+        refused = send_at(late + timedelta(seconds=15))  # 00:00:05 on 2026-11-23
+        assert (refused.status, refused.headers["retry-after"]) == (429, "45")
+        assert send_at(late + timedelta(seconds=60)).status == 201
+    finally:
+        wiring.override(None)
