@@ -8,7 +8,7 @@ from typing import Any
 
 from tidings.domain.documents import Document
 from tidings.domain.errors import ProviderError, QueueUnavailable
-from tidings.domain.limits import Counter, CounterFull, epoch_second, window_closed, window_key
+from tidings.domain.limits import Counter, CounterFull, window_closed, window_key, window_to_open
 from tidings.domain.models import (
     AccessToken,
     ApiKey,
@@ -241,18 +241,15 @@ class InMemoryCounters:
         carry_from: str | None = None,
     ) -> dict[str, int]:
         item, earlier = self.items.setdefault(item_key, {}), self.items.get(carry_from or "", {})
-        opening: dict[str, tuple[int, int]] = {}  # the window each closed one is replaced by: (opened, count)
-        for counter in (c for c in counters if window_closed(c, item, now)):
-            carried = window_key(counter) not in item and not window_closed(counter, earlier, now)
-            source = earlier if carried else {window_key(counter): epoch_second(now)}
-            opening[counter.name] = (source[window_key(counter)], source.get(counter.name, 0))
+        opening = {c.name: window_to_open(c, item, earlier, now) for c in counters if window_closed(c, item, now)}
         for counter in counters:
-            opened, count = opening.get(counter.name, (item.get(window_key(counter)), item.get(counter.name, 0)))
+            window = opening.get(counter.name)
+            count = window.count if window else item.get(counter.name, 0)
             if count >= counter.limit:
-                raise CounterFull(counter, opened)
+                raise CounterFull(counter, window.opened if window else item.get(window_key(counter)))
         for counter in counters:
-            if counter.name in opening:
-                item[window_key(counter)], item[counter.name] = opening[counter.name]
+            if window := opening.get(counter.name):
+                item[window_key(counter)], item[counter.name] = window.opened, window.count
             item[counter.name] = item.get(counter.name, 0) + 1
         return dict(item)
 

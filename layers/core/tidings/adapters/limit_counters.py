@@ -10,7 +10,6 @@ through in each window (across midnight, less any requests still in flight to ye
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +17,16 @@ from botocore.exceptions import ClientError
 
 from tidings.adapters.aws import dynamodb
 from tidings.adapters.dynamo_items import key
-from tidings.domain.limits import Counter, CounterFull, epoch_second, window_closed, window_cutoff, window_key
+from tidings.domain.limits import (
+    Counter,
+    CounterFull,
+    Window,
+    epoch_second,
+    window_closed,
+    window_cutoff,
+    window_key,
+    window_to_open,
+)
 
 ATTEMPTS = 3
 
@@ -54,18 +62,12 @@ class DynamoLimitCounters:
     def _windows_to_open(
         self, counters: Sequence[Counter], old: dict[str, int], now: datetime, carry_from: str | None
     ) -> dict[str, Window]:
-        """For each windowed counter whose window has closed (or never opened): the window this request opens,
-        or, where none ever opened on the item, the one still open on `carry_from`."""
+        """For each windowed counter whose window has closed (or never opened): the window this request opens.
+        `carry_from` is read only when a window never opened on the item, as only then may one carry on."""
         closed = [c for c in counters if window_closed(c, old, now)]
-        never = [c for c in closed if window_key(c) not in old]
-        earlier = self.read(carry_from) if carry_from and never else {}
-        fresh = Window(epoch_second(now), 0)
-        return {
-            c.name: fresh
-            if c not in never or window_closed(c, earlier, now)
-            else Window(earlier[window_key(c)], earlier.get(c.name, 0))
-            for c in closed
-        }
+        never_opened = any(window_key(c) not in old for c in closed)
+        earlier = self.read(carry_from) if carry_from and never_opened else {}
+        return {c.name: window_to_open(c, old, earlier, now) for c in closed}
 
     def read(self, item_key: str) -> dict[str, int]:
         # Strongly consistent: a window carried over midnight may have moved within the last second.
@@ -123,12 +125,6 @@ class DynamoLimitCounters:
             ReturnValuesOnConditionCheckFailure="ALL_OLD",
         )
         return _numbers(result.get("Attributes", {}))
-
-
-@dataclass(frozen=True)
-class Window:
-    opened: int  # epoch second
-    count: int  # taken in it before this request
 
 
 def _is_full(counter: Counter, old: dict[str, int], opening: Window | None) -> bool:

@@ -146,11 +146,15 @@ def _v2_operations() -> list[Operation]:
 
 def _ref(model: type[BaseModel], components: dict[str, Any]) -> dict[str, Any]:
     """`model`'s schema among the components (the models it nests too), and a reference to it."""
-    name = re.sub(r"\W+", "_", model.__name__).strip("_")
+    name = _component_name(model)
     schema = model.model_json_schema(ref_template=REF, by_alias=True)
     components.update(schema.pop("$defs", {}))
     components[name] = schema
     return {"$ref": REF.format(model=name)}
+
+
+def _component_name(model: type[BaseModel]) -> str:
+    return re.sub(r"\W+", "_", model.__name__).strip("_")  # generic models' names hold brackets
 
 
 def _v1_operations(components: dict[str, Any]) -> list[Operation]:
@@ -274,7 +278,7 @@ def _refuse_null(components: dict[str, Any], model: type[BaseModel]) -> None:
     loses pydantic's null branch and null default, here and in the models it nests."""
     if not (isinstance(model, type) and issubclass(model, admin.AdminRequest)):
         return
-    schema = components[re.sub(r"\W+", "_", model.__name__).strip("_")]
+    schema = components[_component_name(model)]
     for name, field_schema in schema.get("properties", {}).items():
         if name in model.NULL_CLEARS:
             continue

@@ -78,6 +78,20 @@ def window_closed(counter: Counter, counts: dict[str, int], now: datetime) -> bo
     return opened is None or opened <= window_cutoff(counter, now)
 
 
+@dataclass(frozen=True)
+class Window:
+    opened: int  # epoch second
+    count: int  # taken in it before this request
+
+
+def window_to_open(counter: Counter, counts: dict[str, int], earlier: dict[str, int], now: datetime) -> Window:
+    """The window a request opens for `counter` once the item's own has closed (`counts`, the item's numbers):
+    the one still open on `earlier` (yesterday's item) when none ever opened on this item, else a fresh one."""
+    if window_key(counter) not in counts and not window_closed(counter, earlier, now):
+        return Window(earlier[window_key(counter)], earlier.get(counter.name, 0))
+    return Window(epoch_second(now), 0)
+
+
 class LimitExceeded(TidingsError):
     """`retry_after` seconds from now; `reset_at` the epoch second that is (Laravel's X-RateLimit-Reset)."""
 
@@ -200,10 +214,7 @@ def usage_today(store: Counters, service_id: str, now: datetime) -> dict[str, in
 
 def take(store: Counters, item_key: str, counters: Sequence[Counter], now: datetime) -> Usage:
     """Count one request against every counter, or none of them; refuse with the first full counter."""
-    try:
-        counts = store.take(item_key, counters, now, day_counters_expire(now), window_carried_from(item_key, now))
-    except CounterFull as full:
-        raise _exceeded(full.counter, now, full.seconds_to_wait(now)) from full
+    counts = _counted(store, item_key, counters, now)
     first = counters[0]
     remaining = max(0, first.limit - counts[first.name])
     return Usage(limit=first.limit, remaining=remaining, reset_seconds=retry_after(first, now, counts))
@@ -215,14 +226,18 @@ def take_for_refused(store: Counters, service: Service, key_type: KeyType, chann
     counts a send) takes its token alone, and answers 429 instead if that minute, or that day, is spent. Only
     refusals pay this second write; the day's count is read from what the write returns, not added to."""
     rate, *daily = send_counters(service, key_type, channel, False, now)
-    item = day_key(service.id, now)
-    try:
-        counts = store.take(item, [rate], now, day_counters_expire(now), window_carried_from(item, now))
-    except CounterFull as full:
-        raise _exceeded(full.counter, now, full.seconds_to_wait(now)) from full
+    counts = _counted(store, day_key(service.id, now), [rate], now)
     spent = next((counter for counter in daily if counts.get(counter.name, 0) >= counter.limit), None)
     if spent is not None:
         raise _exceeded(spent, now, retry_after(spent, now, counts))
+
+
+def _counted(store: Counters, item_key: str, counters: Sequence[Counter], now: datetime) -> dict[str, int]:
+    """The item's numbers once one is counted against every counter; a full one is the refusal it names."""
+    try:
+        return store.take(item_key, counters, now, day_counters_expire(now), window_carried_from(item_key, now))
+    except CounterFull as full:
+        raise _exceeded(full.counter, now, full.seconds_to_wait(now)) from full
 
 
 def _exceeded(counter: Counter, now: datetime, wait: int) -> LimitExceeded:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from tidings.domain.errors import ValidationFailed
 
@@ -39,12 +39,9 @@ def is_public_host(host: str) -> bool:
 
 
 def hostname_of(url: str) -> str | None:
-    """The host urlsplit reads (lower case, IPv6 without brackets); None when there is none or it is broken
-    (urlsplit raises for an IPv6 literal left open, "https://[::1")."""
-    try:
-        return urlsplit(url).hostname
-    except ValueError:
-        return None
+    """The host urlsplit reads (lower case, IPv6 without brackets); None when there is none or it is broken."""
+    parts = _split(url)
+    return parts.hostname if parts else None
 
 
 def check_callback_url(url: str, allow_loopback_http: bool, field: str = "url") -> None:
@@ -52,19 +49,26 @@ def check_callback_url(url: str, allow_loopback_http: bool, field: str = "url") 
     mode), written with a URI's characters, so the host we check is the host an HTTP client connects to. No
     user name or password in it (they would show wherever the URL does; the bearer token is for that), and a
     port, if any, from 1 to 65535."""
-    host = hostname_of(url) if len(url) <= MAX_CALLBACK_URL_LENGTH and is_uri_text(url) else None
-    if host and _has_usable_port(url) and "@" not in urlsplit(url).netloc:
-        scheme = urlsplit(url).scheme
-        if scheme == "https" and is_public_host(host):
+    parts = _split(url) if len(url) <= MAX_CALLBACK_URL_LENGTH and is_uri_text(url) else None
+    host = parts.hostname if parts else None
+    if parts and host and "@" not in parts.netloc and _has_usable_port(parts):
+        if parts.scheme == "https" and is_public_host(host):
             return
-        if allow_loopback_http and scheme == "http" and _is_loopback(host):
+        if allow_loopback_http and parts.scheme == "http" and _is_loopback(host):
             return
     raise ValidationFailed([f"{field} Must be a valid https URL"])
 
 
-def _has_usable_port(url: str) -> bool:
+def _split(url: str) -> SplitResult | None:
     try:
-        port = urlsplit(url).port  # raises for one out of range or not a number
+        return urlsplit(url)
+    except ValueError:  # an IPv6 literal left open, "https://[::1"
+        return None
+
+
+def _has_usable_port(parts: SplitResult) -> bool:
+    try:
+        port = parts.port  # raises for one out of range or not a number
     except ValueError:
         return False
     return port != 0

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
 from tidings.adapters.secrets import admin_secret
+from tidings.api.http import uuid_param
 from tidings.api.notify_v2.errors import register_v2_errors
 from tidings.domain.auth import authenticate_admin
-from tidings.domain.errors import NotFound
+from tidings.domain.errors import NotFound, ValidationFailed
 from tidings.wiring import deps
 
 # Longer than any id or number we issue: such a path names nothing (and DynamoDB refuses keys over 2,048 bytes).
@@ -51,6 +50,6 @@ def _forget_cached_service(app: APIGatewayHttpResolver, next_middleware: NextMid
 
 def _canonical(template_id: str) -> str:
     try:
-        return str(UUID(template_id))
-    except ValueError:
+        return uuid_param(template_id, "template_id")  # the form the handler saved it under
+    except ValidationFailed:
         return template_id  # the handler refused it: nothing was saved
