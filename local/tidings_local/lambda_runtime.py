@@ -7,9 +7,11 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
+from tidings_local.roles import Roles, acting_as
 from tidings_local.sam_template import FunctionSpec
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -37,9 +39,10 @@ class LocalContext:
 
 
 class Functions:
-    def __init__(self, specs: list[FunctionSpec]) -> None:
+    def __init__(self, specs: list[FunctionSpec], roles: Roles) -> None:
         self._handlers = {spec.logical_id: _load(spec) for spec in specs}
         self._specs = {spec.logical_id: spec for spec in specs}
+        self.roles = roles  # what each function's AWS calls are checked against
         # A Lambda container handles one event at a time, and the API handlers rely on it: Powertools keeps
         # the current event on a class attribute shared by every resolver (BaseRouter.current_event), and a
         # request's context on its resolver. Concurrent HTTP requests in this one process would read each
@@ -48,9 +51,7 @@ class Functions:
 
     def invoke(self, logical_id: str, event: dict[str, Any]) -> Any:
         spec = self._specs[logical_id]
-        if not spec.routes:
-            return self._handlers[logical_id](event, LocalContext(logical_id, spec.timeout))
-        with self._api_turn:
+        with acting_as(logical_id, self.roles), self._api_turn if spec.routes else nullcontext():
             return self._handlers[logical_id](event, LocalContext(logical_id, spec.timeout))
 
 

@@ -75,8 +75,12 @@ class LocalResources:
                 return self.refs[arg]
             if kind == "Fn::GetAtt":
                 return self.attributes[(arg[0], arg[1])]
-            if kind == "Fn::Sub":
-                return re.sub(r"\$\{([^}]+)\}", lambda m: self._sub(m.group(1)), arg)
+            if kind == "Fn::Sub":  # a string, or a string and the values of its own names
+                text, names = (arg, {}) if isinstance(arg, str) else (arg[0], self.resolve(arg[1]))
+                return re.sub(r"\$\{([^}]+)\}", lambda m: str(names[m[1]] if m[1] in names else self._sub(m[1])), text)
+            if kind == "Fn::Join":
+                separator, parts = arg
+                return separator.join(str(self.resolve(part)) for part in parts)
         if isinstance(value, dict):
             return {k: self.resolve(v) for k, v in value.items()}
         if isinstance(value, list):

@@ -30,6 +30,34 @@ def _intrinsic(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dic
 _CfnLoader.add_multi_constructor("!", _intrinsic)
 
 
+class _NoManagedPolicies:
+    """The transform looks managed policies up by name; the template names them by ARN, so none is needed."""
+
+    def load(self) -> dict[str, str]:
+        return {}
+
+
+def written(path: Path) -> dict[str, Any]:
+    """The template as written, with short tags in their long form."""
+    document: dict[str, Any] = yaml.load(path.read_text(), Loader=_CfnLoader)  # noqa: S506 (SafeLoader subclass)
+    return document
+
+
+def cloudformation(path: Path) -> dict[str, Any]:
+    """The template as CloudFormation receives it: code locations as `sam package` leaves them, then the SAM
+    transform (policy templates expanded into roles, events into permissions...). The translator reads the
+    region from the environment (AWS_DEFAULT_REGION)."""
+    from samtranslator.translator.transform import transform  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    document = written(path)
+    for resource in document["Resources"].values():
+        for uri in ("CodeUri", "ContentUri"):
+            if uri in resource.get("Properties", {}):
+                resource["Properties"][uri] = "s3://artifacts/code.zip"
+    transformed: dict[str, Any] = transform(document, {}, _NoManagedPolicies())
+    return transformed
+
+
 @dataclass(frozen=True)
 class Route:
     method: str  # GET, POST, ... or ANY
@@ -66,7 +94,7 @@ class SamTemplate:
 
     @classmethod
     def load(cls, path: Path) -> SamTemplate:
-        document = yaml.load(path.read_text(), Loader=_CfnLoader)  # noqa: S506 (SafeLoader subclass)
+        document = written(path)
         globals_ = document.get("Globals", {}).get("Function", {})
         resources = document["Resources"]
         functions = [

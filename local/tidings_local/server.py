@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -66,6 +67,8 @@ class _Handler(BaseHTTPRequestHandler):
             return _json(200, {"status": "ok"})
         if path == "/_local/outbox":
             return _json(200, {"messages": outbox()})
+        if path == "/_local/access-denied":  # calls a function's role did not allow (tidings_local/roles.py)
+            return _json(200, {"refused": [asdict(r) for r in self.server.stack.functions.roles.refused]})
         if path == "/_local/queues":
             return _json(200, {"queues": self.server.stack.queue_depths()})
         if path.startswith("/_local/counters/") and method == "GET":  # read-only: today's limit counters

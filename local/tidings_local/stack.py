@@ -15,13 +15,15 @@ import boto3
 
 from tidings_local.email_tags import record_sent_tags
 from tidings_local.http_events import HttpRequest, HttpResponse, to_event, to_response
+from tidings_local.iam_actions import Place
 from tidings_local.lambda_runtime import Functions
 from tidings_local.print_simulator import PrinterSimulator
 from tidings_local.provider_simulator import ProviderSimulator
 from tidings_local.queue_pollers import QueuePoller
-from tidings_local.resources import LocalResources
+from tidings_local.resources import ACCOUNT, LocalResources
+from tidings_local.roles import Roles, enforce_roles
 from tidings_local.routing import Router
-from tidings_local.sam_template import SamTemplate
+from tidings_local.sam_template import SamTemplate, cloudformation
 from tidings_local.serialise import serialise_aws_calls
 from tidings_local.stream_pollers import StreamPoller
 
@@ -52,6 +54,7 @@ class LocalStack:
     ) -> None:
         self.admin_secret = admin_secret
         self.print_delay = print_delay
+        self.template_path = template_path
         self.template = SamTemplate.load(template_path)
         self._extra_env = env or {}
         self._stop = threading.Event()
@@ -71,7 +74,8 @@ class LocalStack:
         self.resources.create_all(self.admin_secret)
         os.environ.update(self._function_environment())
         os.environ.update({"LOCAL_MODE": "true", **self._extra_env})
-        self.functions = Functions(self.template.functions)
+        enforce_roles()
+        self.functions = Functions(self.template.functions, self.roles_from(self.template_path))
         self.router = Router(self.template.functions)
         for spec in self.template.functions:
             for trigger in spec.queues:
@@ -175,3 +179,18 @@ class LocalStack:
 
     def resolve(self, value: Any) -> Any:
         return self.resources.resolve(value)
+
+    def roles_from(self, template_path: Path) -> Roles:
+        """The roles of a template's functions, on this stack's resources (a test may check a changed one)."""
+        place = Place(
+            region=REGION,
+            account=ACCOUNT,
+            email_identities=frozenset(
+                self.resources.refs[logical_id] for logical_id in self.template.of_type("AWS::SES::EmailIdentity")
+            ),
+            secrets={
+                logical_id: self.resources.refs[logical_id]
+                for logical_id in self.template.of_type("AWS::SecretsManager::Secret")
+            },
+        )
+        return Roles.of(cloudformation(template_path), self.resources.resolve, place)

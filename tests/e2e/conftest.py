@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,7 +45,12 @@ def running_stack(prefix: str, *options: str) -> Iterator[RunningStack]:
         process = subprocess.Popen([*command, *options], stdout=sink, stderr=subprocess.STDOUT, env={**os.environ})  # noqa: S603
     try:
         text = _wait_for_ready(process, output)
-        yield RunningStack(_url(text), ADMIN_SECRET, _demo(text), output)
+        stack = RunningStack(_url(text), ADMIN_SECRET, _demo(text), output)
+        yield stack
+        # Every AWS call a function made was one its role allows (tidings_local/roles.py): a refusal a handler
+        # caught, or one in a background consumer, shows here.
+        with urllib.request.urlopen(f"{stack.url}/_local/access-denied", timeout=10) as reply:  # noqa: S310
+            assert json.load(reply)["refused"] == []
     finally:
         process.terminate()
         process.wait(timeout=10)

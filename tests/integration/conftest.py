@@ -79,6 +79,19 @@ def stack() -> Iterator[LocalStack]:
     local.stop()
 
 
+@pytest.fixture(autouse=True)
+def roles_allowed_every_call(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every AWS call a function made in the test was one its role allows (tidings_local/roles.py), including
+    any refusal a handler caught."""
+    if "stack" not in request.fixturenames:
+        yield
+        return
+    refused = request.getfixturevalue("stack").functions.roles.refused
+    before = len(refused)
+    yield
+    assert refused[before:] == []
+
+
 @pytest.fixture(scope="session")
 def api(stack: LocalStack) -> InProcessApi:
     return InProcessApi(stack)

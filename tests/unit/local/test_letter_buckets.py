@@ -14,7 +14,8 @@ EXPECTED_GRANTS = {
     "LettersBucket": {
         "V2SendNotificationFunctionRole": {"s3:PutObject"},
         "DispatchFunctionRole": {"s3:GetObject", "s3:PutObject", "s3:DeleteObject"},
-        "V2GetLetterPdfFunctionRole": {"s3:GetObject"},
+        # and list: S3 tells a role that cannot list the bucket that a PDF not yet rendered is forbidden, not missing
+        "V2GetLetterPdfFunctionRole": {"s3:GetObject", "s3:ListBucket"},
     },
     "PrintBucket": {"DispatchFunctionRole": {"s3:PutObject"}},
 }
