@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import threading
 import time
 import uuid
@@ -15,6 +16,12 @@ from tidings_local.roles import Roles, acting_as
 from tidings_local.sam_template import FunctionSpec
 
 Handler = Callable[[dict[str, Any], Any], Any]
+# Lambda refuses a synchronous invocation's answer longer than this, as JSON (API Gateway then answers 500).
+RESPONSE_PAYLOAD_BYTES = 6_291_556
+
+
+class ResponseSizeTooLarge(Exception):
+    """Lambda's Function.ResponseSizeTooLarge: the handler returned more than a synchronous answer may hold."""
 
 
 @dataclass
@@ -52,7 +59,11 @@ class Functions:
     def invoke(self, logical_id: str, event: dict[str, Any]) -> Any:
         spec = self._specs[logical_id]
         with acting_as(logical_id, self.roles), self._api_turn if spec.routes else nullcontext():
-            return self._handlers[logical_id](event, LocalContext(logical_id, spec.timeout))
+            result = self._handlers[logical_id](event, LocalContext(logical_id, spec.timeout))
+        if spec.routes and len(json.dumps(result).encode()) > RESPONSE_PAYLOAD_BYTES:
+            limit = RESPONSE_PAYLOAD_BYTES
+            raise ResponseSizeTooLarge(f"{logical_id}: response payload size exceeded the {limit} bytes allowed")
+        return result
 
 
 class _Turns:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import threading
 import time
 import uuid
@@ -16,7 +17,7 @@ import boto3
 from tidings_local.email_tags import record_sent_tags
 from tidings_local.http_events import HttpRequest, HttpResponse, to_event, to_response
 from tidings_local.iam_actions import Place
-from tidings_local.lambda_runtime import Functions
+from tidings_local.lambda_runtime import Functions, ResponseSizeTooLarge
 from tidings_local.print_simulator import PrinterSimulator
 from tidings_local.provider_simulator import ProviderSimulator
 from tidings_local.queue_pollers import QueuePoller
@@ -165,7 +166,11 @@ class LocalStack:
         if match is None:
             return HttpResponse(404, [("Content-Type", "application/json")], b'{"message":"Not Found"}')
         event = to_event(request, match.route_key, match.path_parameters)
-        return to_response(self.functions.invoke(match.function.logical_id, event))
+        try:
+            return to_response(self.functions.invoke(match.function.logical_id, event))
+        except ResponseSizeTooLarge as error:  # the invocation failed: API Gateway answers as for any such failure
+            print(f"tidings local: {error}", file=sys.stderr)
+            return HttpResponse(500, [("Content-Type", "application/json")], b'{"message":"Internal Server Error"}')
 
     def _function_environment(self) -> dict[str, str]:
         """One process hosts every function, so their variables must agree; the template makes them so."""

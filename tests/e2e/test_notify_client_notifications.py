@@ -335,6 +335,21 @@ def test_35_reference_and_unknown_older_than(live: NotificationsAPIClient, seed:
     assert empty["notifications"] == [] and "next" not in empty["links"]
 
 
+def test_the_iterator_walks_emails_too_long_for_one_answer(local_stack: RunningStack) -> None:
+    """Six emails of 1.4 MB each as JSON: over Lambda's 6 MB answer as one page, so the pages hold fewer than
+    250, and the official client's iterator still yields each once, newest first."""
+    admin = local_stack.admin()
+    service = admin.create_service(name="Long emails", restricted=False)["id"]
+    key = admin.create_api_key(service, "k", "test")["key"]
+    template = admin.create_template(service, name="E", type="email", subject="Hi ((name))", content="((name))")["id"]
+    client = NotificationsAPIClient(key, base_url=local_stack.url)
+    name = "All work and no play. " * (700_000 // 22)
+    sent = [client.send_email_notification("a@example.com", template, {"name": name})["id"] for _ in range(6)]
+    first = client.get_all_notifications()["notifications"]
+    assert 1 < len(first) < 6
+    assert [n["id"] for n in client.get_all_notifications_iterator()] == sent[::-1]
+
+
 def test_36_the_iterator_walks_260_notifications_in_3_requests(local_stack: RunningStack) -> None:
     admin = local_stack.admin()
     service = admin.create_service(name="Iterator", restricted=False)["id"]

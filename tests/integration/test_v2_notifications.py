@@ -19,6 +19,7 @@ from tidings import wiring
 from tidings.adapters import aws
 from tidings.adapters.sns_sms import SnsSmsProvider
 from tidings.domain.errors import ProviderError
+from tidings_local.lambda_runtime import RESPONSE_PAYLOAD_BYTES
 from tidings_local.queue_pollers import QueuePoller
 from tidings_local.stack import LocalStack
 
@@ -228,3 +229,25 @@ def test_an_email_body_that_cannot_be_stored_is_refused_before_anything_counts(
     [error] = reply.json()["errors"]
     assert error["error"] == "BadRequestError"
     assert error["message"].startswith("Your message is too long. Emails must compress to 300000 bytes or fewer.")
+
+
+def test_a_page_of_long_emails_holds_what_one_lambda_answer_can(
+    api: InProcessApi, service: SeededService, templates: dict[str, str]
+) -> None:
+    """Six emails whose body and subject hold 700 KB each: 8.4 MB of JSON, over Lambda's 6 MB answer (tidings
+    local refuses it as Lambda does, with API Gateway's 500). Pages hold four, then two, and `next` goes on from
+    the last one shown, so the clients' iterators list every one."""
+    long_name = "All work and no play. " * (700_000 // 22)
+    sent = [send_email(api, service, templates, long_name)["id"] for _ in range(6)]
+    pages, path = [], "/v2/notifications"
+    while True:
+        reply = api.v2("GET", path, service.keys["normal"])
+        assert reply.status == 200 and len(reply.body) < RESPONSE_PAYLOAD_BYTES
+        page = reply.json()
+        if not page["notifications"]:
+            break
+        pages.append([n["id"] for n in page["notifications"]])
+        assert page["links"]["next"].endswith(f"older_than={pages[-1][-1]}")
+        path = page["links"]["next"].removeprefix("http://api.test")
+    assert [len(p) for p in pages] == [4, 2]
+    assert [i for p in pages for i in p] == sent[::-1]  # newest first, each once

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from tidings.api.answer_size import how_many_fit
 from tidings.api.notify_v2.template_views import TEMPLATE_TYPES, UUID_FIELD
 from tidings.api.validation import Schema
 from tidings.domain.errors import ValidationFailed
@@ -187,13 +188,18 @@ def _address_lines(n: Notification) -> dict[str, Any]:
 
 
 def list_json(notifications: list[Notification], query: dict[str, Any], root: str) -> dict[str, Any]:
+    """A page of at most 250, and fewer when they would not fit one Lambda answer (long emails): `next` goes on
+    from the last one shown, and the clients' iterators follow it until a page is empty."""
+    shown = [notification_json(n, root) for n in notifications]
+    shown = shown[: how_many_fit(shown)]
+    notifications = notifications[: len(shown)]
     base = f"{root}v2/notifications"
     links = {"current": _with_query(base, query)}
     if notifications:
         rest = {k: v for k, v in query.items() if k != "older_than"}
         # older_than first: the Notify clients page with the first UUID in this link, and a reference may be one
         links["next"] = _with_query(base, {"older_than": notifications[-1].id, **rest})
-    return {"notifications": [notification_json(n, root) for n in notifications], "links": links}
+    return {"notifications": shown, "links": links}
 
 
 def _with_query(base: str, query: dict[str, Any]) -> str:
