@@ -24,6 +24,7 @@ def _serialised(self: BaseClient, operation_name: str, api_params: dict[str, Any
 def serialise_aws_calls() -> None:
     setattr(BaseClient, "_make_api_call", _serialised)  # noqa: B010
     snapshot_only_what_a_transaction_writes()
+    query_only_the_partition_it_names()
 
 
 def snapshot_only_what_a_transaction_writes() -> None:
@@ -78,3 +79,37 @@ def snapshot_only_what_a_transaction_writes() -> None:
     transact_write_items._snapshots_items = True  # type: ignore[attr-defined]
     setattr(models, "copy", _TablesStayPut())  # noqa: B010 (the module moto's backend calls deepcopy through)
     models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+
+def query_only_the_partition_it_names() -> None:
+    """moto's Query of a table (not of an index) sorts every item in the table, then keeps the partition it was
+    asked for: O(n log n) comparisons a call. With a thousand services in the integration suite's table, each
+    admin call took tens of milliseconds, and seconds whenever the sort's call depth sat on a CPython 3.11
+    frame-stack chunk boundary (each call then maps and unmaps a chunk: python/cpython#142183, fixed only in
+    3.13+). Hand moto's query only that partition's items; its own matching, sorting and paging still run, so
+    the answer is the same. Safe because AWS calls run one at a time (above)."""
+    from moto.dynamodb.models.table import Table  # noqa: PLC0415 (moto internals: local only)
+
+    original = Table.query
+    if getattr(original, "_one_partition", False):
+        return
+
+    def query(self: Table, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+        if index_name or hash_key is None:
+            return original(self, hash_key, *args, **kwargs)
+        partition = self.items.get(hash_key)
+        if partition is None:
+            items = []
+        elif self.has_range_key:
+            items = sorted(partition.values(), key=lambda item: item.range_key)
+        else:
+            items = [partition]
+        vars(self)["all_items"] = lambda: items  # shadows the method for this call only
+        try:
+            return original(self, hash_key, *args, **kwargs)
+        finally:
+            del vars(self)["all_items"]
+
+    query._one_partition = True  # type: ignore[attr-defined]
+    Table.query = query  # type: ignore[method-assign]
