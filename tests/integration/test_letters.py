@@ -200,6 +200,25 @@ def test_a_precompiled_letter_is_checked_then_accepted(
     assert get(api, key, sent["id"], "/pdf").body == base64.b64decode(content)
 
 
+def test_a_precompiled_letter_whose_pdf_went_missing_fails_once_not_forever(
+    api: InProcessApi, stack: LocalStack, service: SeededService, letters: Callable[[], None]
+) -> None:
+    """Dispatch reads a missing PDF as missing (technical-failure), not as a fault to retry into the DLQ: S3 says
+    404 only to a role that may list the bucket, else 403, so the dispatch role needs s3:ListBucket."""
+    key = service.keys["normal"]
+    sent = api.v2(
+        "POST", "/v2/notifications/letter", key, {"reference": "r", "content": base64.b64encode(client_pdf()).decode()}
+    )
+    assert sent.status == 201, sent.body
+    notification_id = sent.json()["id"]
+    bucket = stack.resolve({"Ref": "LettersBucket"})
+    stored = [k for k in bucket_objects(stack, "LettersBucket") if notification_id in k]
+    assert len(stored) == 1
+    boto3.client("s3").delete_object(Bucket=bucket, Key=stored[0])
+    letters()
+    assert get(api, key, notification_id).json()["status"] == "technical-failure"
+
+
 @pytest.mark.parametrize(
     ("pdf", "status", "pdf_error"),
     [

@@ -13,8 +13,9 @@ BUCKETS = ("LettersBucket", "PrintBucket")
 EXPECTED_GRANTS = {
     "LettersBucket": {
         "V2SendNotificationFunctionRole": {"s3:PutObject"},
-        "DispatchFunctionRole": {"s3:GetObject", "s3:PutObject", "s3:DeleteObject"},
-        # and list: S3 tells a role that cannot list the bucket that a PDF not yet rendered is forbidden, not missing
+        # and list: S3 tells a role that cannot list the bucket that a PDF not yet rendered (or gone) is forbidden,
+        # not missing
+        "DispatchFunctionRole": {"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"},
         "V2GetLetterPdfFunctionRole": {"s3:GetObject", "s3:ListBucket"},
     },
     "PrintBucket": {"DispatchFunctionRole": {"s3:PutObject"}},
