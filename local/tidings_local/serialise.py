@@ -7,6 +7,7 @@ guarantees conditional writes are atomic, so the local stack lets one AWS call r
 from __future__ import annotations
 
 import copy
+import inspect
 import threading
 from typing import Any
 
@@ -93,18 +94,15 @@ def query_only_the_partition_it_names() -> None:
     original = Table.query
     if getattr(original, "_one_partition", False):
         return
+    parameters = inspect.signature(original)  # the backend passes index_name by position
 
     def query(self: Table, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
-        index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
-        if index_name or hash_key is None:
+        if parameters.bind(self, hash_key, *args, **kwargs).arguments.get("index_name") or hash_key is None:
             return original(self, hash_key, *args, **kwargs)
         partition = self.items.get(hash_key)
-        if partition is None:
-            items = []
-        elif self.has_range_key:
-            items = sorted(partition.values(), key=lambda item: item.range_key)
-        else:
-            items = [partition]
+        items: list[Any] = []
+        if partition is not None:  # in any order: moto sorts the partition by range key itself
+            items = list(partition.values()) if self.has_range_key else [partition]
         vars(self)["all_items"] = lambda: items  # shadows the method for this call only
         try:
             return original(self, hash_key, *args, **kwargs)

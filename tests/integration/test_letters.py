@@ -15,7 +15,9 @@ import boto3
 import pytest
 
 from tests.integration.conftest import InProcessApi, SeededService, empty_queue, seed_service
+from tidings import wiring
 from tidings.adapters.virus_scan import EICAR
+from tidings.domain.letters.delivery import NOT_STORED
 from tidings.domain.letters.render_pdf import LetterContent, render_letter
 from tidings_local.queue_pollers import QueuePoller
 from tidings_local.stack import LocalStack
@@ -200,11 +202,11 @@ def test_a_precompiled_letter_is_checked_then_accepted(
     assert get(api, key, sent["id"], "/pdf").body == base64.b64decode(content)
 
 
-def test_a_precompiled_letter_whose_pdf_went_missing_fails_once_not_forever(
+def test_a_precompiled_letter_whose_pdf_went_missing_fails_as_missing(
     api: InProcessApi, stack: LocalStack, service: SeededService, letters: Callable[[], None]
 ) -> None:
-    """Dispatch reads a missing PDF as missing (technical-failure), not as a fault to retry into the DLQ: S3 says
-    404 only to a role that may list the bucket, else 403, so the dispatch role needs s3:ListBucket."""
+    """Dispatch reads a missing PDF as missing, not as an access fault: S3 says 404 only to a role that may list
+    the bucket, else 403, so the dispatch role needs s3:ListBucket (without it the refusal fails this test)."""
     key = service.keys["normal"]
     sent = api.v2(
         "POST", "/v2/notifications/letter", key, {"reference": "r", "content": base64.b64encode(client_pdf()).decode()}
@@ -217,6 +219,8 @@ def test_a_precompiled_letter_whose_pdf_went_missing_fails_once_not_forever(
     boto3.client("s3").delete_object(Bucket=bucket, Key=stored[0])
     letters()
     assert get(api, key, notification_id).json()["status"] == "technical-failure"
+    failed = wiring.deps().notifications.load_for_dispatch(notification_id)
+    assert failed is not None and failed.failure_reason == NOT_STORED
 
 
 @pytest.mark.parametrize(
