@@ -27,7 +27,7 @@ install: $(STAMP) ## create .venv and install everything pinned (idempotent)
 run: install ## start the whole stack locally with demo data (PORT=3000)
 	$(BIN)/tidings local --port $(PORT)
 
-test: install lint typecheck validate unit integration e2e bench-check ## every check CI runs
+test: install lint typecheck validate build unit integration e2e bench-check ## every check CI runs
 
 lint: install ## ruff
 	$(BIN)/ruff check .

@@ -1,5 +1,5 @@
-"""Platform cost per 1,000 notifications, from the measured AWS calls, handler time and log bytes, the
-template's logging and tracing settings, and the price table beside this file. Compared with SES's price per
+"""Platform cost per 1,000 notifications, from the measured AWS calls, each function's warm time and log bytes,
+the template's logging and tracing settings, and the price table beside this file. Compared with SES's price per
 email and a typical UK SMS price."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from tidings_local.stack import TEMPLATE
 
 PRICES = json.loads((Path(__file__).parent / "prices.json").read_text())
 INVOCATIONS = 1 + 1 / 10 + 1 / 25  # per notification: its accept, a share of a dispatch and of a receipts batch
+PROVIDER_CALLS = ("SendEmail", "Publish")  # SES's and SNS's sends: slower to answer than DynamoDB or SQS
 
 
 def platform_log_bytes(template: SamTemplate) -> float:
@@ -37,25 +38,34 @@ def traced_invocations(template: SamTemplate) -> float:
     return INVOCATIONS * PRICES["xray_sampled_share"] if template.function_globals.get("Tracing") == "Active" else 0.0
 
 
-def per_thousand(accept: dict[str, Any], deliver: dict[str, Any], warm: dict[str, Any]) -> dict[str, float]:
+def billed_ms(accept: dict[str, Any], deliver: dict[str, Any], warm: dict[str, Any], workers: dict[str, Any]) -> float:
+    """Lambda time per notification: our code's warm time in each function (the accept, and its share of a
+    dispatch and of a receipts batch), the wait on each of their AWS calls, which Lambda bills too, and half a
+    millisecond per invocation for Lambda's rounding up to the millisecond."""
+    p = PRICES
+    provider = sum(n for op, n in deliver["by_operation"].items() if op.startswith(PROVIDER_CALLS))
+    calls = accept["warm_calls_per_notification"] + deliver["calls_per_notification"] - provider
+    code = warm["p50_ms"] + workers["dispatch_ms_per_email"] + workers["receipts_ms_per_email"]
+    waits = calls * p["assumed_aws_call_ms"] + provider * p["assumed_provider_call_ms"]
+    return float(code + waits + INVOCATIONS / 2)
+
+
+def per_thousand(
+    accept: dict[str, Any], deliver: dict[str, Any], warm: dict[str, Any], workers: dict[str, Any]
+) -> dict[str, float]:
     p, template = PRICES, SamTemplate.load(TEMPLATE)
     gb = p["lambda_memory_mb"] / 1024
     accept_ops = accept["warm_by_operation"]
     write_units = accept["warm_write_units"] + deliver["write_units"]  # item sizes, indexes, transactions
     reads = accept["warm_read_items"] + deliver["read_items"]
     sqs = sum(n for op, n in accept_ops.items() if op.startswith("SendMessage")) + 2 / 10  # + batched receive/delete
-    # Our code's warm time, and the wait on each of its AWS calls, which Lambda bills too.
-    accept_ms = warm["p50_ms"] + accept["warm_calls_per_notification"] * p["assumed_aws_call_ms"]
-    # One structured line per accepted request, per dispatch batch and per receipts batch, of about the size
-    # the warm handler's lines measure, and Lambda's own lines if they are let through.
-    function_log_bytes = (warm["log_bytes_per_request"] + platform_log_bytes(template)) * INVOCATIONS
+    # What each function logs per notification, as measured, and Lambda's own lines if they are let through.
+    logged = warm["log_bytes_per_request"] + workers["dispatch_log_bytes_per_email"]
+    function_log_bytes = logged + workers["receipts_log_bytes_per_email"] + platform_log_bytes(template) * INVOCATIONS
     lines = {
         "API Gateway (HTTP API)": p["api_gateway_http_per_request"],
         "Lambda requests (accept, deliver/10, receipt/25)": p["lambda_per_request"] * INVOCATIONS,
-        "Lambda compute": gb
-        * (accept_ms + p["assumed_deliver_ms"] + p["assumed_receipt_ms"])
-        / 1000
-        * p["lambda_arm64_per_gb_second"],
+        "Lambda compute": gb * billed_ms(accept, deliver, warm, workers) / 1000 * p["lambda_arm64_per_gb_second"],
         "DynamoDB writes": write_units * p["dynamodb_per_write_request_unit"],
         "DynamoDB reads": reads * p["dynamodb_per_read_request_unit"],
         "SQS": sqs * p["sqs_per_request"],

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import artifacts, aws_calls, cost, init_cost, local_load, warm_handler
+from bench import artifacts, aws_calls, cost, init_cost, local_load, warm_handler, warm_workers
 
 RESULTS = Path(__file__).parent / "results"
 ACCEPT_BUDGET, LIMIT_BUDGET, DELIVER_BUDGET = 3.0, 1.0, 1.3
@@ -99,6 +99,7 @@ def other_rows(figures: dict[str, Any]) -> list[Row]:
             False,
         ),
         ("warm POST /v2/notifications/sms, p99 ms", warm["p99_ms"], "(reported)", True, False),
+        *worker_rows(figures["warm_workers"]),
         (
             "core layer, zipped MB",
             sizes["layer_mb"],
@@ -117,6 +118,22 @@ def other_rows(figures: dict[str, Any]) -> list[Row]:
             load["lost"] + load["duplicates"] == 0,
             False,
         ),
+    ]
+
+
+def worker_rows(workers: dict[str, dict[str, float]]) -> list[Row]:
+    """Our code's warm time in the dispatch and receipts functions, per email, for each email."""
+    return [
+        (
+            f"warm {function}, p50 ms per {label} (ports faked, batches of {figures[f'{function}_batch_size']:g})",
+            figures[f"{function}_ms_per_email"],
+            "(reported)",
+            True,
+            False,
+        )
+        for name, label in EMAILS
+        for figures in [workers[name]]
+        for function in ("dispatch", "receipts")
     ]
 
 
@@ -211,11 +228,14 @@ def main() -> int:
         return 1 if over else 0
     figures["init"] = init_cost.measure()
     figures["warm_handler"] = warm_handler.run()
+    figures["warm_workers"] = warm_workers.run()
     figures["artifacts"] = artifacts.measure()
     figures["local_load"] = local_load.measure()
     calls = figures["aws_calls"]
     figures["cost_items"] = {
-        name: cost.per_thousand(calls[f"accept_{name}"], calls[f"deliver_{name}"], figures["warm_handler"])
+        name: cost.per_thousand(
+            calls[f"accept_{name}"], calls[f"deliver_{name}"], figures["warm_handler"], figures["warm_workers"][name]
+        )
         for name, _ in EMAILS
     }
     figures["cost"] = {name: cost.summary(items, SES_SHARE_BUDGET) for name, items in figures["cost_items"].items()}

@@ -39,7 +39,8 @@ NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 SERVICE, SECRET = "11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222"
 
 
-def _deps() -> wiring.Deps:
+def fake_deps(providers: object = None) -> wiring.Deps:
+    """A service with a live key and an SMS template, behind in-memory stores, queue and counters."""
     services, templates, senders = InMemoryServiceStore(), InMemoryTemplateStore(), InMemorySenderStore()
     services.create_service(
         Service(id=SERVICE, name="Bench", email_from="bench", created_at=NOW, restricted=False, rate_limit=10**9)
@@ -63,29 +64,37 @@ def _deps() -> wiring.Deps:
         settings=Settings(), clock=FixedClock(NOW), services=services, templates=templates, senders=senders,
         bundles=bundles, latest_templates=TtlLoader(templates.get, 3600),
         service_senders=TtlLoader(senders.list_for_service, 3600), notifications=InMemoryNotificationStore(),
-        queue=queue, counters=InMemoryCounters(), providers=RecordingProviders(),  # type: ignore[arg-type]
+        queue=queue, counters=InMemoryCounters(), providers=providers or RecordingProviders(),  # type: ignore[arg-type]
         inbound=None, callbacks=None, announcer=Announcer(bundles.get, None, lambda n: {}),  # type: ignore[arg-type]
     )  # fmt: skip
 
 
-def measure(requests: int = 3000) -> dict[str, Any]:
-    wiring.override(_deps())
-    spec = importlib.util.spec_from_file_location("send_app", REPO_ROOT / "functions/v2_send_notification/app.py")
+def load_handler(function: str) -> Any:
+    """A function's app module, loaded from its folder as Lambda loads it."""
+    spec = importlib.util.spec_from_file_location(f"{function}_app", REPO_ROOT / "functions" / function / "app.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def send_event(kind: str, body: dict[str, Any]) -> dict[str, Any]:
+    """API Gateway's event for POST /v2/notifications/{kind}, signed with the bench service's live key."""
     token = jwt.encode({"iss": SERVICE, "iat": int(NOW.timestamp())}, SECRET, algorithm="HS256")
+    headers = [("Host", "bench"), ("Content-Type", "application/json"), ("Authorization", f"Bearer {token}")]
+    path = f"/v2/notifications/{kind}"
+    return to_event(HttpRequest("POST", path, "", headers, json.dumps(body).encode(), "127.0.0.1"), f"POST {path}", {})
+
+
+def measure(requests: int = 3000) -> dict[str, Any]:
+    wiring.override(fake_deps())
+    module = load_handler("v2_send_notification")
     body = {
         "phone_number": "07700900123",
         "template_id": "33333333-3333-4333-8333-333333333333",
         "personalisation": {"name": "Jo"},
     }
-    headers = [("Host", "bench"), ("Content-Type", "application/json"), ("Authorization", f"Bearer {token}")]
-    event = to_event(
-        HttpRequest("POST", "/v2/notifications/sms", "", headers, json.dumps(body).encode(), "127.0.0.1"),
-        "POST /v2/notifications/sms",
-        {},
-    )
+    event = send_event("sms", body)
     context = LocalContext("V2SendNotificationFunction", 10)
     start = time.perf_counter_ns()  # the first request pays for what init left for first use (models, validators)
     assert module.lambda_handler(event, context)["statusCode"] == 201
