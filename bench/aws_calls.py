@@ -17,6 +17,7 @@ from typing import Any
 
 from notifications_python_client.authentication import create_jwt_token
 
+from bench.cost import DISPATCH_BATCH, RECEIPTS_BATCH
 from bench.write_units import WriteUnits, table_of
 from tidings import wiring
 from tidings.adapters import aws
@@ -206,8 +207,8 @@ def measure(quick: bool) -> dict[str, Any]:
             "by_operation": {op: n / delivered for op, n in sorted(delivery.calls.items())},
             "write_units": delivery.write_units / delivered,
             "read_items": delivery.read_items / delivered,
-            "dispatch_batch_size": 10,
-            "receipts_batch_size": 25,
+            "dispatch_batch_size": DISPATCH_BATCH,  # as the local stack's pollers take them, from the template
+            "receipts_batch_size": RECEIPTS_BATCH,
         }
     bench.stack.stop()
     return figures

@@ -13,7 +13,16 @@ from tidings_local.sam_template import SamTemplate
 from tidings_local.stack import TEMPLATE
 
 PRICES = json.loads((Path(__file__).parent / "prices.json").read_text())
-INVOCATIONS = 1 + 1 / 10 + 1 / 25  # per notification: its accept, a share of a dispatch and of a receipts batch
+
+
+def batch_size(function: str) -> int:
+    """The SQS batch size the template gives `function`'s queue."""
+    spec = next(f for f in SamTemplate.load(TEMPLATE).functions if f.logical_id == function)
+    return spec.queues[0].batch_size
+
+
+DISPATCH_BATCH, RECEIPTS_BATCH = batch_size("DispatchFunction"), batch_size("ReceiptsFunction")
+INVOCATIONS = 1 + 1 / DISPATCH_BATCH + 1 / RECEIPTS_BATCH  # an accept, and a share of a dispatch and a receipts batch
 PROVIDER_CALLS = ("SendEmail", "Publish")  # SES's and SNS's sends: slower to answer than DynamoDB or SQS
 
 
@@ -64,7 +73,8 @@ def per_thousand(
     function_log_bytes = logged + workers["receipts_log_bytes_per_email"] + platform_log_bytes(template) * INVOCATIONS
     lines = {
         "API Gateway (HTTP API)": p["api_gateway_http_per_request"],
-        "Lambda requests (accept, deliver/10, receipt/25)": p["lambda_per_request"] * INVOCATIONS,
+        f"Lambda requests (accept, deliver/{DISPATCH_BATCH}, receipt/{RECEIPTS_BATCH})": p["lambda_per_request"]
+        * INVOCATIONS,
         "Lambda compute": gb * billed_ms(accept, deliver, warm, workers) / 1000 * p["lambda_arm64_per_gb_second"],
         "DynamoDB writes": write_units * p["dynamodb_per_write_request_unit"],
         "DynamoDB reads": reads * p["dynamodb_per_read_request_unit"],

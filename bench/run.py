@@ -41,7 +41,8 @@ def call_rows(calls: dict[str, Any]) -> list[Row]:
         deliver = calls[f"deliver_{name}"]["calls_per_notification"]
         rows.append(
             (
-                f"AWS calls to deliver one {label}, dispatch batches of 10, receipts (batches of 25) included",
+                f"AWS calls to deliver one {label}, dispatch batches of {cost.DISPATCH_BATCH},"
+                f" receipts (batches of {cost.RECEIPTS_BATCH}) included",
                 deliver,
                 f"≤ {DELIVER_BUDGET}",
                 deliver <= DELIVER_BUDGET,

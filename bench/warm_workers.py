@@ -19,6 +19,7 @@ from typing import Any
 from unittest.mock import patch
 
 from bench.aws_calls import TYPICAL_EMAIL, TYPICAL_PERSONALISATION
+from bench.cost import DISPATCH_BATCH, RECEIPTS_BATCH
 from bench.warm_handler import NOW, SERVICE, fake_deps, load_handler, send_event
 from tests.fakes import InMemoryNotificationStore, RecordingQueue
 from tidings import wiring
@@ -26,8 +27,6 @@ from tidings.adapters import ses_email
 from tidings.adapters.ses_email import SesEmailProvider
 from tidings.domain.models import Template
 from tidings_local.lambda_runtime import LocalContext
-from tidings_local.sam_template import SamTemplate
-from tidings_local.stack import TEMPLATE
 
 WARM_UP_BATCHES = 20  # first uses: models' validators, lazily loaded modules
 SHORT_EMAIL = {"name": "E", "type": "email", "subject": "S", "content": "Hi ((n))"}  # as bench/aws_calls.py sends
@@ -51,12 +50,6 @@ class FakeProviders:
     def __init__(self) -> None:
         self.email = SesEmailProvider("bench")
         self.sms = self.letters = self.scanner = self.printer = None
-
-
-def batch_size(function: str) -> int:
-    """The SQS batch size the template gives `function`'s queue."""
-    spec = next(f for f in SamTemplate.load(TEMPLATE).functions if f.logical_id == function)
-    return spec.queues[0].batch_size
 
 
 @contextmanager
@@ -118,7 +111,7 @@ def _measure_email(
     )
     wiring.override(deps)
     send, dispatch, receipts = (load_handler(f) for f in ("v2_send_notification", "dispatch", "receipts"))
-    size, receipts_size = batch_size("DispatchFunction"), batch_size("ReceiptsFunction")
+    size, receipts_size = DISPATCH_BATCH, RECEIPTS_BATCH
     count = (WARM_UP_BATCHES + batches) * max(size, receipts_size)  # `batches` timed of each, at least
     request = send_event(
         "email", {"email_address": "a@example.com", "template_id": template_id, "personalisation": personalisation}
