@@ -13,11 +13,12 @@ from tidings_local.sam_template import SamTemplate
 from tidings_local.stack import TEMPLATE
 
 PRICES = json.loads((Path(__file__).parent / "prices.json").read_text())
+STACK = SamTemplate.load(TEMPLATE)  # read once: batch sizes, logging and tracing settings
 
 
 def batch_size(function: str) -> int:
     """The SQS batch size the template gives `function`'s queue."""
-    spec = next(f for f in SamTemplate.load(TEMPLATE).functions if f.logical_id == function)
+    spec = next(f for f in STACK.functions if f.logical_id == function)
     return spec.queues[0].batch_size
 
 
@@ -62,12 +63,14 @@ def billed_ms(accept: dict[str, Any], deliver: dict[str, Any], warm: dict[str, A
 def per_thousand(
     accept: dict[str, Any], deliver: dict[str, Any], warm: dict[str, Any], workers: dict[str, Any]
 ) -> dict[str, float]:
-    p, template = PRICES, SamTemplate.load(TEMPLATE)
+    p, template = PRICES, STACK
     gb = p["lambda_memory_mb"] / 1024
     accept_ops = accept["warm_by_operation"]
     write_units = accept["warm_write_units"] + deliver["write_units"]  # item sizes, indexes, transactions
     reads = accept["warm_read_items"] + deliver["read_items"]
-    sqs = sum(n for op, n in accept_ops.items() if op.startswith("SendMessage")) + 2 / 10  # + batched receive/delete
+    sqs = (
+        sum(n for op, n in accept_ops.items() if op.startswith("SendMessage")) + 2 / DISPATCH_BATCH
+    )  # + batched receive/delete
     # What each function logs per notification, as measured, and Lambda's own lines if they are let through.
     logged = warm["log_bytes_per_request"] + workers["dispatch_log_bytes_per_email"]
     function_log_bytes = logged + workers["receipts_log_bytes_per_email"] + platform_log_bytes(template) * INVOCATIONS
@@ -79,7 +82,7 @@ def per_thousand(
         "DynamoDB writes": write_units * p["dynamodb_per_write_request_unit"],
         "DynamoDB reads": reads * p["dynamodb_per_read_request_unit"],
         "SQS": sqs * p["sqs_per_request"],
-        "Receipt (SNS publish, SQS)": p["sns_per_publish"] + (1 + 2 / 25) * p["sqs_per_request"],
+        "Receipt (SNS publish, SQS)": p["sns_per_publish"] + (1 + 2 / RECEIPTS_BATCH) * p["sqs_per_request"],
         "CloudWatch Logs (functions)": function_log_bytes / 1e9 * p["cloudwatch_logs_per_gb"],
         "CloudWatch Logs (API access lines)": access_log_bytes(template) / 1e9 * p["cloudwatch_logs_per_gb"],
         "X-Ray traces (default sampling)": traced_invocations(template) * p["xray_per_trace_recorded"],

@@ -62,6 +62,11 @@ def logged_bytes(sizes: list[int]) -> Iterator[None]:
     sizes.append(os.lseek(sys.stdout.fileno(), 0, os.SEEK_CUR) - start)
 
 
+def sqs_batches(bodies: list[str], size: int) -> list[dict[str, Any]]:
+    """The messages in batches of `size`, as Lambda's SQS poller hands them to a function."""
+    return [sqs_event(bodies[start : start + size]) for start in range(0, len(bodies), size)]
+
+
 def sqs_event(bodies: list[str]) -> dict[str, Any]:
     """The event Lambda's SQS poller hands a function: one record per message, each on its first receive."""
     return {
@@ -83,7 +88,8 @@ def sqs_event(bodies: list[str]) -> dict[str, Any]:
 
 def timed_batches(handler: Callable[..., Any], events: list[dict[str, Any]], name: str) -> tuple[list[float], int]:
     """Each event's handler time in ms (warm-up batches left out) and the bytes those batches logged."""
-    context, samples, sizes = LocalContext(name, 30), [], list[int]()
+    context, samples = LocalContext(name, 30), []
+    sizes: list[int] = []
     for index, event in enumerate(events):
         with logged_bytes(sizes):
             start = time.perf_counter_ns()
@@ -111,8 +117,7 @@ def _measure_email(
     )
     wiring.override(deps)
     send, dispatch, receipts = (load_handler(f) for f in ("v2_send_notification", "dispatch", "receipts"))
-    size, receipts_size = DISPATCH_BATCH, RECEIPTS_BATCH
-    count = (WARM_UP_BATCHES + batches) * max(size, receipts_size)  # `batches` timed of each, at least
+    count = (WARM_UP_BATCHES + batches) * max(DISPATCH_BATCH, RECEIPTS_BATCH)  # `batches` timed of each, at least
     request = send_event(
         "email", {"email_address": "a@example.com", "template_id": template_id, "personalisation": personalisation}
     )
@@ -124,7 +129,7 @@ def _measure_email(
         json.dumps({"notification_id": i, "notification": store.items[i].model_dump(mode="json")}) for i in queue.sent
     ]
     dispatched, dispatch_logs = timed_batches(
-        dispatch.lambda_handler, [sqs_event(messages[s : s + size]) for s in range(0, count, size)], "DispatchFunction"
+        dispatch.lambda_handler, sqs_batches(messages, DISPATCH_BATCH), "DispatchFunction"
     )
     assert len(ses.sent) == count, "every email claimed and sent once"
     events = [  # SES's Delivery event for each (it echoes the tags), in the SNS envelope the receipts queue holds
@@ -133,18 +138,18 @@ def _measure_email(
     ]  # fmt: skip
     received, receipt_logs = timed_batches(
         receipts.lambda_handler,
-        [sqs_event(events[s : s + receipts_size]) for s in range(0, count, receipts_size)],
+        sqs_batches(events, RECEIPTS_BATCH),
         "ReceiptsFunction",
     )
     assert all(n.status == "delivered" for n in store.items.values()), "every receipt applied"
     wiring.override(None)
     return {
-        "dispatch_batch_size": size,
-        "receipts_batch_size": receipts_size,
-        "dispatch_ms_per_email": statistics.median(dispatched) / size,
-        "receipts_ms_per_email": statistics.median(received) / receipts_size,
-        "dispatch_log_bytes_per_email": dispatch_logs / (len(dispatched) * size),
-        "receipts_log_bytes_per_email": receipt_logs / (len(received) * receipts_size),
+        "dispatch_batch_size": DISPATCH_BATCH,
+        "receipts_batch_size": RECEIPTS_BATCH,
+        "dispatch_ms_per_email": statistics.median(dispatched) / DISPATCH_BATCH,
+        "receipts_ms_per_email": statistics.median(received) / RECEIPTS_BATCH,
+        "dispatch_log_bytes_per_email": dispatch_logs / (len(dispatched) * DISPATCH_BATCH),
+        "receipts_log_bytes_per_email": receipt_logs / (len(received) * RECEIPTS_BATCH),
     }
 
 
