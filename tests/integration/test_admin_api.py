@@ -222,6 +222,22 @@ def test_an_edit_through_an_id_in_upper_case_is_sent_at_once(
     assert sent["content"]["body"] == "Edited"
 
 
+def test_ids_in_any_form_a_uuid_reads_name_what_they_name(api: InProcessApi, service: SeededService) -> None:
+    """As in /v2: upper case or no hyphens finds the service and its key; a number in a path is left as given."""
+    shouted = service.id.upper()
+    shown = api.admin("GET", f"/admin/services/{shouted}")
+    assert (shown.status, shown.json()["data"]["id"]) == (200, service.id)
+    key_id = next(k["id"] for k in shown.json()["data"]["api_keys"] if k["key_type"] == "team")
+    revoked = api.admin("POST", f"/admin/services/{service.id.replace('-', '')}/api-keys/{key_id.upper()}/revoke")
+    assert revoked.status == 200
+    keys = api.admin("GET", f"/admin/services/{service.id}").json()["data"]["api_keys"]
+    assert next(k for k in keys if k["id"] == key_id)["revoked_at"] is not None
+    assert api.admin("GET", f"/admin/services/{shouted}/opt-outs").json() == {"data": []}
+    number = "4" * 32  # as many digits as a UUID without hyphens, but not an id: looked up as given
+    missing = api.admin("DELETE", f"/admin/services/{shouted}/opt-outs/{number}")
+    assert (missing.status, missing.json()["errors"][0]["error"]) == (404, "NoResultFound")
+
+
 def test_a_path_longer_than_any_id_names_nothing(api: InProcessApi, service: SeededService) -> None:
     """DynamoDB refuses keys over 2,048 bytes (a 500, though moto answers); no id or number we issue is longer
     than 128 characters, so such a path is a 404 without asking DynamoDB."""

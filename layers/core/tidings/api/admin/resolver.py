@@ -19,7 +19,7 @@ MAX_PATH_PARAMETER_LENGTH = 128
 def admin_resolver() -> APIGatewayHttpResolver:
     app = APIGatewayHttpResolver()
     register_v2_errors(app)
-    app.use(middlewares=[_authenticate_admin, _known_lengths, _forget_cached_service])
+    app.use(middlewares=[_authenticate_admin, _known_lengths, _canonical_ids, _forget_cached_service])
     return app
 
 
@@ -35,21 +35,31 @@ def _known_lengths(app: APIGatewayHttpResolver, next_middleware: NextMiddleware)
     return next_middleware(app)
 
 
+def _canonical_ids(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[object]:
+    """Every id we issue is a lower-case, hyphenated UUID; an id in a path in another form Python's UUID reads
+    (upper case, no hyphens) names the same thing, as it does in /v2. Other values (numbers) pass unchanged."""
+    arguments: dict[str, str] = app.context.get("_route_args", {})  # what Powertools calls the handler with
+    for name, value in arguments.items():
+        if name.endswith("_id"):
+            arguments[name] = _canonical(value, name)
+    return next_middleware(app)
+
+
 def _forget_cached_service(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[object]:
     # Other warm containers see the change within CACHE_TTL_SECONDS; this one sees it at once.
     response = next_middleware(app)
-    path = app.current_event.path_parameters or {}
+    path: dict[str, str] = app.context.get("_route_args", {})  # canonical by now: the form the handler saved
     d = deps()
     if "service_id" in path:
         d.bundles.invalidate(path["service_id"])
         d.service_senders.invalidate(path["service_id"])
     if "template_id" in path:
-        d.latest_templates.invalidate(_canonical(path["template_id"]))  # as the handler saved it
+        d.latest_templates.invalidate(path["template_id"])
     return response
 
 
-def _canonical(template_id: str) -> str:
+def _canonical(value: str, field: str) -> str:
     try:
-        return uuid_param(template_id, "template_id")  # the form the handler saved it under
+        return uuid_param(value, field)
     except ValidationFailed:
-        return template_id  # the handler refused it: nothing was saved
+        return value  # not an id we issued: the handler answers 404 (or 400 where it checks the form)
