@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,7 +13,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from tests.fakes import FixedClock
-from tests.integration.conftest import InProcessApi, Reply
+from tests.integration.conftest import InProcessApi, Reply, in_outbox
 from tidings import wiring
 from tidings.api.openapi import openapi_document
 from tidings_local.stack import LocalStack
@@ -193,3 +193,20 @@ def test_refusals_count_against_the_limit_and_carry_its_headers(api: InProcessAp
     assert (limited.status, limited.json()["code"]) == (429, "too.many.attempts")
     reset_at, retry_after = int(limited.headers["x-ratelimit-reset"]), int(limited.headers["retry-after"])
     assert abs(reset_at - (int(datetime.now(UTC).timestamp()) + retry_after)) <= 1
+
+
+def test_live_result_answers_once_the_provider_took_the_sms(
+    api: InProcessApi, account: V1Account, drain: Callable[[], None]
+) -> None:
+    """The provider's reference is recorded before the answer (receipts find the SMS by it), under the send
+    function's own role: without its grant on the references table this was a 500 after the SMS had gone."""
+    body = {"sms_sender_id": account.sender, "content": "Hi", "recipient": "+447700900123"}
+    sent = v1(api, account, "POST", "/v1/sms?live_result=1", body)
+    assert sent.status == 200
+    sms = sent.json()["data"]
+    assert sms["result"] == 1
+    assert len(in_outbox(sms["uuid"])) == 1  # handed over before the answer
+    recorded = boto3.client("dynamodb").scan(TableName="ProviderReferencesTable")["Items"]
+    assert [item["notification"]["M"]["id"]["S"] for item in recorded].count(sms["uuid"]) == 1
+    drain()  # the queued copy finds it claimed: sent once, not twice
+    assert len(in_outbox(sms["uuid"])) == 1
