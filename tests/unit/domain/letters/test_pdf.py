@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from fpdf import FPDF
 
+import tidings
 from tidings.domain.errors import BadRequest
-from tidings.domain.letters.layout import ADDRESS_FONT_SIZE, ADDRESS_WINDOW, CONTACT_BLOCK, MM_PER_POINT
+from tidings.domain.letters.layout import ADDRESS_FONT_SIZE, ADDRESS_INSET, ADDRESS_WINDOW, CONTACT_BLOCK, MM_PER_POINT
 from tidings.domain.letters.precompiled import (
     NO_ADDRESS,
     NOT_A4,
@@ -24,6 +26,7 @@ from tidings.domain.letters.precompiled import (
 from tidings.domain.letters.render_pdf import LetterContent, render_letter
 
 DATE = datetime(2026, 11, 23, tzinfo=UTC)
+FONT_FILE = Path(tidings.__file__).parent / "data" / "fonts" / "LiberationSans-Regular.ttf"
 ADDRESS = ("Ms Amala Example", "Flat 2", "10 Pigeon Lane", "Little Whinging", "Surrey", "Near London", "SW1A 1AA")
 
 
@@ -60,6 +63,28 @@ def test_a_long_address_line_is_shortened_to_stay_in_the_window() -> None:
     texts = placed_text(render_letter(content(address=long)).pdf, 0)
     first = next(t for t in texts if t.text.startswith("AAA"))
     assert first.text.endswith("…") and len(first.text) < 200
+
+
+def test_a_line_of_any_length_is_cut_in_a_few_measurements(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 30,000-character line once held dispatch (for every service) for minutes, measured a character at a time."""
+    measured: list[str] = []
+    width_of = FPDF.get_string_width
+
+    def counting(pdf: FPDF, text: str, *args: object, **kwargs: object) -> float:
+        measured.append(text)
+        return width_of(pdf, text, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(FPDF, "get_string_width", counting)
+    line = "Wide Street " * 2500
+    rendered = render_letter(content(address=(line, "1 High St", "SW1A 1AA")))
+    assert len([text for text in measured if text.startswith("Wide Street")]) <= 20  # log2(30,000) + 2
+    printed = next(t.text for t in placed_text(rendered.pdf, 0) if t.text.startswith("Wide"))
+    assert printed.endswith("…") and line.startswith(printed[:-1])
+    pdf = FPDF(format="A4", unit="mm")  # the longest start that fits: one more character would not
+    pdf.add_font("LiberationSans", "", str(FONT_FILE))
+    pdf.set_font("LiberationSans", "", ADDRESS_FONT_SIZE)
+    room = ADDRESS_WINDOW.width - 2 * ADDRESS_INSET[0] - 1
+    assert width_of(pdf, printed) <= room < width_of(pdf, line[: len(printed)] + "…")
 
 
 def test_markdown_subset_lists_headings_and_page_breaks() -> None:

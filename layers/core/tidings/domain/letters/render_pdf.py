@@ -115,10 +115,21 @@ def _address(pdf: Any, lines: tuple[str, ...]) -> None:
 
 
 def _fit(pdf: Any, text: str, width: float) -> str:
-    """The line shortened (with …) until it fits the window: nothing may print outside it."""
-    while text and pdf.get_string_width(text) > width - 1:
-        text = text[:-2] + "…"
-    return text
+    """The line, or its longest start that fits the window with … after it: nothing may print outside it.
+
+    A binary search over the cut (a prefix is never wider than the whole), so a line of any length costs a few
+    measurements: trimming a character at a time was quadratic and stalled dispatch on a 30,000-character line."""
+    room = width - 1
+    if pdf.get_string_width(text) <= room:
+        return text
+    fits, overflows = 0, len(text)  # text[:fits] + "…" fits (an empty start is assumed to); text[:overflows] does not
+    while overflows - fits > 1:
+        cut = (fits + overflows) // 2
+        if pdf.get_string_width(text[:cut] + "…") <= room:
+            fits = cut
+        else:
+            overflows = cut
+    return text[:fits] + "…"
 
 
 def _body(pdf: Any, body: str) -> None:
