@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tidings.api.answer_size import check_showable
 from tidings.api.entry import http_entry
 from tidings.api.http import json_body, uuid_param
 from tidings.api.notify_v2.auth import current_caller
@@ -27,7 +28,9 @@ def post_preview(template_id: str) -> dict[str, Any]:
         uuid_param(request["id"], "id"),
         request.get("personalisation") or {},
     )
-    return preview_json(template, rendered)
+    answer = preview_json(template, rendered)
+    check_showable(answer, "preview")  # Notify previews any length; a Lambda answer holds 6 MB
+    return answer
 
 
 lambda_handler = http_entry(app)

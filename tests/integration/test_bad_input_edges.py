@@ -337,6 +337,50 @@ def test_email_bodies_over_2000000_bytes_are_refused_with_their_size(
     assert v2_errors(reply) == [("BadRequestError", message)]
 
 
+def test_content_that_no_answer_could_show_is_refused_not_queued(api: InProcessApi, edges: Edges) -> None:
+    """900,000 control characters are 0.9 MB, under the 2 MB limit, but 6.3 MB as JSON (each one `\\u0001`): the
+    201 was too long for Lambda (a 500 after queueing) and so was every read of it after."""
+    fields = {"name": "control", "type": "email", "subject": "S", "content": "Hi ((name))"}
+    template = api.admin("POST", f"/admin/services/{edges.service_id}/templates", fields).json()["data"]["id"]
+
+    def send(name: str) -> Reply:
+        body = {"email_address": "a@example.com", "template_id": template, "personalisation": {"name": name}}
+        return api.v2("POST", "/v2/notifications/email", edges.live, body)
+
+    refused = send("\x01" * 900_000)
+    shown = 7 * 900_000 + len('{"body":"Hi ","subject":"S"}') + 8  # escaped once more in the answer, and quotes
+    message = f"Your message is too long. Emails must be 6144100 bytes or fewer as JSON. Your message is {shown} bytes as JSON."
+    assert (refused.status, v2_errors(refused)) == (400, [("BadRequestError", message)])
+    accepted = send("\x01" * 800_000)
+    assert accepted.status == 201, accepted.body[:300]
+    read = api.v2("GET", f"/v2/notifications/{accepted.json()['id']}", edges.live)
+    assert (read.status, read.json()["body"]) == (200, "Hi " + "\x01" * 800_000)
+    assert api.v2("GET", "/v2/notifications?template_type=email", edges.live).status == 200
+
+
+def test_a_subject_over_998_characters_is_refused_with_its_length(api: InProcessApi, edges: Edges) -> None:
+    """Notify sets no limit; a personalised subject of megabytes (the body short) was accepted, queued, then
+    answered 500, as did every read of it after."""
+    fields = {"name": "subject", "type": "email", "subject": "About ((topic))", "content": "Hello"}
+    template = api.admin("POST", f"/admin/services/{edges.service_id}/templates", fields).json()["data"]["id"]
+
+    def send(topic: str) -> Reply:
+        body = {"email_address": "a@example.com", "template_id": template, "personalisation": {"topic": topic}}
+        return api.v2("POST", "/v2/notifications/email", edges.live, body)
+
+    longest = send("x" * 992)  # "About " and 992: 998
+    assert longest.status == 201, longest.body[:300]
+    assert len(longest.json()["content"]["subject"]) == 998
+    for topic in ("x" * 993, "x" * 3_200_000):
+        reply = send(topic)
+        assert reply.status == 400, reply.body[:300]
+        message = (
+            "Your subject is too long. Email subjects cannot be longer than 998 characters. "
+            f"Your subject is {len(topic) + 6} characters long."
+        )
+        assert v2_errors(reply) == [("BadRequestError", message)]
+
+
 @pytest.mark.parametrize(
     "body",
     [

@@ -106,6 +106,22 @@ def test_preview(api: InProcessApi, service: SeededService, sms_template: str) -
     assert unknown.status == 404
 
 
+@pytest.mark.parametrize("value", ["x" * 3_000_000, ["x"] * 70_000], ids=["3 MB", "a list of 70,000"])
+def test_a_preview_no_answer_could_carry_is_a_400(api: InProcessApi, service: SeededService, value: object) -> None:
+    """Body, HTML and subject together pass Lambda's 6 MB (API Gateway's 500): say so, as a send would."""
+    fields = {"name": "E", "type": "email", "subject": "About ((name))", "content": "Dear ((name))"}
+    template = api.admin("POST", f"/admin/services/{service.id}/templates", fields).json()["data"]["id"]
+    reply = api.v2(
+        "POST", f"/v2/template/{template}/preview", service.keys["normal"], {"personalisation": {"name": value}}
+    )
+    assert reply.status == 400
+    [error] = reply.json()["errors"]
+    assert error["error"] == "BadRequestError"
+    assert error["message"].startswith(
+        "Your message is too long to preview. It must be 6275172 bytes or fewer as JSON."
+    )
+
+
 def test_another_services_template_does_not_exist(api: InProcessApi, service: SeededService, sms_template: str) -> None:
     other = api.admin("POST", "/admin/services", {"name": "Other"}).json()["data"]["id"]
     other_key = api.admin("POST", f"/admin/services/{other}/api-keys", {"name": "k", "key_type": "normal"}).json()[

@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 import json
 
-from tidings.api.answer_size import BODY_BYTES, LAMBDA_ANSWER_BYTES, answer_bytes, fitted, how_many_fit
+from tidings.api.answer_size import fitted, how_many_fit
+from tidings.domain.answer_limit import BODY_BYTES, LAMBDA_ANSWER_BYTES, answer_bytes
 
 
 def test_an_answer_costs_what_the_runtime_writes() -> None:

@@ -1,11 +1,5 @@
-"""What fits in one answer of an HTTP function.
-
-Lambda refuses a synchronous answer longer than 6,291,556 bytes of JSON, and API Gateway then answers 500. The
-Python 3.11 runtime writes that JSON ASCII-escaped, with the answer's body (the resolver's JSON, ASCII too) as
-a string inside it: a body costs its length plus one byte for each quote and backslash in it, so text outside
-ASCII costs up to seven bytes a character (`\\u00e9` with its backslash escaped). A long email shown as JSON can
-pass the limit that way while its UTF-8 bytes are well under it.
-"""
+"""What fits in one answer of an HTTP function (the arithmetic is domain/answer_limit.py's): pages cut to fit,
+and long answers sent as their UTF-8 bytes."""
 
 from __future__ import annotations
 
@@ -14,21 +8,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-LAMBDA_ANSWER_BYTES = 6_291_556
-ENVELOPE_BYTES = 16 * 1024  # the status, headers and keys around the body, generously
-
-
-def answer_bytes(text: str) -> int:
-    """The bytes an ASCII text (such as the resolver's JSON) adds to the Lambda answer that carries it."""
-    return len(text) + text.count('"') + text.count("\\")
-
-
-def json_answer_bytes(value: Any) -> int:
-    """The bytes `value` adds to an answer once the resolver has written it as JSON, as Powertools does."""
-    return answer_bytes(json.dumps(value, separators=(",", ":")))
-
-
-BODY_BYTES = LAMBDA_ANSWER_BYTES - ENVELOPE_BYTES  # what a body may cost, as answer_bytes counts
+from tidings.domain.answer_limit import BODY_BYTES, answer_bytes, json_answer_bytes, shown_bytes
+from tidings.domain.errors import BadRequest
 
 
 def how_many_fit(items: Sequence[Any], room: int = BODY_BYTES - 64 * 1024) -> int:
@@ -53,3 +34,13 @@ def fitted(answer: dict[str, Any]) -> dict[str, Any]:
     else:
         raw = body.encode()
     return {**answer, "body": base64.b64encode(raw).decode("ascii"), "isBase64Encoded": True}
+
+
+def check_showable(answer: Any, what: str) -> None:
+    """A 400 for an answer no Lambda answer can carry (API Gateway would answer 500)."""
+    shown = shown_bytes(answer)
+    if shown > BODY_BYTES:
+        raise BadRequest(
+            f"Your message is too long to {what}. It must be {BODY_BYTES} bytes or fewer as JSON. "
+            f"It is {shown} bytes as JSON."
+        )

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 from uuid import uuid4
 
+from tidings.domain.answer_limit import CONTENT_BYTES, shown_bytes
 from tidings.domain.auth import Caller
 from tidings.domain.documents import DocumentLink, StoredFile, is_file, new_link, parse_upload, stored_file
 from tidings.domain.email_address import EmailAddressError, normalise_email_address
@@ -31,6 +32,9 @@ from tidings.ports import DispatchQueue, DocumentStore, NotificationStore
 
 Channel = Literal["sms", "email"]
 EMAIL_MAX_BYTES = 2_000_000
+# Notify sets no limit on a subject. The longest line RFC 5322 allows in a message is 998 characters, and an
+# unbounded personalised subject made answers (and every later read of it) too long for Lambda.
+SUBJECT_MAX_CHARACTERS = 998
 # One stored notification holds at most 400 KB; long content (body and subject) is kept compressed, and must
 # fit so (emails and letters: an SMS is at most 918 characters).
 MAX_STORED_CONTENT_BYTES = 300_000
@@ -241,12 +245,18 @@ def _check_length(channel: Channel, body: str, subject: str | None = None) -> No
             f"Your message is too long. Emails cannot be longer than {EMAIL_MAX_BYTES} bytes. "
             f"Your message is {size} bytes."
         )
+    if channel == "email" and subject is not None and len(subject) > SUBJECT_MAX_CHARACTERS:
+        raise BadRequest(
+            f"Your subject is too long. Email subjects cannot be longer than {SUBJECT_MAX_CHARACTERS} characters. "
+            f"Your subject is {len(subject)} characters long."
+        )
     if channel == "email":
-        check_storable("Emails", body, subject)
+        check_content_fits("Emails", body, subject)
 
 
-def check_storable(kind: str, body: str, subject: str | None) -> None:
-    """Refuse content too large to store, even compressed (a 400, not DynamoDB's error as a 500)."""
+def check_content_fits(kind: str, body: str, subject: str | None) -> None:
+    """Refuse content too large to store, even compressed, or to show in one answer (the 201 and every read of
+    it after): a 400 now, not a 500 once it is queued."""
     if content_bytes(body, subject) > MAX_STORED_CONTENT_BYTES:
         stored = len(packed_content(body, subject))  # exactly what the store would keep
         if stored > MAX_STORED_CONTENT_BYTES:
@@ -254,6 +264,12 @@ def check_storable(kind: str, body: str, subject: str | None) -> None:
                 f"Your message is too long. {kind} must compress to {MAX_STORED_CONTENT_BYTES} bytes or fewer. "
                 f"Your message compresses to {stored} bytes."
             )
+    shown = shown_bytes({"body": body, "subject": subject})
+    if shown > CONTENT_BYTES:
+        raise BadRequest(
+            f"Your message is too long. {kind} must be {CONTENT_BYTES} bytes or fewer as JSON. "
+            f"Your message is {shown} bytes as JSON."
+        )
 
 
 def _multiplier(region: str) -> int:

@@ -21,7 +21,7 @@ from tidings.domain.letters.precompiled import decode_content
 from tidings.domain.limits import Counters, day_key, send_counters, take
 from tidings.domain.models import Permission, Postage, Template
 from tidings.domain.notifications import Notification
-from tidings.domain.send import Accepted, SendContext, check_storable
+from tidings.domain.send import Accepted, SendContext, check_content_fits
 from tidings.domain.templates.placeholders import Personalisation, substitute
 from tidings.domain.templates.render import render
 from tidings.ports import DispatchQueue, LetterStore, NotificationStore
@@ -104,7 +104,7 @@ def check_letter(request: LetterRequest, context: SendContext) -> Notification:
         raise BadRequest("Your message is empty.")
     if any(isinstance(v, Mapping) and "file" in v for v in request.personalisation.values()):
         raise BadRequest("Can only send a file by email")
-    check_storable("Letters", rendered.body, rendered.subject)
+    check_content_fits("Letters", rendered.body, rendered.subject)
     _may_send_letters(context)
     slots = address_slots(request.personalisation)
     address = validate_address(slots, service.can(Permission.INTERNATIONAL_LETTERS))
