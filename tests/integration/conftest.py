@@ -147,7 +147,13 @@ def templates(api: InProcessApi, service: SeededService) -> dict[str, str]:
         f"{base}/templates",
         {"name": "E", "type": "email", "subject": "Hi ((name))", "content": "Dear ((name))"},
     )
-    return {"sms": sms.json()["data"]["id"], "email": email.json()["data"]["id"]}
+    long = {"name": "L", "type": "email", "subject": "Hi", "content": "Dear ((name))"}  # subjects hold 998 characters
+    email_long = api.admin("POST", f"{base}/templates", long)
+    return {
+        "sms": sms.json()["data"]["id"],
+        "email": email.json()["data"]["id"],
+        "email_long": email_long.json()["data"]["id"],
+    }
 
 
 @pytest.fixture
@@ -190,11 +196,14 @@ def send_sms(
     return reply.json()
 
 
-def send_email(api: InProcessApi, service: SeededService, templates: dict[str, str], name: str) -> Any:
-    """An email to the guest list's address with `name` in its body and subject ("Dear ((name))", "Hi ((name))")."""
+def send_email(
+    api: InProcessApi, service: SeededService, templates: dict[str, str], name: str, template: str = "email"
+) -> Any:
+    """An email to the guest list's address with `name` in its body and subject ("Dear ((name))", "Hi ((name))"),
+    or in its body only (`template="email_long"`)."""
     body = {
         "email_address": "team@example.gov.uk",
-        "template_id": templates["email"],
+        "template_id": templates[template],
         "personalisation": {"name": name},
     }
     reply = api.v2("POST", "/v2/notifications/email", service.keys["normal"], body)

@@ -208,7 +208,7 @@ def test_a_long_email_body_is_stored_compressed_and_sent_whole(
     api: InProcessApi, service: SeededService, templates: dict[str, str], drain: Callable[[], None], phrase: str
 ) -> None:
     long_body = phrase * (1_700_000 // len(phrase.encode()))  # over DynamoDB's 400 KB item, under Notify's 2 MB
-    sent = send_email(api, service, templates, long_body)
+    sent = send_email(api, service, templates, long_body, template="email_long")
     shown = api.v2("GET", f"/v2/notifications/{sent['id']}", service.keys["normal"]).json()
     assert shown["body"] == f"Dear {long_body}".rstrip()  # rendering trims the end
     drain()
@@ -221,7 +221,7 @@ def test_an_email_body_that_cannot_be_stored_is_refused_before_anything_counts(
     noise = os.urandom(600_000).hex()  # 1.2 MB that compresses to about 0.6 MB
     body = {
         "email_address": "team@example.gov.uk",
-        "template_id": templates["email"],
+        "template_id": templates["email_long"],
         "personalisation": {"name": noise},
     }
     reply = api.v2("POST", "/v2/notifications/email", service.keys["normal"], body)
@@ -234,11 +234,11 @@ def test_an_email_body_that_cannot_be_stored_is_refused_before_anything_counts(
 def test_a_page_of_long_emails_holds_what_one_lambda_answer_can(
     api: InProcessApi, service: SeededService, templates: dict[str, str]
 ) -> None:
-    """Six emails whose body and subject hold 700 KB each: 8.4 MB of JSON, over Lambda's 6 MB answer (tidings
+    """Six emails of 1.4 MB each: 8.4 MB of JSON, over Lambda's 6 MB answer (tidings
     local refuses it as Lambda does, with API Gateway's 500). Pages hold four, then two, and `next` goes on from
     the last one shown, so the clients' iterators list every one."""
-    long_name = "All work and no play. " * (700_000 // 22)
-    sent = [send_email(api, service, templates, long_name)["id"] for _ in range(6)]
+    long_name = "All work and no play. " * (1_400_000 // 22)
+    sent = [send_email(api, service, templates, long_name, template="email_long")["id"] for _ in range(6)]
     pages, path = [], "/v2/notifications"
     while True:
         reply = api.v2("GET", path, service.keys["normal"])
