@@ -2,7 +2,8 @@
 
 A count of calls does not say what DynamoDB bills: a transaction bills each item twice, an item bills one
 unit per started KB, and every index the item enters, leaves or changes in is written too (a KEYS_ONLY
-index only when its key changes; an ALL index whenever the item does). Item sizes follow DynamoDB's rule
+index only when its key changes, an INCLUDE index also when an attribute it carries does; an ALL index
+whenever the item does). Item sizes follow DynamoDB's rule
 (attribute names plus values); an update is billed on the item as last seen (put or updated) by this
 estimator. On-demand pricing is per unit, so this is the figure the cost model needs.
 """
@@ -21,7 +22,8 @@ from tidings.adapters.dynamo_items import write_units as units
 @dataclass(frozen=True)
 class Index:
     keys: tuple[str, ...]
-    projects_all: bool  # ALL (a copy of the item) rather than KEYS_ONLY
+    projects_all: bool  # ALL (a copy of the item) rather than KEYS_ONLY or INCLUDE
+    carries: tuple[str, ...] = ()  # an INCLUDE index's other attributes
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ def table_of(description: Mapping[str, Any]) -> Table:
         Index(
             keys=tuple(k["AttributeName"] for k in gsi["KeySchema"]),
             projects_all=gsi["Projection"]["ProjectionType"] == "ALL",
+            carries=tuple(gsi["Projection"].get("NonKeyAttributes", [])),
         )
         for gsi in description.get("GlobalSecondaryIndexes", [])
     )
@@ -93,6 +96,8 @@ class WriteUnits:
                 billed += size if (now and index.projects_all) else 1
             elif was and index.projects_all and before != after:
                 billed += size
+            elif was and any(before.get(a) != after.get(a) for a in index.carries):
+                billed += 1  # a small copy: its keys and what it carries
         self.items[self._key(table, params["Key"])] = after
         return billed
 

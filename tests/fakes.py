@@ -174,6 +174,12 @@ class InMemoryNotificationStore:
         ]
         return sorted(found, key=lambda n: (n.created_at, n.id), reverse=True)[: query.limit]
 
+    def offset_page(
+        self, service_id: str, key_type: str, now: datetime, offset: int, limit: int
+    ) -> tuple[list[Notification], int]:
+        everything = self.page(NotificationQuery(service_id=service_id, key_type=key_type, now=now, limit=10**9))
+        return everything[offset : offset + limit], len(everything)
+
     def awaiting_dispatch(self, created_before: datetime) -> list[str]:
         unclaimed = ("created", "pending-virus-check")
         return [n.id for n in self.items.values() if n.status in unclaimed and n.created_at < created_before]

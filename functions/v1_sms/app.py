@@ -16,7 +16,6 @@ from tidings.api.notifea_v1.resolver import v1_resolver
 from tidings.api.notifea_v1.views import ok, paginated, sms_json
 from tidings.domain.limits import v1_request_counter
 from tidings.domain.v1_sms import send_v1_sms, sender_for
-from tidings.ports import NotificationQuery
 from tidings.wiring import deps
 
 app = v1_resolver()
@@ -26,13 +25,11 @@ app = v1_resolver()
 def list_sms() -> dict[str, Any]:
     d, caller = deps(), current_v1_caller(app)
     query = parse_query(app, PageQuery)
-    everything = d.notifications.page(
-        NotificationQuery(service_id=caller.service_id, key_type="v1", now=d.clock.now(), limit=100_000)
+    shown, total = d.notifications.offset_page(
+        caller.service_id, "v1", d.clock.now(), offset=(query.page - 1) * query.pageSize, limit=query.pageSize
     )
-    start = (query.page - 1) * query.pageSize
-    items = [sms_json(n) for n in everything[start : start + query.pageSize]]
     path = f"{root_url(app)}{app.current_event.path.lstrip('/')}"
-    return ok(paginated(items, len(everything), query.page, query.pageSize, path))
+    return ok(paginated([sms_json(n) for n in shown], total, query.page, query.pageSize, path))
 
 
 @app.post("/v1/sms")  # counts the caller's /v1 request limit in the same write as the send limits

@@ -15,6 +15,7 @@ from openapi_spec_validator import validate
 from tests.fakes import FixedClock
 from tests.integration.conftest import InProcessApi, Reply, in_outbox
 from tidings import wiring
+from tidings.adapters.aws import dynamodb
 from tidings.api.openapi import openapi_document
 from tidings_local.stack import LocalStack
 
@@ -210,3 +211,38 @@ def test_live_result_answers_once_the_provider_took_the_sms(
     assert [item["notification"]["M"]["id"]["S"] for item in recorded].count(sms["uuid"]) == 1
     drain()  # the queued copy finds it claimed: sent once, not twice
     assert len(in_outbox(sms["uuid"])) == 1
+
+
+def test_a_page_counts_and_skips_the_visible_sms_in_the_index(
+    api: InProcessApi, account: V1Account, clock_at: Any
+) -> None:
+    """The total and the offset come from the list index (which carries each SMS's expiry), not from reading
+    every SMS of the account: an expired SMS DynamoDB's TTL has not yet removed is neither counted nor shown."""
+    brief = api.admin(
+        "POST", f"/admin/services/{account.service_id}/sms-senders", {"sms_sender": "Brief", "sms_live_time": 1}
+    ).json()["data"]["id"]
+    start = datetime.now(UTC)
+    sent = []
+    for minute, sender in enumerate([account.sender, brief, account.sender, account.sender]):
+        clock_at(start + timedelta(minutes=minute))
+        body = {"sms_sender_id": sender, "content": f"SMS {minute}", "recipient": "+447700900123"}
+        sent.append(v1(api, account, "POST", "/v1/sms", body).json()["data"]["uuid"])
+    clock_at(start + timedelta(days=2))  # the brief one has expired; the rest keep 15 days
+    read: list[str] = []
+
+    def reading(params: dict[str, Any], **_: Any) -> None:
+        read.extend(key["notification_id"]["S"] for key in params["RequestItems"]["NotificationsTable"]["Keys"])
+
+    dynamodb().meta.events.register("provide-client-params.dynamodb.BatchGetItem", reading)
+    try:
+        listed = v1(api, account, "GET", "/v1/sms?pageSize=2&page=2").json()["data"]
+    finally:
+        dynamodb().meta.events.unregister("provide-client-params.dynamodb.BatchGetItem", reading)
+    assert read == [sent[0]]  # the page's SMS only
+    assert [sms["uuid"] for sms in listed["paginated_data"]] == [sent[0]]  # newest first: 3 and 2 on page 1
+    meta = listed["paginated_metadata"]
+    assert (meta["total"], meta["last_page"], meta["from"], meta["to"]) == (3, 2, 3, 3)
+    first = v1(api, account, "GET", "/v1/sms?pageSize=2&page=1").json()["data"]["paginated_data"]
+    assert [sms["uuid"] for sms in first] == [sent[3], sent[2]]
+    beyond = v1(api, account, "GET", "/v1/sms?pageSize=2&page=3").json()["data"]
+    assert (beyond["paginated_data"], beyond["paginated_metadata"]["total"]) == ([], 3)

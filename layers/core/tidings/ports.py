@@ -127,6 +127,13 @@ class NotificationStore(Protocol):
         ...
 
     def page(self, query: NotificationQuery) -> list[Notification]: ...
+    def offset_page(
+        self, service_id: str, key_type: str, now: datetime, offset: int, limit: int
+    ) -> tuple[list[Notification], int]:
+        """Paging by number (/v1's): up to `limit` visible notifications after the newest `offset`, newest
+        first, and how many are visible in all."""
+        ...
+
     def awaiting_dispatch(self, created_before: datetime) -> list[str]:
         """Ids still unclaimed (`created`, or a precompiled letter's `pending-virus-check`) since before
         `created_before`: their queue message may be lost."""

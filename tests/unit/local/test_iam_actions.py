@@ -34,9 +34,9 @@ def test_each_part_of_a_transaction_needs_its_own_action() -> None:
 
 
 def test_a_query_of_an_index_is_asked_for_on_the_index() -> None:
-    query = {"TableName": "Notifications", "IndexName": "by_service_key"}
+    query = {"TableName": "Notifications", "IndexName": "by_service_expiry"}
     assert asked("dynamodb", "Query", query, PLACE) == [
-        ("dynamodb:Query", f"{TABLE}/Notifications/index/by_service_key")
+        ("dynamodb:Query", f"{TABLE}/Notifications/index/by_service_expiry")
     ]
     batch = {"RequestItems": {"A": {"Keys": []}, "B": {"Keys": []}}}
     assert asked("dynamodb", "BatchGetItem", batch, PLACE) == [

@@ -54,7 +54,7 @@ from tidings.domain.timefmt import iso_z
 from tidings.observability import logger
 from tidings.ports import Move, NotificationQuery
 
-BY_SERVICE_KEY, BY_AWAITING = "by_service_key", "by_awaiting"
+BY_SERVICE_KEY, BY_AWAITING = "by_service_expiry", "by_awaiting"
 # The sweeper re-enqueues the unclaimed (a precompiled letter waits for its checks as `pending-virus-check`)
 # and times out `sending`.
 UNCLAIMED = frozenset({"created", "pending-virus-check"})
@@ -211,6 +211,32 @@ class DynamoNotificationStore:
             if len(found) >= query.limit:
                 break
         return found[: query.limit]
+
+    def offset_page(
+        self, service_id: str, key_type: str, now: datetime, offset: int, limit: int
+    ) -> tuple[list[Notification], int]:
+        # The index's copies carry the expiry: count and skip in it (keys, ~100 bytes each), and read only the
+        # notifications on the page. Before, /v1 read every SMS of the account (up to 100,000) for each page.
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": BY_SERVICE_KEY,
+            "KeyConditionExpression": "service_key = :sk",
+            "FilterExpression": "expires_at > :now",
+            "ExpressionAttributeValues": {
+                ":sk": {"S": f"{service_id}#{key_type}"},
+                ":now": {"N": str(now.timestamp())},
+            },
+            "ScanIndexForward": False,
+        }
+        ids: list[str] = []
+        total = 0
+        for page in query_pages(**request):
+            for item in page:
+                if offset <= total < offset + limit:
+                    ids.append(item["notification_id"]["S"])
+                total += 1
+        loaded = self._load(ids, consistent=False, keep=lambda n: n.visible_at(now))
+        return [n for i in ids if (n := loaded.get(i)) is not None], total
 
     def awaiting_dispatch(self, created_before: datetime) -> list[str]:
         return [n.id for n in self._awaiting(created_before) if n.status in UNCLAIMED]
