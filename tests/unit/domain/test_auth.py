@@ -126,6 +126,21 @@ def test_iat_within_30_seconds_inclusive(offset: int) -> None:
     assert authenticate(f"Bearer {token(iat=iat)}").service_id == SERVICE_ID
 
 
+@pytest.mark.parametrize(("offset", "accepted"), [(-30, True), (30, True), (-31, False), (31, False)])
+def test_the_window_counts_whole_seconds_within_a_second_too(offset: int, accepted: bool) -> None:
+    """Notify compares iat with the time in whole seconds: at 12:00:00.7, iat = 11:59:30 is still 30 s ago."""
+    now = CLOCK_NOW.now() + timedelta(milliseconds=700)
+    iat = int(CLOCK_NOW.now().timestamp()) + offset
+    header = f"Bearer {token(iat=iat)}"
+    loaded = bundle(key())
+    if accepted:
+        assert authenticate_api_key(header, lambda sid: loaded, now).service_id == SERVICE_ID
+    else:
+        with pytest.raises(AuthError) as refusal:
+            authenticate_api_key(header, lambda sid: loaded, now)
+        assert refusal.value.message == CLOCK
+
+
 @pytest.mark.parametrize("iat", ["1700000000", 1.5, True])
 def test_iat_that_is_not_an_integer(iat: object) -> None:
     assert refused(f"Bearer {token(iat=iat)}") == (403, CLOCK)

@@ -56,11 +56,11 @@ def verify_hs256(token: str, secret: str, now: datetime) -> dict[str, Any]:
         raise SignatureMismatch from error
     except jwt.PyJWTError as error:
         raise AuthError(GENERAL) from error
-    _check_time_claims(claims, now.timestamp())
+    _check_time_claims(claims, int(now.timestamp()))  # whole seconds, as Notify's epoch_seconds(): inclusive
     return claims
 
 
-def _check_time_claims(claims: dict[str, Any], now: float) -> None:
+def _check_time_claims(claims: dict[str, Any], now: int) -> None:
     if "iat" not in claims:
         raise SignatureMismatch
     iat = claims["iat"]
