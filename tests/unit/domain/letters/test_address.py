@@ -100,6 +100,7 @@ def test_unreal_postcodes(postcode: str) -> None:
 
 
 def test_slots_come_from_address_lines_or_postcode_ignoring_case_and_separators() -> None:
-    given = {"ADDRESS_LINE_1": "A", "address line 2": "B", "address-line-7": "X", "postcode": "SW1A 1AA", "name": 3}
-    assert address_slots(given) == ["A", "B", None, None, None, None, "SW1A 1AA"]  # postcode wins over line 7
-    assert address_slots({"address_line_7": "SW1A 1AA"})[6] == "SW1A 1AA"
+    given = {"ADDRESS_LINE_1": "A", "address line 2": "B", "address-line-7": "SW1A 1AA", "postcode": "X", "name": 3}
+    assert address_slots(given) == ["A", "B", None, None, None, None, "SW1A 1AA"]  # line 7 given: postcode unread
+    assert address_slots({"address_line_7": None, "postcode": "SW1A 1AA"})[6] is None  # given, even empty
+    assert address_slots({"address_line_1": "A", "postcode": "SW1A 1AA"})[6] == "SW1A 1AA"  # no line 7

@@ -1,9 +1,10 @@
 """A letter's postal address from its personalisation, and Notify's rules for it (spec §3.3, §5.5 step 6).
 
-The address is `address_line_1`…`address_line_7`, or `address_line_1`…`address_line_6` plus `postcode` (the
-old name of the last line; it wins over `address_line_7`). Keys match ignoring case, spaces, `_` and `-`, as
-placeholders do. Empty lines are dropped; 3 to 7 lines must remain, the last a real UK postcode or (for
-services with international letters) a country, which sets the postage zone.
+The address is `address_line_1`…`address_line_7` when `address_line_7` is given at all (even empty), else
+`address_line_1`…`address_line_6` plus `postcode` (the old name of the last line), as Notify reads it. Keys
+match ignoring case, spaces, `_` and `-`, as placeholders do. Empty lines are dropped; 3 to 7 lines must
+remain, the last a real UK postcode or (for services with international letters) a country, which sets the
+postage zone.
 """
 
 from __future__ import annotations
@@ -47,10 +48,9 @@ def address_slots(personalisation: Mapping[str, Any]) -> list[str | None]:
     """The 7 address values as given (None where absent): GET shows them as line_1…line_6 and postcode."""
     by_key = {_key(k): v for k, v in personalisation.items()}
     slots: list[str | None] = []
+    last = f"addressline{SLOTS}" if f"addressline{SLOTS}" in by_key else "postcode"
     for number in range(1, SLOTS + 1):
-        value = by_key.get(f"addressline{number}")
-        if number == SLOTS and by_key.get("postcode") is not None:
-            value = by_key["postcode"]
+        value = by_key.get(f"addressline{number}" if number < SLOTS else last)
         slots.append(None if value is None else str(value))
     return slots
 
