@@ -1,8 +1,9 @@
 """The API's $default route: an unknown path or method answers JSON in its dialect's envelope
 (or, under a file's link /d/, the HTML page of an unknown file).
 
-/v2 and /admin get the v2 envelope (404); /v1 gets Notifea's (404 for an unknown path, 405 for a known
-path with another method); anything else a plain JSON 404.
+/v2 gets Flask's legacy 404 `{"result": "error", "message": ...}`, as Notify answers, and /admin the v2
+envelope; /v1 gets Notifea's (404 for an unknown path, 405 for a known path with another method); anything
+else a plain JSON 404.
 """
 
 from __future__ import annotations
@@ -20,17 +21,19 @@ from tidings.api.notifea_v1.routes import allowed_methods
 from tidings.api.notify_v2.errors import NOT_FOUND_URL, register_v2_errors
 from tidings.observability import logger
 
-V2_ENVELOPE_PREFIXES = ("/v2", "/admin")
-
-v2_app = APIGatewayHttpResolver()  # no routes: every request reaches its v2 not-found handler
+v2_app = APIGatewayHttpResolver()  # no routes: every request reaches its not-found handler
 register_v2_errors(v2_app)
+admin_app = APIGatewayHttpResolver()
+register_v2_errors(admin_app, legacy_not_found_shape=False)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     path = str(event.get("rawPath", "/"))
-    if _under(path, V2_ENVELOPE_PREFIXES):
+    if _under(path, ("/v2",)):
         return v2_app.resolve(event, context)
+    if _under(path, ("/admin",)):
+        return admin_app.resolve(event, context)
     if _under(path, ("/v1",)) or path == "/":
         headers = {"Content-Type": "application/json"}
         if allowed := allowed_methods(path):

@@ -10,6 +10,7 @@ import requests
 from notifications_python_client import NotificationsAPIClient
 
 from tests.e2e.conftest import RunningStack, Seed, error_of
+from tidings.api.notify_v2.errors import NOT_FOUND_URL
 
 pytestmark = pytest.mark.e2e
 
@@ -152,5 +153,9 @@ def test_unknown_routes_are_json_404s(local_stack: RunningStack) -> None:
     for path in ("/v2/nope", "/admin/nope", "/nope"):
         reply = requests.get(f"{local_stack.url}{path}", timeout=10)
         assert reply.status_code == 404 and reply.headers["Content-Type"] == "application/json"
-    assert requests.get(f"{local_stack.url}/v2/nope", timeout=10).json()["status_code"] == 404
+    assert requests.get(f"{local_stack.url}/v2/nope", timeout=10).json() == {
+        "result": "error",
+        "message": NOT_FOUND_URL,
+    }
+    assert requests.get(f"{local_stack.url}/admin/nope", timeout=10).json()["status_code"] == 404
     assert requests.get(f"{local_stack.url}/_local/health", timeout=10).json() == {"status": "ok"}

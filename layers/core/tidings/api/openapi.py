@@ -42,6 +42,11 @@ V2_ERROR = {
         },
     },
 }
+LEGACY_ERROR = {  # /v2's answer to a URL no route matches (a version that is not digits): Flask's, as Notify's
+    "type": "object",
+    "required": ["result", "message"],
+    "properties": {"result": {"const": "error"}, "message": {"type": "string"}},
+}
 OBJECT = {"type": "object"}
 DATA = {"type": "object", "required": ["data"], "properties": {"data": {}}}
 HTML = "text/html"
@@ -110,7 +115,7 @@ def openapi_document(server_url: str = "/") -> dict[str, Any]:
 
 def _v2_operations() -> list[Operation]:
     def v2(method: str, path: str, summary: str, **kwargs: Any) -> Operation:
-        return Operation(method, path, summary, "notify", **kwargs)
+        return Operation(method, path, summary, "notify", error={"anyOf": [V2_ERROR, LEGACY_ERROR]}, **kwargs)
 
     return [
         v2("POST", "/v2/notifications/sms", "Send a text message", ok_status="201", body=_clean(SMS_REQUEST.schema)),

@@ -18,7 +18,7 @@ MAX_PATH_PARAMETER_LENGTH = 128
 
 def admin_resolver() -> APIGatewayHttpResolver:
     app = APIGatewayHttpResolver()
-    register_v2_errors(app)
+    register_v2_errors(app, legacy_not_found_shape=False)
     app.use(middlewares=[_authenticate_admin, _known_lengths, _canonical_ids, _forget_cached_service])
     return app
 

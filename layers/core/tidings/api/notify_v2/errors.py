@@ -1,6 +1,7 @@
 """The v2 error envelope `{"status_code", "errors": [{"error", "message"}]}` and its exception table.
 
-/admin uses the same envelope, so both register it here.
+/admin uses the same envelope, so both register it here. A /v2 URL no route matches is the one exception: Flask
+answers it, before Notify's own handlers, in the legacy shape `{"result": "error", "message": ...}` (spec §2.3).
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from tidings.domain.errors import AuthError, BadRequest, InvalidPhone, NotFound,
 from tidings.domain.limits import LimitExceeded
 from tidings.observability import logger
 
-NOT_FOUND_URL = "The requested URL was not found on the server."
+NOT_FOUND_URL = (  # werkzeug's NotFound description, which Notify's 404 handler answers with
+    "The requested URL was not found on the server. If you entered the URL manually please check your spelling "
+    "and try again."
+)
 UNAVAILABLE = "Service temporarily unavailable, please try again"
 
 
@@ -26,8 +30,15 @@ def v2_error(
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body, headers=headers)
 
 
-def register_v2_errors(app: APIGatewayHttpResolver) -> None:
-    """Map every domain error (and an unknown route) to the v2 envelope; never a bare 500."""
+def legacy_not_found() -> Response[dict[str, object]]:
+    """Notify's answer to a URL no route matches, in the shape its errors had before the v2 envelope."""
+    body: dict[str, object] = {"result": "error", "message": NOT_FOUND_URL}
+    return Response(status_code=404, content_type=content_types.APPLICATION_JSON, body=body)
+
+
+def register_v2_errors(app: APIGatewayHttpResolver, legacy_not_found_shape: bool = True) -> None:
+    """Map every domain error (and an unknown route) to the v2 envelope; never a bare 500. /admin, which is
+    ours, answers an unknown route in the envelope too (`legacy_not_found_shape=False`)."""
 
     @app.exception_handler(AuthError)
     def _auth(error: AuthError) -> Response[dict[str, object]]:
@@ -63,7 +74,7 @@ def register_v2_errors(app: APIGatewayHttpResolver) -> None:
 
     @app.not_found
     def _no_route(_: NotFoundError) -> Response[dict[str, object]]:
-        return v2_error(404, [("NotFound", NOT_FOUND_URL)])
+        return legacy_not_found() if legacy_not_found_shape else v2_error(404, [("NotFound", NOT_FOUND_URL)])
 
     @app.exception_handler(Exception)
     def _unexpected(error: Exception) -> Response[dict[str, object]]:
