@@ -70,13 +70,24 @@ def send_sms(api: InProcessApi, edges: Edges, phone_number: str, name: Any = "Jo
     return api.v2("POST", "/v2/notifications/sms", key, body)
 
 
-def send_email(api: InProcessApi, edges: Edges, address: str, personalisation: dict[str, Any] | None = None) -> Reply:
+def send_email(
+    api: InProcessApi,
+    edges: Edges,
+    address: str,
+    personalisation: dict[str, Any] | None = None,
+    template: str | None = None,
+) -> Reply:
     body = {
         "email_address": address,
-        "template_id": edges.email_t,
+        "template_id": template or edges.email_t,
         "personalisation": personalisation or {"name": "Jo"},
     }
     return api.v2("POST", "/v2/notifications/email", edges.live, body)
+
+
+def email_template(api: InProcessApi, edges: Edges, subject: str, content: str) -> str:
+    fields = {"name": subject, "type": "email", "subject": subject, "content": content}
+    return str(api.admin("POST", f"/admin/services/{edges.service_id}/templates", fields).json()["data"]["id"])
 
 
 def send_v1(api: InProcessApi, edges: Edges, recipient: str, content: str = "Hi", *, uk_only: bool = False) -> Reply:
@@ -340,12 +351,10 @@ def test_email_bodies_over_2000000_bytes_are_refused_with_their_size(
 def test_content_that_no_answer_could_show_is_refused_not_queued(api: InProcessApi, edges: Edges) -> None:
     """900,000 control characters are 0.9 MB, under the 2 MB limit, but 6.3 MB as JSON (each one `\\u0001`): the
     201 was too long for Lambda (a 500 after queueing) and so was every read of it after."""
-    fields = {"name": "control", "type": "email", "subject": "S", "content": "Hi ((name))"}
-    template = api.admin("POST", f"/admin/services/{edges.service_id}/templates", fields).json()["data"]["id"]
+    template = email_template(api, edges, "S", "Hi ((name))")
 
     def send(name: str) -> Reply:
-        body = {"email_address": "a@example.com", "template_id": template, "personalisation": {"name": name}}
-        return api.v2("POST", "/v2/notifications/email", edges.live, body)
+        return send_email(api, edges, "a@example.com", {"name": name}, template)
 
     refused = send("\x01" * 900_000)
     shown = 7 * 900_000 + len('{"body":"Hi ","subject":"S"}') + 8  # escaped once more in the answer, and quotes
@@ -361,12 +370,10 @@ def test_content_that_no_answer_could_show_is_refused_not_queued(api: InProcessA
 def test_a_subject_over_998_characters_is_refused_with_its_length(api: InProcessApi, edges: Edges) -> None:
     """Notify sets no limit; a personalised subject of megabytes (the body short) was accepted, queued, then
     answered 500, as did every read of it after."""
-    fields = {"name": "subject", "type": "email", "subject": "About ((topic))", "content": "Hello"}
-    template = api.admin("POST", f"/admin/services/{edges.service_id}/templates", fields).json()["data"]["id"]
+    template = email_template(api, edges, "About ((topic))", "Hello")
 
     def send(topic: str) -> Reply:
-        body = {"email_address": "a@example.com", "template_id": template, "personalisation": {"topic": topic}}
-        return api.v2("POST", "/v2/notifications/email", edges.live, body)
+        return send_email(api, edges, "a@example.com", {"topic": topic}, template)
 
     longest = send("x" * 992)  # "About " and 992: 998
     assert longest.status == 201, longest.body[:300]
