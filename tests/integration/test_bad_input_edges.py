@@ -458,7 +458,14 @@ def test_v1_half_a_surrogate_pair_is_refused(api: InProcessApi, edges: Edges) ->
     raw = json.dumps(body).replace('"@"', LONE_SURROGATE)
     reply = api.request("POST", "/v1/sms", raw=raw.encode(), headers={"Authorization": f"Bearer {edges.v1_token}"})
     assert reply.status == 422
-    assert v1_error(reply) == ("request.not.valid", "Invalid JSON supplied in POST data", [])
+    assert v1_error(reply) == ("validation.failed", "Invalid JSON supplied in POST data", [])
+
+
+@pytest.mark.parametrize("raw", [b"{", b'{"content": "hi",}', b"\xff\xfe{}", b"content=hi"])
+def test_v1_a_body_that_is_not_json_fails_validation(api: InProcessApi, edges: Edges, raw: bytes) -> None:
+    reply = api.request("POST", "/v1/sms", raw=raw, headers={"Authorization": f"Bearer {edges.v1_token}"})
+    assert reply.status == 422
+    assert v1_error(reply) == ("validation.failed", "Invalid JSON supplied in POST data", [])
 
 
 # ------------------------------------------------------------------------------------------------ /v1 recipients
@@ -483,6 +490,10 @@ V1_RECIPIENTS = [
     ("+1234567890123456", False, 422, "recipient.not.valid", UNPARSABLE),  # 16 digits: too long
     ("+0447700900855", False, 422, "recipient.not.valid", UNPARSABLE),
     ("+3531234567", False, 422, "recipient.not.valid", UNPARSABLE),  # not a valid Irish number
+    ("+442071838750", False, 422, "recipient.not.valid", UNPARSABLE),  # a London landline: mobiles only
+    ("+441481256789", False, 422, "recipient.not.valid", UNPARSABLE),  # a Guernsey landline
+    ("+421232123456", False, 422, "recipient.not.valid", UNPARSABLE),  # a Bratislava landline
+    ("+12015550123", False, 200, None, None),  # the US numbering plan cannot tell mobiles apart: accepted
 ]
 
 

@@ -246,3 +246,16 @@ def test_a_page_counts_and_skips_the_visible_sms_in_the_index(
     assert [sms["uuid"] for sms in first] == [sent[3], sent[2]]
     beyond = v1(api, account, "GET", "/v1/sms?pageSize=2&page=3").json()["data"]
     assert (beyond["paginated_data"], beyond["paginated_metadata"]["total"]) == ([], 3)
+
+
+def test_strings_are_trimmed_before_validation_as_laravel_does(api: InProcessApi, account: V1Account) -> None:
+    """Laravel's TrimStrings middleware (which Notifea runs) trims every string field before its rules see it."""
+    sender = v1(api, account, "POST", "/v1/user-sms-senders", {"sender_name": "  Shop-2\t"})
+    assert sender.status == 200, sender.body
+    assert sender.json()["data"]["sender_name"] == "Shop-2"
+    body = {"sms_sender_id": f" {account.sender} ", "content": "\n  Hi there \n", "recipient": " +447700900123"}
+    sms = v1(api, account, "POST", "/v1/sms", body)
+    assert sms.status == 200, sms.body
+    assert (sms.json()["data"]["content"], sms.json()["data"]["recipient"]) == ("Hi there", "+447700900123")
+    stored = v1(api, account, "GET", f"/v1/sms/{sms.json()['data']['uuid']}").json()["data"]
+    assert stored["content"] == "Hi there"

@@ -53,6 +53,8 @@ def parse_recipient(raw: str, may_send_abroad: bool) -> Recipient:
         if str(error) == NO_COUNTRY_PREFIX:  # a real country, just not one we send to
             raise Refused("sms.country.not.supported", UNSUPPORTED_COUNTRY, fields=["recipient"]) from error
         raise Refused("recipient.not.valid", UNPARSABLE, fields=["recipient"]) from error
+    if not phone.is_mobile:  # Notifea sends to mobiles only (spec §1.6.16), where /v2 also takes UK landlines
+        raise Refused("recipient.not.valid", UNPARSABLE, fields=["recipient"])
     country = rate_table().by_region(phone.region)
     if country is None or (not phone.is_uk and not may_send_abroad):
         raise Refused("sms.country.not.supported", UNSUPPORTED_COUNTRY, fields=["recipient"])

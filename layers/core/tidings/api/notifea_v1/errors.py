@@ -60,7 +60,8 @@ def register_v1_errors(app: APIGatewayHttpResolver) -> None:
 
     @app.exception_handler(BadRequest)
     def _bad(error: BadRequest) -> Response[dict[str, object]]:
-        return counted(v1_error(422, "request.not.valid", error.message, []))
+        # A body that is not JSON fails validation as a whole: one code for every invalid request (spec §1.5)
+        return counted(v1_error(422, "validation.failed", error.message, []))
 
     @app.exception_handler(InvalidPhone)
     def _phone(error: InvalidPhone) -> Response[dict[str, object]]:

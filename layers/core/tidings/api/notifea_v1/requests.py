@@ -25,6 +25,7 @@ Number = Annotated[int, BeforeValidator(_not_a_boolean)]
 
 
 class V1Request(BaseModel):
+    # Strings are trimmed before the rules see them, as Laravel's TrimStrings middleware (Notifea's) does
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, defer_build=True)  # built when first used
 
 
@@ -45,7 +46,7 @@ class SenderUpdate(V1Request):
 class SmsCreate(V1Request):
     sms_sender_id: str = Field(min_length=1)
     content: str
-    recipient: str = Field(min_length=1, description="E.164, with + and the country code")
+    recipient: str = Field(min_length=1, description="a mobile number in E.164, with + and the country code")
 
 
 class PageQuery(V1Request):
