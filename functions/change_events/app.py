@@ -10,7 +10,7 @@ from tidings.adapters.dynamo_items import from_item
 from tidings.adapters.eventbridge import EventBridgePublisher
 from tidings.api.notifea_v1.views import sender_json, sms_json
 from tidings.domain.change_events import Kind, event_name
-from tidings.domain.models import SmsSender
+from tidings.domain.models import Retention, SmsSender
 from tidings.domain.notifications import Notification
 from tidings.observability import logger
 from tidings.wiring import deps
@@ -42,4 +42,13 @@ def _detail(kind: Kind, image: dict[str, Any]) -> dict[str, Any]:
     if kind == "sms":
         return sms_json(from_item(Notification, image))
     sender = from_item(SmsSender, image)
-    return sender_json(sender, sender.sms_live_time if sender.sms_live_time is not None else 0)
+    return sender_json(sender, _retention(sender))
+
+
+def _retention(sender: SmsSender) -> Retention:
+    """Read only for a sender without its own `sms_live_time` (one made through /admin); a service already gone
+    counts as Notify's default."""
+    if sender.sms_live_time is not None:
+        return Retention()
+    bundle = deps().bundles.get(sender.service_id)
+    return bundle.service.retention_days if bundle else Retention()

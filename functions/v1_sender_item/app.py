@@ -19,7 +19,7 @@ app = v1_resolver()
 def get_sender(sender_id: str) -> dict[str, Any]:
     caller = current_v1_caller(app)
     sender = own_sender(deps().senders, caller.service_id, sender_id)
-    return ok(sender_json(sender, caller.bundle.service.retention_days.sms))
+    return ok(sender_json(sender, caller.bundle.service.retention_days))
 
 
 @app.put("/v1/user-sms-senders/<sender_id>", middlewares=[throttle])
@@ -39,7 +39,7 @@ def put_sender(sender_id: str) -> dict[str, Any]:
         webhook_url=request.webhook_url,
     )
     d.service_senders.invalidate(caller.service_id)
-    return ok(sender_json(sender, request.sms_live_time))
+    return ok(sender_json(sender, caller.bundle.service.retention_days))
 
 
 @app.delete("/v1/user-sms-senders/<sender_id>", middlewares=[throttle])

@@ -22,8 +22,8 @@ def list_senders() -> dict[str, Any]:
     query = parse_query(app, PageQuery)
     senders = d.senders.list_for_service(caller.service_id)
     start = (query.page - 1) * query.pageSize
-    default = caller.bundle.service.retention_days.sms
-    items = [sender_json(s, default) for s in senders[start : start + query.pageSize]]
+    retention = caller.bundle.service.retention_days
+    items = [sender_json(s, retention) for s in senders[start : start + query.pageSize]]
     path = f"{root_url(app)}{app.current_event.path.lstrip('/')}"
     return ok(paginated(items, len(senders), query.page, query.pageSize, path))
 
@@ -42,7 +42,7 @@ def post_sender() -> dict[str, Any]:
         webhook_url=_checked(request.webhook_url, d.settings.local_mode),
     )
     d.service_senders.invalidate(caller.service_id)
-    return ok(sender_json(sender, request.sms_live_time))
+    return ok(sender_json(sender, caller.bundle.service.retention_days))
 
 
 def _checked(url: str | None, local_mode: bool) -> str | None:

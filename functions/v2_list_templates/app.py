@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tidings.api.entry import http_entry
-from tidings.api.http import query_pairs
+from tidings.api.http import first_values
 from tidings.api.notify_v2.auth import current_caller
 from tidings.api.notify_v2.resolver import notify_v2_resolver
 from tidings.api.notify_v2.template_views import LIST_QUERY, template_json
@@ -18,7 +18,7 @@ app = notify_v2_resolver()
 @app.get("/v2/templates")
 def get_templates() -> dict[str, Any]:
     caller = current_caller(app)
-    query = dict(query_pairs(app))
+    query = first_values(app)
     LIST_QUERY.check(query)
     templates = list_templates(deps().templates, caller.service_id, query.get("type"))  # type: ignore[arg-type]
     return {"templates": [template_json(t) for t in templates]}

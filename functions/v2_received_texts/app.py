@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tidings.api.entry import http_entry
-from tidings.api.http import query_pairs, root_url, uuid_param
+from tidings.api.http import first_values, root_url, uuid_param
 from tidings.api.notify_v2.auth import current_caller
 from tidings.api.notify_v2.resolver import notify_v2_resolver
 from tidings.api.notify_v2.template_views import UUID_FIELD
@@ -20,7 +20,7 @@ QUERY = Schema({"type": "object", "properties": {"older_than": UUID_FIELD}, "add
 @app.get("/v2/received-text-messages")
 def received() -> dict[str, Any]:
     d, caller = deps(), current_caller(app)
-    query = dict(query_pairs(app))
+    query = first_values(app)
     QUERY.check(query)
     now, anchor = d.clock.now(), None
     if "older_than" in query:

@@ -97,31 +97,41 @@ def test_revoking_a_token_works_at_once(api: InProcessApi, account: V1Account) -
     assert v1(api, account, "GET", "/v1/sms").json()["code"] == "unauthorized"
 
 
-def test_creates_updates_and_deletes_are_announced_on_eventbridge(
-    api: InProcessApi, stack: LocalStack, account: V1Account
-) -> None:
-    for poller in stack.stream_pollers:
-        poller.poll_once()  # what happened before this test is not ours to count
+@pytest.fixture
+def announced(stack: LocalStack) -> Callable[[], list[dict[str, Any]]]:
+    """Every event the stack's bus announces from here on: call it to poll the streams and drain what came."""
     bus = stack.resolve({"Ref": "EventBus"})
     sqs, events = boto3.client("sqs"), boto3.client("events")
     queue = sqs.create_queue(QueueName="announced")["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     events.put_rule(Name="all-tidings", EventBusName=bus, EventPattern=json.dumps({"source": ["tidings"]}))
     events.put_targets(Rule="all-tidings", EventBusName=bus, Targets=[{"Id": "q", "Arn": arn}])
+
+    def drain() -> list[dict[str, Any]]:
+        for poller in stack.stream_pollers:
+            poller.poll_once()
+        received = []
+        while messages := sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", []):
+            received += [json.loads(m["Body"]) for m in messages]
+            sqs.delete_message_batch(
+                QueueUrl=queue,
+                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)],
+            )
+        return received
+
+    drain()  # what happened before this test is not ours to count
+    return drain
+
+
+def test_creates_updates_and_deletes_are_announced_on_eventbridge(
+    api: InProcessApi, account: V1Account, announced: Callable[[], list[dict[str, Any]]]
+) -> None:
     sms = send_sms(api, account)
     v1(api, account, "DELETE", f"/v1/sms/{sms['uuid']}")
     sender = v1(api, account, "POST", "/v1/user-sms-senders", {"sender_name": "Events"}).json()["data"]
     v1(api, account, "PUT", f"/v1/user-sms-senders/{sender['uuid']}", {"sender_name": "Events2", "sms_live_time": 3})
     v1(api, account, "DELETE", f"/v1/user-sms-senders/{sender['uuid']}")
-    for poller in stack.stream_pollers:
-        poller.poll_once()
-    received = []
-    while messages := sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", []):
-        received += [json.loads(m["Body"]) for m in messages]
-        sqs.delete_message_batch(
-            QueueUrl=queue,
-            Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)],
-        )
+    received = announced()
     names = sorted(e["detail-type"] for e in received)
     assert names == sorted(
         [
@@ -259,3 +269,26 @@ def test_strings_are_trimmed_before_validation_as_laravel_does(api: InProcessApi
     assert (sms.json()["data"]["content"], sms.json()["data"]["recipient"]) == ("Hi there", "+447700900123")
     stored = v1(api, account, "GET", f"/v1/sms/{sms.json()['data']['uuid']}").json()["data"]
     assert stored["content"] == "Hi there"
+
+
+@pytest.mark.parametrize(("retention", "shown"), [(3, 3), (60, 30)])
+def test_a_sender_made_without_sms_live_time_shows_and_applies_the_service_retention_within_30_days(
+    api: InProcessApi, announced: Callable[[], list[dict[str, Any]]], retention: int, shown: int
+) -> None:
+    settings = {"name": "kept", "restricted": False, "retention_days": {"sms": retention}}
+    service = api.admin("POST", "/admin/services", settings).json()["data"]["id"]
+    made = api.admin("POST", f"/admin/services/{service}/sms-senders", {"sms_sender": "Plain"}).json()["data"]
+    event = next(e for e in announced() if e["detail"]["uuid"] == made["id"])  # before any cache holds the service
+    assert event["detail-type"] == "UserSmsSenderCreatedEvent"
+    assert event["detail"]["sms_live_time"] == shown
+    token = api.admin("POST", f"/admin/services/{service}/access-tokens", {"name": "t"}).json()["data"]
+    account = V1Account(service, made["id"], token["token"], token["id"])
+    sender = v1(api, account, "GET", f"/v1/user-sms-senders/{made['id']}").json()["data"]
+    assert sender["sms_live_time"] == shown
+    listed = v1(api, account, "GET", "/v1/user-sms-senders").json()["data"]["paginated_data"]
+    assert [s["sms_live_time"] for s in listed] == [shown]
+    sms = send_sms(api, account)
+    kept = datetime.fromisoformat(sms["delete_at"]) - datetime.fromisoformat(sms["created_at"])
+    assert kept == timedelta(days=shown)
+    again = {"sender_name": sender["sender_name"], "sms_live_time": sender["sms_live_time"]}
+    assert v1(api, account, "PUT", f"/v1/user-sms-senders/{made['id']}", again).status == 200

@@ -69,3 +69,17 @@ def test_ids_in_any_form_a_uuid_reads_find_what_they_name(
     compact = api.v2("GET", f"/v2/notifications?older_than={newer['id'].replace('-', '')}", service.keys["normal"])
     assert [n["id"] for n in compact.json()["notifications"]] == [n["id"] for n in plain["notifications"]]
     assert shouted.json()["id"] in [n["id"] for n in plain["notifications"]]
+
+
+def test_a_repeated_query_parameter_counts_with_its_first_value(
+    api: InProcessApi, service: SeededService, templates: dict[str, str]
+) -> None:
+    """Notify reads these queries with `request.args.to_dict()`, which keeps the first of repeated values."""
+    key = service.keys["normal"]
+    sms_first = api.v2("GET", "/v2/templates?type=sms&type=email", key)
+    assert sms_first.status == 200, sms_first.body
+    assert {t["type"] for t in sms_first.json()["templates"]} == {"sms"}
+    valid_first = api.v2("GET", f"/v2/received-text-messages?older_than={uuid.uuid4()}&older_than=bad", key)
+    assert valid_first.status == 200, valid_first.body
+    invalid_first = api.v2("GET", f"/v2/received-text-messages?older_than=bad&older_than={uuid.uuid4()}", key)
+    assert invalid_first.status == 400

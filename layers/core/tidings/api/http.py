@@ -78,6 +78,14 @@ def query_pairs(app: APIGatewayHttpResolver) -> list[tuple[str, str]]:
     return parse_qsl(raw, keep_blank_values=True)
 
 
+def first_values(app: APIGatewayHttpResolver) -> dict[str, str]:
+    """Each query parameter's first value, as Notify's `request.args.to_dict()` keeps it when one is repeated."""
+    query: dict[str, str] = {}
+    for name, value in query_pairs(app):
+        query.setdefault(name, value)
+    return query
+
+
 def root_url(app: APIGatewayHttpResolver) -> str:
     """`scheme://host/` of the request, for the absolute `uri`s Notify answers with."""
     headers = app.current_event.headers

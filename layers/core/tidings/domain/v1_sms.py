@@ -12,7 +12,7 @@ from uuid import uuid4
 
 from tidings.domain.errors import TRIAL_MODE, QueueUnavailable, Refused
 from tidings.domain.limits import Counter, Counters, Usage, day_key, send_counters, take
-from tidings.domain.models import AccessToken, Permission, ServiceBundle, SmsSender
+from tidings.domain.models import AccessToken, Permission, Retention, ServiceBundle, SmsSender
 from tidings.domain.notifications import FINAL, Notification
 from tidings.domain.phone import NO_COUNTRY_PREFIX, PhoneNumberError, parse_phone_number
 from tidings.domain.rates import Country, rate_table
@@ -20,7 +20,7 @@ from tidings.domain.templates.sms_encoding import fragment_count
 from tidings.ports import DispatchQueue, NotificationStore
 
 CONTENT_MAX_CHARACTERS = 918
-DEFAULT_SMS_LIVE_TIME = 30
+MAX_SMS_LIVE_TIME = 30  # days (spec E9)
 UK = 44
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 ALLOWED_CONTROLS = frozenset("\n\r\t")
@@ -89,8 +89,13 @@ def check_trial_mode(bundle: ServiceBundle, sender: SmsSender, to: Recipient) ->
         raise Refused("recipient.not.allowed", TRIAL_MODE, fields=["recipient"])
 
 
-def live_time_days(sender: SmsSender, bundle: ServiceBundle) -> int:
-    return sender.sms_live_time if sender.sms_live_time is not None else bundle.service.retention_days.sms
+def live_time_days(sender: SmsSender, retention: Retention) -> int:
+    """The days a /v1 SMS through `sender` is kept, and the `sms_live_time` /v1 shows. A sender made through /admin
+    without one keeps the service's SMS retention, within Notifea's 30 days: the value shown is the one applied,
+    and one a PUT accepts back."""
+    if sender.sms_live_time is not None:
+        return sender.sms_live_time
+    return min(retention.sms, MAX_SMS_LIVE_TIME)
 
 
 def send_v1_sms(
@@ -109,7 +114,7 @@ def send_v1_sms(
     check_content(content)
     to = parse_recipient(recipient, bundle.service.can(Permission.INTERNATIONAL_SMS))
     check_trial_mode(bundle, sender, to)
-    days = live_time_days(sender, bundle)
+    days = live_time_days(sender, bundle.service.retention_days)
     notification = Notification(
         id=str(uuid4()),
         service_id=bundle.service.id,

@@ -69,7 +69,7 @@ def parse_body(app: APIGatewayHttpResolver, model: type[M]) -> M:
 
 
 def parse_query(app: APIGatewayHttpResolver, model: type[M]) -> M:
-    return _validated(model, dict(query_pairs(app)))
+    return _validated(model, dict(query_pairs(app)))  # the last of repeats wins, as in PHP's $_GET
 
 
 def _validated(model: type[M], data: dict[str, Any]) -> M:

@@ -8,10 +8,10 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tidings.domain.models import SmsSender
+from tidings.domain.models import Retention, SmsSender
 from tidings.domain.notifications import Notification
 from tidings.domain.timefmt import iso_z
-from tidings.domain.v1_sms import result_of
+from tidings.domain.v1_sms import live_time_days, result_of
 
 T = TypeVar("T")
 
@@ -129,11 +129,12 @@ def sms_json(n: Notification) -> dict[str, Any]:
     ).model_dump()
 
 
-def sender_json(sender: SmsSender, default_live_time: int) -> dict[str, Any]:
+def sender_json(sender: SmsSender, retention: Retention) -> dict[str, Any]:
+    """`retention` is the service's: what a sender without its own `sms_live_time` applies."""
     return V1Sender(
         uuid=sender.id,
         sender_name=sender.sms_sender,
-        sms_live_time=sender.sms_live_time if sender.sms_live_time is not None else default_live_time,
+        sms_live_time=live_time_days(sender, retention),
         created_at=iso_z(sender.created_at) or "",
         test_mode=int(sender.test_mode),
     ).model_dump()
