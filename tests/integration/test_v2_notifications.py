@@ -173,12 +173,20 @@ def test_expired_notifications_are_invisible_before_ttl_deletes_them(
         TableName="NotificationsTable", Key={"notification_id": {"S": sent["id"]}}
     )["Item"]
     expires = int(item["expires_at"]["N"])
+    read: list[str] = []
+
+    def reading(params: dict[str, Any], **_: Any) -> None:
+        read.extend(key["notification_id"]["S"] for key in params["RequestItems"]["NotificationsTable"]["Keys"])
+
     wiring.override(dataclasses.replace(wiring.deps(), clock=FixedClock(datetime.fromtimestamp(expires, UTC))))
+    aws.dynamodb().meta.events.register("provide-client-params.dynamodb.BatchGetItem", reading)
     try:
         assert api.v2("GET", f"/v2/notifications/{sent['id']}", service.keys["normal"], iat=expires).status == 404
         listed = api.v2("GET", "/v2/notifications", service.keys["normal"], iat=expires).json()["notifications"]
         assert sent["id"] not in [n["id"] for n in listed]
+        assert sent["id"] not in read  # the list index knew it had expired: the notification was never read
     finally:
+        aws.dynamodb().meta.events.unregister("provide-client-params.dynamodb.BatchGetItem", reading)
         wiring.override(None)
     assert "Item" in boto3.client("dynamodb").get_item(
         TableName="NotificationsTable", Key={"notification_id": {"S": sent["id"]}}

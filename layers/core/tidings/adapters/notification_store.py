@@ -188,12 +188,12 @@ class DynamoNotificationStore:
         }
 
     def page(self, query: NotificationQuery) -> list[Notification]:
-        # The list index holds keys and the expiry (so a status change never rewrites it): read a page of keys,
-        # then the notifications, and filter here, until the page is full or the list ends.
+        # The list index holds keys and the expiry (so a status change never rewrites it): read a page of the
+        # unexpired keys, then their notifications, and filter here, until the page is full or the list ends.
         condition, values = "", {}
         if query.older_than is not None:
             condition, values = " AND created_key < :anchor", {":anchor": {"S": _created_key(query.older_than)}}
-        request = self._listing(query.service_id, query.key_type, condition, values)
+        request = self._listing(query.service_id, query.key_type, query.now, condition, values)
         request["Limit"] = query.limit  # keys a page: no more than one full page of notifications to read
         found: list[Notification] = []
         for page in query_pages(**request):
@@ -209,8 +209,7 @@ class DynamoNotificationStore:
     ) -> tuple[list[Notification], int]:
         # The index's copies carry the expiry: count and skip in it (keys, ~100 bytes each), and read only the
         # notifications on the page. Before, /v1 read every SMS of the account (up to 100,000) for each page.
-        request = self._listing(service_id, key_type, "", {":now": {"N": str(now.timestamp())}})
-        request["FilterExpression"] = "expires_at > :now"
+        request = self._listing(service_id, key_type, now, "", {})
         ids: list[str] = []
         total = 0
         for page in query_pages(**request):
@@ -221,14 +220,22 @@ class DynamoNotificationStore:
         loaded = self._load(ids, consistent=False, keep=lambda n: n.visible_at(now))
         return [n for i in ids if (n := loaded.get(i)) is not None], total
 
-    def _listing(self, service_id: str, key_type: str, condition: str, values: dict[str, Any]) -> dict[str, Any]:
+    def _listing(
+        self, service_id: str, key_type: str, now: datetime, condition: str, values: dict[str, Any]
+    ) -> dict[str, Any]:
         """A newest-first Query of one service and key type's list index, with the caller's own key condition
-        (after the list's) and values."""
+        (after the list's) and values. Keys expired at `now` that TTL has not removed yet are left out in the
+        index, so their notifications are never read."""
         return {
             "TableName": self._table,
             "IndexName": BY_SERVICE_KEY,
             "KeyConditionExpression": "service_key = :sk" + condition,
-            "ExpressionAttributeValues": {":sk": {"S": f"{service_id}#{key_type}"}, **values},
+            "FilterExpression": "expires_at > :now",
+            "ExpressionAttributeValues": {
+                ":sk": {"S": f"{service_id}#{key_type}"},
+                ":now": {"N": str(now.timestamp())},
+                **values,
+            },
             "ScanIndexForward": False,
         }
 
