@@ -73,7 +73,7 @@ build: install ## sam build (no Docker: arm64 wheels, Python 3.11 on PATH)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/sam build
 	@find .aws-sam/build/CoreLayer .aws-sam/build/LettersLayer -name '*.so' | grep -v aarch64 && { echo "non-aarch64 extension in layer"; exit 1; } || echo "layer extensions: aarch64 only"
 
-lock: ## re-pin requirements/dev.txt from requirements/dev.in (then commit it)
+lock: ## re-pin requirements/dev.txt from requirements/dev.in (then align layers/*/requirements.txt, as tests/unit/test_layer_pins.py shows, and commit)
 	rm -rf /tmp/tidings-lock && $(PYTHON) -m venv /tmp/tidings-lock
 	cd requirements && /tmp/tidings-lock/bin/pip install --quiet -r dev.in
 	(echo "# Pinned by 'make lock' from requirements/dev.in. Do not edit by hand."; /tmp/tidings-lock/bin/pip freeze) > requirements/dev.txt
