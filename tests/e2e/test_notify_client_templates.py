@@ -11,6 +11,7 @@ from notifications_python_client import NotificationsAPIClient
 
 from tests.e2e.conftest import RunningStack, Seed, error_of
 from tidings.api.notify_v2.errors import NOT_FOUND_URL
+from tidings_local.lambda_runtime import RESPONSE_PAYLOAD_BYTES
 
 pytestmark = pytest.mark.e2e
 
@@ -159,3 +160,22 @@ def test_unknown_routes_are_json_404s(local_stack: RunningStack) -> None:
     }
     assert requests.get(f"{local_stack.url}/admin/nope", timeout=10).json()["status_code"] == 404
     assert requests.get(f"{local_stack.url}/_local/health", timeout=10).json() == {"status": "ok"}
+
+
+def test_all_templates_of_a_service_past_one_lambda_answer_reach_the_official_client(local_stack: RunningStack) -> None:
+    """Notify does not page GET /v2/templates: 23 templates near the 300,000-byte limit are 6.7 MB of JSON, past
+    the 6 MB a Lambda answer holds (tidings local refuses a longer one, as Lambda does, and API Gateway answers
+    500). The client takes gzip (requests asks for it), so they come gzipped, and it reads every one."""
+    admin = local_stack.admin()
+    service = admin.create_service(name="Many long templates", restricted=False)["id"]
+    key = admin.create_api_key(service, "live", "normal")["key"]
+    made = {}
+    for number in range(23):
+        lines = (f"Paragraph {number}.{line}: ((name)), your reference is {line * 7919}.\n" for line in range(5_000))
+        content = "".join(lines)[:290_000].rstrip()  # as the template keeps it
+        made[
+            admin.create_template(service, name=f"Long {number}", type="email", subject="Hi", content=content)["id"]
+        ] = content
+    assert sum(len(body.encode()) for body in made.values()) > RESPONSE_PAYLOAD_BYTES  # ASCII: JSON is longer
+    listed = client(local_stack, key).get_all_templates()["templates"]
+    assert {t["id"]: t["body"] for t in listed} == made

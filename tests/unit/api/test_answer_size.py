@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 
-from tidings.api.answer_size import fitted, how_many_fit
+from tidings.api.answer_size import fitted, how_many_fit, takes_gzip
 from tidings.domain.answer_limit import BODY_BYTES, LAMBDA_ANSWER_BYTES, answer_bytes
 
 
@@ -46,3 +47,42 @@ def test_a_page_holds_what_fits_and_always_one() -> None:
     assert how_many_fit([{"body": "x" * 7_000_000}, item]) == 1  # the first, even alone too long
     assert how_many_fit([]) == 0
     assert how_many_fit([{"id": "a"}] * 250) == 250
+
+
+def _listing(size: int) -> dict[str, object]:
+    """A JSON answer whose UTF-8 bytes alone, in base64, pass the limit (as a long GET /v2/templates can)."""
+    body = json.dumps({"templates": [{"body": f"Dear ((name)), line {i}. " * 40} for i in range(size)]})
+    return {"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body": body}
+
+
+def test_utf8_still_too_long_goes_gzipped_to_a_caller_that_takes_gzip() -> None:
+    answer = _listing(6_000)
+    assert len(base64.b64encode(str(answer["body"]).encode())) > LAMBDA_ANSWER_BYTES
+    sent = fitted(answer, "gzip, deflate")  # what requests (so the official clients) sends
+    assert (sent["headers"]["Content-Encoding"], sent["headers"]["Vary"]) == ("gzip", "Accept-Encoding")
+    assert sent["headers"]["Content-Type"] == "application/json"
+    assert len(json.dumps(sent)) < LAMBDA_ANSWER_BYTES
+    assert json.loads(gzip.decompress(base64.b64decode(sent["body"]))) == json.loads(str(answer["body"]))
+
+
+def test_a_caller_that_does_not_take_gzip_never_gets_it() -> None:
+    for accepted in ("", "identity", "deflate, br", "gzip;q=0", "*;q=0", "br, gzip; q=0.000"):
+        sent = fitted(_listing(6_000), accepted)
+        assert "Content-Encoding" not in sent["headers"], accepted
+
+
+def test_gzip_only_when_plain_utf8_would_not_fit() -> None:
+    text = "Gŵyl “Ŷd” – €5 " * 130_000  # too long escaped, fits as UTF-8
+    answer = {"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body": json.dumps({"b": text})}
+    assert "Content-Encoding" not in fitted(answer, "gzip")["headers"]
+
+
+def test_gzip_is_taken_by_name_or_by_star() -> None:
+    assert [takes_gzip(h) for h in ("gzip", "GZIP;q=0.5", "x-gzip", "*", "deflate, *;q=0.1", "gzip;q=bad")] == [
+        True,
+        True,
+        True,
+        True,
+        True,
+        False,
+    ]

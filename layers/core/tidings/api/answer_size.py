@@ -1,14 +1,15 @@
 """What fits in one answer of an HTTP function (the arithmetic is domain/answer_limit.py's): pages cut to fit,
-and long answers sent as their UTF-8 bytes."""
+and long answers sent as their UTF-8 bytes, gzipped when even those are too long and the caller takes gzip."""
 
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 from collections.abc import Sequence
 from typing import Any
 
-from tidings.domain.answer_limit import BODY_BYTES, answer_bytes, json_answer_bytes, shown_bytes
+from tidings.domain.answer_limit import BODY_BYTES, answer_bytes, base64_bytes, json_answer_bytes, shown_bytes
 from tidings.domain.errors import BadRequest
 
 
@@ -22,9 +23,11 @@ def how_many_fit(items: Sequence[Any], room: int = BODY_BYTES - 64 * 1024) -> in
     return len(items)
 
 
-def fitted(answer: dict[str, Any]) -> dict[str, Any]:
+def fitted(answer: dict[str, Any], accept_encoding: str = "") -> dict[str, Any]:
     """The answer, or, when its body is too long as escaped text, the same body as UTF-8 bytes (base64, which
-    API Gateway decodes before the client sees it): a third longer than the bytes, never seven times."""
+    API Gateway decodes before the client sees it): a third longer than the bytes, never seven times. When those
+    are still too long (GET /v2/templates, which Notify does not page, can list megabytes) and the request's
+    `accept_encoding` takes gzip, as the official clients' does, they go gzipped."""
     body = answer.get("body")
     if answer.get("isBase64Encoded") or not isinstance(body, str) or answer_bytes(body) <= BODY_BYTES:
         return answer
@@ -33,7 +36,29 @@ def fitted(answer: dict[str, Any]) -> dict[str, Any]:
         raw = json.dumps(json.loads(body), ensure_ascii=False, separators=(",", ":")).encode()
     else:
         raw = body.encode()
-    return {**answer, "body": base64.b64encode(raw).decode("ascii"), "isBase64Encoded": True}
+    extra: dict[str, str] = {}
+    if base64_bytes(len(raw)) > BODY_BYTES and takes_gzip(accept_encoding):
+        raw, extra = gzip.compress(raw, compresslevel=6), {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+    encoded = base64.b64encode(raw).decode("ascii")
+    return {**answer, "headers": {**(answer.get("headers") or {}), **extra}, "body": encoded, "isBase64Encoded": True}
+
+
+def takes_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header (RFC 9110 §12.5.3) takes gzip: named, or `*`, with a weight above 0."""
+    weights: dict[str, float] = {}
+    for part in accept_encoding.lower().split(","):
+        coding, *params = (piece.strip() for piece in part.split(";"))
+        weight = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if coding:
+            weights[coding] = weight
+    return weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0))) > 0
 
 
 def check_showable(answer: Any, what: str) -> None:

@@ -20,7 +20,7 @@ def http_entry(app: APIGatewayHttpResolver) -> Handler:
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         response: dict[str, Any] = app.resolve(event, context)
-        return fitted(response)
+        return fitted(response, (event.get("headers") or {}).get("accept-encoding", ""))
 
     entry: Handler = lambda_handler  # the Powertools decorators erase the signature
     return entry

@@ -32,7 +32,11 @@ def json_answer_bytes(value: Any) -> int:
 
 def base64_json_bytes(value: Any) -> int:
     """The bytes `value` adds to an answer sent as base64 of its UTF-8 JSON (control characters stay escaped)."""
-    size = len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+    return base64_bytes(len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()))
+
+
+def base64_bytes(size: int) -> int:
+    """The length of `size` bytes in base64."""
     return 4 * -(-size // 3)
 
 
