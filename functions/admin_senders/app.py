@@ -24,7 +24,8 @@ def post_sms_sender(service_id: str) -> Response[dict[str, Any]]:
     if request.webhook_url is not None:  # blank included: a webhook is a URL or absent
         check_callback_url(request.webhook_url, deps().settings.local_mode, "webhook_url")
     bundle = load_bundle(deps().services, service_id)
-    sender = add_sms_sender(deps().senders, deps().clock, bundle, given(request))
+    d = deps()
+    sender = add_sms_sender(d.senders, d.clock, bundle, given(request), d.services.owner_of_number)
     return Response(201, content_types.APPLICATION_JSON, data(sms_sender_json(sender)))
 
 

@@ -192,6 +192,11 @@ def test_settings_routes_store_what_later_issues_use(api: InProcessApi, service:
     taken = api.admin("POST", "/admin/services", {"name": "Other"}).json()["data"]["id"]
     conflict = api.admin("POST", f"/admin/services/{taken}/inbound-numbers", {"number": "07700900456"})
     assert conflict.status == 409
+    posing = api.admin("POST", f"/admin/services/{taken}/sms-senders", {"sms_sender": "447700900456"})
+    assert posing.status == 409  # its replies and STOPs would reach the number's owner
+    assert posing.json()["errors"][0]["message"] == "Inbound number 447700900456 is already in use"
+    own = api.admin("POST", f"{base}/sms-senders", {"sms_sender": "07700900456"})
+    assert own.status == 201, own.body
 
 
 def test_retention_days_change_per_channel_and_a_null_contact_link_clears_it(

@@ -148,18 +148,37 @@ def test_an_inbound_number_belongs_to_one_service(
     assert error.value.status == 409
 
 
+def test_another_services_inbound_number_is_no_sender(
+    store: InMemoryServiceStore, clock: FixedClock, service_id: str
+) -> None:
+    """Replies and STOPs to a number reach the service that owns it: another may not send from it."""
+    add_inbound_number(store, clock, service_id, "07700900456")
+    own = add_sms_sender(
+        InMemorySenderStore(), clock, store.bundles[service_id], {"sms_sender": "07700900456"}, store.owner_of_number
+    )
+    assert own.sms_sender == "447700900456"
+    other = create_service(store, clock, {"name": "Other"}).id
+    with pytest.raises(BadRequest) as error:
+        add_sms_sender(
+            InMemorySenderStore(), clock, store.bundles[other], {"sms_sender": "+44 7700 900456"}, store.owner_of_number
+        )
+    assert (error.value.status, error.value.message) == (409, "Inbound number 447700900456 is already in use")
+
+
 def test_senders_are_unique_and_one_is_default(store: InMemoryServiceStore, clock: FixedClock, service_id: str) -> None:
     senders = InMemorySenderStore()
     bundle = store.bundles[service_id]
-    first = add_sms_sender(senders, clock, bundle, {"sms_sender": "GOVUK"})
+    first = add_sms_sender(senders, clock, bundle, {"sms_sender": "GOVUK"}, store.owner_of_number)
     clock.advance(seconds=1)
-    second = add_sms_sender(senders, clock, bundle, {"sms_sender": "07700900456", "is_default": True})
+    second = add_sms_sender(
+        senders, clock, bundle, {"sms_sender": "07700900456", "is_default": True}, store.owner_of_number
+    )
     assert first.is_default and second.sms_sender == "447700900456"
     assert [s.id for s in senders.list_for_service(service_id) if s.is_default] == [second.id]
     with pytest.raises(BadRequest):
-        add_sms_sender(senders, clock, bundle, {"sms_sender": "GOVUK"})
+        add_sms_sender(senders, clock, bundle, {"sms_sender": "GOVUK"}, store.owner_of_number)
     with pytest.raises(ValidationFailed):
-        add_sms_sender(senders, clock, bundle, {"sms_sender": "Far too long sender"})
+        add_sms_sender(senders, clock, bundle, {"sms_sender": "Far too long sender"}, store.owner_of_number)
 
 
 def test_a_sender_may_only_use_the_services_inbound_number(
@@ -171,6 +190,7 @@ def test_a_sender_may_only_use_the_services_inbound_number(
             clock,
             store.bundles[service_id],
             {"sms_sender": "X", "inbound_number": "07700900456"},
+            store.owner_of_number,
         )
 
 
@@ -178,7 +198,7 @@ def test_access_tokens_are_jwts_naming_service_and_token(
     store: InMemoryServiceStore, clock: FixedClock, service_id: str
 ) -> None:
     senders = InMemorySenderStore()
-    sender = add_sms_sender(senders, clock, store.bundles[service_id], {"sms_sender": "Shop"})
+    sender = add_sms_sender(senders, clock, store.bundles[service_id], {"sms_sender": "Shop"}, store.owner_of_number)
     issued = issue_access_token(
         services=store, senders=senders, clock=clock, bundle=store.bundles[service_id], name="t",
         expires_at=clock.now() + timedelta(days=1), allowed_ips=["10.0.0.0/8"], sms_sender_ids=[sender.id],

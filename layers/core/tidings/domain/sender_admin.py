@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 from uuid import uuid4
 
@@ -28,12 +29,22 @@ def normalise_sender(raw: str) -> str:
     return value
 
 
-def add_sms_sender(store: SenderStore, clock: Clock, bundle: ServiceBundle, fields: dict[str, Any]) -> SmsSender:
+def add_sms_sender(
+    store: SenderStore,
+    clock: Clock,
+    bundle: ServiceBundle,
+    fields: dict[str, Any],
+    owner_of_number: Callable[[str], str | None],
+) -> SmsSender:
     service_id = bundle.service.id
     name = normalise_sender(fields["sms_sender"])
     existing = store.list_for_service(service_id)
     if any(sender.sms_sender == name for sender in existing):
         raise BadRequest(f"SMS sender {name} already exists for this service")
+    if owner_of_number(name) not in (None, service_id):
+        # Replies to a number reach the service that owns it, and so do its STOPs: another service sending
+        # from it would never hear them.
+        raise BadRequest(f"Inbound number {name} is already in use", status=409)
     inbound = fields.get("inbound_number")
     if inbound is not None:
         inbound = _owned_inbound_number(bundle, inbound)
