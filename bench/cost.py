@@ -17,13 +17,15 @@ STACK = SamTemplate.load(TEMPLATE)  # read once: batch sizes, logging and tracin
 
 
 def batch_size(function: str) -> int:
-    """The SQS batch size the template gives `function`'s queue."""
+    """The batch size the template gives `function`'s first queue or, without one, its first stream."""
     spec = next(f for f in STACK.functions if f.logical_id == function)
-    return spec.queues[0].batch_size
+    return spec.queues[0].batch_size if spec.queues else spec.streams[0].batch_size
 
 
 DISPATCH_BATCH, RECEIPTS_BATCH = batch_size("DispatchFunction"), batch_size("ReceiptsFunction")
-INVOCATIONS = 1 + 1 / DISPATCH_BATCH + 1 / RECEIPTS_BATCH  # an accept, and a share of a dispatch and a receipts batch
+CHANGES_BATCH = batch_size("ChangeEventsFunction")  # the final status each notification reaches, from the stream
+# An accept, and a share of a dispatch batch, a receipts batch and a batch of the stream's status changes
+INVOCATIONS = 1 + 1 / DISPATCH_BATCH + 1 / RECEIPTS_BATCH + 1 / CHANGES_BATCH
 PROVIDER_CALLS = ("SendEmail", "Publish")  # SES's and SNS's sends: slower to answer than DynamoDB or SQS
 
 
@@ -76,7 +78,9 @@ def per_thousand(
     function_log_bytes = logged + workers["receipts_log_bytes_per_email"] + platform_log_bytes(template) * INVOCATIONS
     lines = {
         "API Gateway (HTTP API)": p["api_gateway_http_per_request"],
-        f"Lambda requests (accept, deliver/{DISPATCH_BATCH}, receipt/{RECEIPTS_BATCH})": p["lambda_per_request"]
+        f"Lambda requests (accept, deliver/{DISPATCH_BATCH}, receipt/{RECEIPTS_BATCH}, status/{CHANGES_BATCH})": p[
+            "lambda_per_request"
+        ]
         * INVOCATIONS,
         "Lambda compute": gb * billed_ms(accept, deliver, warm, workers) / 1000 * p["lambda_arm64_per_gb_second"],
         "DynamoDB writes": write_units * p["dynamodb_per_write_request_unit"],

@@ -1,4 +1,9 @@
-"""DynamoDB streams of the notifications and senders tables → SmsCreated/Deleted and UserSmsSender* events."""
+"""DynamoDB streams of the notifications and senders tables → SmsCreated/Deleted and UserSmsSender* events, and
+each stored status change → its delivery callback and /v1 webhook.
+
+Callbacks come from the stream, not from the functions that change statuses, so a change that was written is
+always announced: a failed enqueue fails the batch, and Lambda delivers the same records again (at least once).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from tidings.adapters.dynamo_items import from_item
 from tidings.adapters.eventbridge import EventBridgePublisher
 from tidings.api.notifea_v1.views import sender_json, sms_json
-from tidings.domain.change_events import Kind, event_name
+from tidings.domain.change_events import Kind, event_name, status_changed
 from tidings.domain.models import Retention, SmsSender
 from tidings.domain.notifications import Notification
 from tidings.observability import logger
@@ -22,11 +27,15 @@ TTL_PRINCIPAL = "dynamodb.amazonaws.com"
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     settings = deps().settings
     tables: dict[str, Kind] = {settings.notifications_table: "sms", settings.senders_table: "sender"}
-    entries = []
+    entries, changed = [], []
     for record in event.get("Records", []):
         kind = tables.get(record["eventSourceARN"].split(":table/", 1)[-1].split("/", 1)[0])
         image = record["dynamodb"].get("NewImage") or record["dynamodb"].get("OldImage") or {}
         if kind is None or not image:
+            continue
+        if kind == "sms" and record["eventName"] == "MODIFY":
+            if status_changed(_status(record["dynamodb"].get("OldImage")), _status(image)):
+                changed.append(from_item(Notification, image))
             continue
         by_ttl = record.get("userIdentity", {}).get("principalId") == TTL_PRINCIPAL
         is_v1 = image.get("dialect", {}).get("S") == "v1"
@@ -34,8 +43,15 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, i
         if name is not None:
             entries.append((name, _detail(kind, image)))
     EventBridgePublisher(settings.event_bus_name).publish_all(entries)
-    logger.info("announced", extra={"events": len(entries)})
-    return {"published": len(entries)}
+    for notification in changed:
+        deps().announcer.status_changed(notification)
+    logger.info("announced", extra={"events": len(entries), "status_changes": len(changed)})
+    return {"published": len(entries), "status_changes": len(changed)}
+
+
+def _status(image: dict[str, Any] | None) -> str | None:
+    status = (image or {}).get("status", {}).get("S")
+    return str(status) if status is not None else None
 
 
 def _detail(kind: Kind, image: dict[str, Any]) -> dict[str, Any]:

@@ -37,7 +37,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         sms=d.providers.sms,
         email=d.providers.email,
         now=d.clock.now(),
-        announce=d.announcer.status_changed,
         letters=d.providers.letters,
         scanner=d.providers.scanner,
         printer=d.providers.printer,

@@ -33,7 +33,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         source, found = "ses", [_ses_receipt(record.body) for record in SQSEvent(event).records]
     receipts = [receipt for receipt in found if receipt is not None]
     d = deps()
-    moved = apply_receipts(receipts, d.notifications, d.announcer.status_changed, d.clock.now())
+    moved = apply_receipts(receipts, d.notifications, d.clock.now())
     # Counts only: the events carry addresses and numbers.
     logger.info(
         "receipts",

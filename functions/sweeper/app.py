@@ -19,9 +19,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, i
     d = deps()
     now, settings = _scheduled_time(event) or d.clock.now(), d.settings
     swept = requeue_stuck(d.notifications, d.queue, now, timedelta(seconds=settings.sweep_after_seconds))
-    timed_out = time_out_sending(
-        d.notifications, d.announcer.status_changed, now, timedelta(hours=settings.sending_timeout_hours)
-    )
+    timed_out = time_out_sending(d.notifications, now, timedelta(hours=settings.sending_timeout_hours))
     swept = replace(swept, timed_out=timed_out)
     logger.info("swept", extra=asdict(swept))
     return asdict(swept)

@@ -67,7 +67,6 @@ def _send() -> Response[dict[str, Any]]:
             sms=d.providers.sms,
             email=d.providers.email,
             now=now,
-            announce=d.announcer.status_changed,
         )
         dispatch_batch([Job(notification.id, notification)], context)  # a retryable failure: the queue retries
         notification = d.notifications.load_for_dispatch(notification.id, content=False) or notification  # inline

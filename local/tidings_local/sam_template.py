@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +73,14 @@ class QueueTrigger:
 
 
 @dataclass(frozen=True)
+class StreamTrigger:
+    stream: Any  # the template's Stream value (an intrinsic), resolved by the stack
+    patterns: list[dict[str, Any]]  # FilterCriteria's patterns: a record matching none is never delivered
+    max_retries: int  # MaximumRetryAttempts: a failed batch is retried this often, then dropped
+    batch_size: int = 100
+
+
+@dataclass(frozen=True)
 class FunctionSpec:
     logical_id: str
     code_dir: Path
@@ -80,7 +89,7 @@ class FunctionSpec:
     routes: list[Route] = field(default_factory=list)
     queues: list[QueueTrigger] = field(default_factory=list)
     schedules: list[float] = field(default_factory=list)  # seconds between scheduled invocations
-    streams: list[Any] = field(default_factory=list)  # DynamoDB stream ARNs (intrinsics)
+    streams: list[StreamTrigger] = field(default_factory=list)
     timeout: int = 10
 
 
@@ -123,7 +132,15 @@ def _function(root: Path, logical_id: str, props: dict[str, Any], globals_: dict
         if event["Type"] == "HttpApi":
             routes.append(Route(str(event_props["Method"]).upper(), str(event_props["Path"])))
         elif event["Type"] == "DynamoDB":
-            streams.append(event_props["Stream"])
+            filters = event_props.get("FilterCriteria", {}).get("Filters", [])
+            streams.append(
+                StreamTrigger(
+                    stream=event_props["Stream"],
+                    patterns=[json.loads(f["Pattern"]) for f in filters],
+                    max_retries=int(event_props.get("MaximumRetryAttempts", -1)),
+                    batch_size=int(event_props.get("BatchSize", 100)),
+                )
+            )
         elif event["Type"] == "Schedule":
             schedules.append(rate_seconds(str(event_props["Schedule"])))
         elif event["Type"] == "SQS":

@@ -83,7 +83,8 @@ class LocalStack:
                 arn = self.resources.resolve(trigger.queue)
                 self.pollers.append(QueuePoller(self.functions, spec, trigger, arn, REGION))
             for stream in spec.streams:
-                self.stream_pollers.append(StreamPoller(self.functions, spec, self.resources.resolve(stream)))
+                arn = self.resources.resolve(stream.stream)
+                self.stream_pollers.append(StreamPoller(self.functions, spec, stream, arn))
         self.providers = ProviderSimulator(
             self.functions, "ReceiptsFunction", self.resources.refs["ProviderEventsTopic"], REGION
         )

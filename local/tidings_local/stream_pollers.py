@@ -1,30 +1,41 @@
-"""DynamoDB stream event source mappings: read each table's stream and call its consumer with the records."""
+"""DynamoDB stream event source mappings: read each table's stream and call its consumer with the records,
+as Lambda does: only the records the mapping's filters let through, and a failed batch again until it
+succeeds or its retries are spent."""
 
 from __future__ import annotations
 
+import json
+import logging
 import threading
 from typing import Any
 
 import boto3
+from moto.events.models import EventPattern
 
 from tidings_local.lambda_runtime import Functions
-from tidings_local.sam_template import FunctionSpec
+from tidings_local.sam_template import FunctionSpec, StreamTrigger
 
 POLL_INTERVAL_SECONDS = 0.2
+log = logging.getLogger(__name__)
 
 
 class StreamPoller:
-    def __init__(self, functions: Functions, spec: FunctionSpec, stream_arn: str) -> None:
+    def __init__(self, functions: Functions, spec: FunctionSpec, trigger: StreamTrigger, stream_arn: str) -> None:
         self._functions = functions
         self._spec = spec
         self._arn = stream_arn
+        self._patterns = [EventPattern(None, pattern) for pattern in trigger.patterns]
+        self._max_retries = trigger.max_retries
+        self._failures = 0
         self._streams = boto3.client("dynamodbstreams")
         self._iterators: dict[str, str] = {}
 
     def poll_once(self) -> int:
-        """Deliver every new record of every shard in one invocation; return how many there were."""
+        """Deliver every new record of every shard in one invocation; return how many there were. A failed
+        invocation leaves the shards where they were, so the next poll delivers the same records again."""
         shards = self._streams.describe_stream(StreamArn=self._arn)["StreamDescription"]["Shards"]
         records: list[dict[str, Any]] = []
+        after: dict[str, str] = {}
         for shard in shards:
             shard_id = shard["ShardId"]
             iterator = (
@@ -35,11 +46,26 @@ class StreamPoller:
             )
             page = self._streams.get_records(ShardIterator=iterator)
             records += [{**record, "eventSourceARN": self._arn} for record in page["Records"]]
-            self._iterators[shard_id] = page["NextShardIterator"]
-        if records:
-            # Lambda retries a failed stream batch; locally a failure is logged by the function and dropped.
-            self._functions.invoke(self._spec.logical_id, {"Records": records})
+            after[shard_id] = page["NextShardIterator"]
+            self._iterators.setdefault(shard_id, iterator)
+        delivered = [record for record in records if self._passes(record)]
+        if delivered:
+            try:
+                self._functions.invoke(self._spec.logical_id, {"Records": delivered})
+            except Exception:
+                self._failures += 1
+                if self._max_retries < 0 or self._failures <= self._max_retries:
+                    raise
+                log.warning("%s: a stream batch failed past its retries and is dropped", self._spec.logical_id)
+        self._failures = 0
+        self._iterators.update(after)
         return len(records)
+
+    def _passes(self, record: dict[str, Any]) -> bool:
+        # moto's matcher, which EventBridge rules use locally, reads Lambda's filter patterns the same way; it
+        # wants JSON, and boto3 gives the record's time as a datetime
+        plain = json.loads(json.dumps(record, default=str))
+        return not self._patterns or any(pattern.matches_event(plain) for pattern in self._patterns)
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():

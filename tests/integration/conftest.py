@@ -171,7 +171,8 @@ def queues(stack: LocalStack) -> Iterator[dict[str, str]]:
 
 @pytest.fixture
 def drain(stack: LocalStack, dispatcher: QueuePoller) -> Callable[[], None]:
-    """Dispatch everything queued, then let the simulated providers answer through the receipts path."""
+    """Dispatch everything queued, let the simulated providers answer through the receipts path, then let the
+    notifications' stream announce the status changes (callbacks and webhooks queued)."""
     receipts = next(p for p in stack.pollers if p._spec.logical_id == "ReceiptsFunction")
 
     def run() -> None:
@@ -179,8 +180,15 @@ def drain(stack: LocalStack, dispatcher: QueuePoller) -> Callable[[], None]:
             pass
         while stack.providers.run_once() + receipts.poll_once():
             pass
+        announce_changes(stack)
 
     return run
+
+
+def announce_changes(stack: LocalStack) -> None:
+    """Deliver the tables' streams (status changes → callbacks and webhooks, /v1 events) until they are quiet."""
+    while sum(poller.poll_once() for poller in stack.stream_pollers):
+        pass
 
 
 def send_sms(

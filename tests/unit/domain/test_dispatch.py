@@ -26,11 +26,8 @@ def stored(store: InMemoryNotificationStore, **fields: Any) -> Notification:
     return notification
 
 
-def context(
-    store: InMemoryNotificationStore, providers: RecordingProviders, announced: list[Notification] | None = None
-) -> DispatchContext:
-    sink = announced if announced is not None else []
-    return DispatchContext(store=store, sms=providers, email=providers, now=NOW, announce=sink.append)
+def context(store: InMemoryNotificationStore, providers: RecordingProviders) -> DispatchContext:
+    return DispatchContext(store=store, sms=providers, email=providers, now=NOW)
 
 
 def dispatch(notification_id: str, context: DispatchContext, last: bool = False) -> Outcome:
@@ -55,21 +52,13 @@ def test_international_sms_end_as_sent_until_a_receipt() -> None:
     assert store.items["n1"].status == "sent"
 
 
-def test_each_status_change_is_announced() -> None:
-    store, providers, announced = InMemoryNotificationStore(), RecordingProviders(), []
-    stored(store, simulate=True)
-    dispatch("n1", context(store, providers, announced=announced))
-    assert [n.status for n in announced] == ["sending", "delivered"]
-
-
 def test_an_opted_out_recipient_is_never_sent_to() -> None:
-    store, providers, announced = InMemoryNotificationStore(), RecordingProviders(), []
+    store, providers = InMemoryNotificationStore(), RecordingProviders()
     stored(store, opted_out=True)
-    assert dispatch("n1", context(store, providers, announced=announced)) == Outcome.FAILED
+    assert dispatch("n1", context(store, providers)) == Outcome.FAILED
     assert providers.sent == []
     assert (store.items["n1"].status, store.items["n1"].failure_reason) == ("permanent-failure", OPTED_OUT)
     assert store.items["n1"].sent_at is None  # it never reached a provider
-    assert announced[-1].status == "permanent-failure"
 
 
 def test_an_email_reaches_the_email_provider() -> None:

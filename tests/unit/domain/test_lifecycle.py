@@ -47,7 +47,7 @@ def test_receipts_in_any_order_never_move_a_status_backwards(arrivals: list[str]
     store.references["m1"] = notification()
     history = ["created"]
     for status in arrivals:
-        apply_receipts([Receipt(status=status, provider_reference="m1")], store, lambda _: None, NOW)
+        apply_receipts([Receipt(status=status, provider_reference="m1")], store, NOW)
         history.append(store.items["n1"].status)
     ranks = [RANK[s] for s in history]
     assert ranks == sorted(ranks)  # never backwards
@@ -55,8 +55,8 @@ def test_receipts_in_any_order_never_move_a_status_backwards(arrivals: list[str]
     assert len(set(finals)) <= 1  # the first final status is the last
 
 
-def test_a_batch_of_receipts_moves_each_known_notification_and_announces_it_without_a_read() -> None:
-    store, announced = InMemoryNotificationStore(), list[Notification]()
+def test_a_batch_of_receipts_moves_each_known_notification() -> None:
+    store = InMemoryNotificationStore()
     for n in (notification(id="n1"), notification(id="n2"), notification(id="n3", status="delivered")):
         store.put(n)
         store.references[f"ref-{n.id}"] = notification(id=n.id)
@@ -66,9 +66,8 @@ def test_a_batch_of_receipts_moves_each_known_notification_and_announces_it_with
         Receipt(status="temporary-failure", provider_reference="ref-n3"),  # already final: nothing changes
         Receipt(status="delivered", provider_reference="unknown"),
     ]
-    moved = apply_receipts(receipts, store, announced.append, NOW)
-    assert [(n.id, n.status) for n in moved] == [("n1", "delivered"), ("n2", "permanent-failure")]
-    assert [(n.id, n.status, n.updated_at) for n in announced] == [
+    moved = apply_receipts(receipts, store, NOW)
+    assert [(n.id, n.status, n.updated_at) for n in moved] == [
         ("n1", "delivered", NOW),
         ("n2", "permanent-failure", NOW),
     ]
@@ -77,14 +76,14 @@ def test_a_batch_of_receipts_moves_each_known_notification_and_announces_it_with
 
 
 def test_receipts_that_name_their_notification_need_no_reference() -> None:
-    store, announced = InMemoryNotificationStore(), list[Notification]()
+    store = InMemoryNotificationStore()
     store.put(notification(id="n1", type="email", body="Hello"))
     receipts = [
         Receipt(status="delivered", provider_reference="ses-1", notification_id="n1"),
         Receipt(status="delivered", provider_reference="ses-2", notification_id="gone"),  # expired meanwhile
     ]
-    moved = apply_receipts(receipts, store, announced.append, NOW)
-    assert [(n.id, n.status) for n in moved] == [("n1", "delivered")] == [(n.id, n.status) for n in announced]
+    moved = apply_receipts(receipts, store, NOW)
+    assert [(n.id, n.status) for n in moved] == [("n1", "delivered")]
     assert store.items["n1"].status == "delivered"
 
 
@@ -201,10 +200,9 @@ def test_retry_rules() -> None:
     ]
 
 
-def test_sending_for_too_long_times_out_and_is_announced() -> None:
-    store, announced = InMemoryNotificationStore(), []
+def test_sending_for_too_long_times_out() -> None:
+    store = InMemoryNotificationStore()
     store.put(notification(id="old", created_at=NOW - timedelta(hours=73)))
     store.put(notification(id="new", created_at=NOW - timedelta(hours=1)))
-    assert time_out_sending(store, announced.append, NOW, timedelta(hours=72)) == 1
+    assert time_out_sending(store, NOW, timedelta(hours=72)) == 1
     assert (store.items["old"].status, store.items["new"].status) == ("temporary-failure", "sending")
-    assert [n.id for n in announced] == ["old"]

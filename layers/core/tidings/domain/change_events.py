@@ -27,3 +27,9 @@ def event_name(kind: Kind, change: Change, is_v1: bool, by_ttl: bool) -> str | N
     if by_ttl:
         return None
     return NAMES.get((kind, change))
+
+
+def status_changed(before: str | None, after: str | None) -> bool:
+    """Whether a modified notification's status moved (a claim, a send, a receipt, a timeout): each move is
+    announced once written, whichever function wrote it. A change of anything else announces nothing."""
+    return after is not None and before != after

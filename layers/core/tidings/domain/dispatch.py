@@ -14,7 +14,7 @@ its receipt names; the sheets it takes go in the same third write (SMS and email
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -38,10 +38,6 @@ CLAIMABLE = ("created", "pending-virus-check")  # precompiled letters wait for t
 UK_PREFIX = "44"
 
 
-def _quiet(_: Notification) -> None:
-    """No announcements (callbacks, webhooks) for this dispatch."""
-
-
 @dataclass(frozen=True)
 class Job:
     """One queue message: the id, the notification when the message carried it, and whether it is the
@@ -58,7 +54,6 @@ class DispatchContext:
     sms: SmsProvider
     email: EmailProvider
     now: datetime
-    announce: Callable[[Notification], None] = _quiet  # each status change: callbacks and webhooks
     # Letters: where their PDFs are kept, the virus scanner for precompiled ones, and the print provider.
     letters: LetterStore | None = None
     scanner: VirusScanner | None = None
@@ -76,7 +71,6 @@ def dispatch_batch(jobs: Sequence[Job], context: DispatchContext) -> dict[str, O
     references: dict[str, Notification] = {}
     for notification_id in sorted(claimed):
         notification = known[notification_id].model_copy(update=claim)
-        context.announce(notification)
         outcome, reference, changes = _deliver(notification, context, notification_id in last)
         outcomes[notification_id] = outcome
         if reference is not None and notification.type != "email":  # SES events name the notification
@@ -85,10 +79,8 @@ def dispatch_batch(jobs: Sequence[Job], context: DispatchContext) -> dict[str, O
             moves.append(Move(notification_id, ["sending"], {**changes, "updated_at": context.now}))
     if references:
         context.store.record_references(references)
-    moved = context.store.advance_many(moves) if moves else set()
-    for move in moves:
-        if move.notification_id in moved and move.changes.get("status", "created") != "created":
-            context.announce(known[move.notification_id].model_copy(update={**claim, **move.changes}))
+    if moves:
+        context.store.advance_many(moves)  # each status change is announced from the table's stream
     return outcomes
 
 

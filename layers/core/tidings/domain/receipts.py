@@ -3,12 +3,12 @@
 A batch costs one read (two when it mixes the kinds below) and one conditional write. SES events name the
 notification themselves (they echo the tag dispatch set), so emails are read by id; SMS and letter receipts
 name only the provider's reference, which leads to the notification as recorded when it was sent. The status
-changes are announced from what was read, without reading again.
+changes are announced (callbacks, webhooks) from the table's stream, once written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,7 +28,6 @@ class Receipt:
 def apply_receipts(
     receipts: Sequence[Receipt],
     store: NotificationStore,
-    announce: Callable[[Notification], None],
     now: datetime,
 ) -> list[Notification]:
     """The notifications moved on; receipts for unknown references, or for notifications already further
@@ -51,7 +50,4 @@ def apply_receipts(
     by_id = {owner.id: owner for owner in (*by_reference.values(), *by_name.values())}
     moves = [Move(i, statuses_before(str(change["status"])), change) for i, change in changes.items()]
     moved = store.advance_many(moves) if moves else set()
-    announced = [by_id[i].model_copy(update=changes[i]) for i in sorted(moved)]
-    for notification in announced:
-        announce(notification)
-    return announced
+    return [by_id[i].model_copy(update=changes[i]) for i in sorted(moved)]

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tidings.domain.errors import QueueUnavailable
-from tidings.domain.notifications import Notification
 from tidings.ports import DispatchQueue, NotificationStore
 
 
@@ -31,15 +29,12 @@ def requeue_stuck(store: NotificationStore, queue: DispatchQueue, now: datetime,
     return Swept(stuck=len(stuck), requeued=requeued)
 
 
-def time_out_sending(
-    store: NotificationStore, announce: Callable[[Notification], None], now: datetime, after: timedelta
-) -> int:
-    """`sending` with no receipt for longer than `after` becomes temporary-failure (and calls back), as in Notify."""
+def time_out_sending(store: NotificationStore, now: datetime, after: timedelta) -> int:
+    """`sending` with no receipt for longer than `after` becomes temporary-failure, as in Notify (and calls back,
+    from the table's stream)."""
     timed_out = 0
     for notification_id in store.sending_since(now - after):
         changes = {"status": "temporary-failure", "updated_at": now, "failure_reason": "No receipt in time"}
-        moved = store.advance(notification_id, ["sending"], changes)
-        if moved is not None:
-            announce(moved)
+        if store.advance(notification_id, ["sending"], changes) is not None:
             timed_out += 1
     return timed_out

@@ -1,0 +1,65 @@
+"""The notifications stream's filters (template.yaml) let through exactly what ChangeEventsFunction acts on:
+/v1 SMS created or deleted by a caller, an email or SMS reaching a final status (its delivery callback), and any
+status change of a /v1 SMS (its webhook). Lambda drops whatever they refuse, so a filter too narrow loses
+callbacks; tidings local applies the same filters with moto's pattern matcher."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from moto.events.models import EventPattern
+
+from tidings.domain.change_events import status_changed
+from tidings.domain.notifications import FINAL
+from tidings_local.sam_template import written
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
+TTL = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
+
+
+def patterns() -> list[dict[str, Any]]:
+    events = written(TEMPLATE)["Resources"]["ChangeEventsFunction"]["Properties"]["Events"]
+    return [json.loads(f["Pattern"]) for f in events["Notifications"]["Properties"]["FilterCriteria"]["Filters"]]
+
+
+def record(event: str, status: str, kind: str = "sms", dialect: str = "v2", **extra: Any) -> dict[str, Any]:
+    image = {"status": {"S": status}, "type": {"S": kind}, "dialect": {"S": dialect}}
+    images = {"OldImage": image} if event == "REMOVE" else {"NewImage": image, "OldImage": image}
+    return {"eventName": event, "dynamodb": images, **extra}
+
+
+def passes(stream_record: dict[str, Any]) -> bool:
+    return any(EventPattern(None, p).matches_event(stream_record) for p in patterns())  # type: ignore[arg-type]
+
+
+def test_the_final_statuses_in_the_filter_are_the_domains() -> None:
+    [final] = [p for p in patterns() if "status" in p["dynamodb"].get("NewImage", {})]
+    assert sorted(final["dynamodb"]["NewImage"]["status"]["S"]) == sorted(FINAL)
+
+
+@pytest.mark.parametrize(
+    ("stream_record", "delivered"),
+    [
+        (record("MODIFY", "delivered"), True),  # a /v2 SMS's receipt: its callback
+        (record("MODIFY", "permanent-failure", kind="email"), True),
+        (record("MODIFY", "technical-failure"), True),
+        (record("MODIFY", "sending"), False),  # a /v2 claim: no callback
+        (record("MODIFY", "delivered", kind="letter"), False),  # letters have no delivery callbacks
+        (record("MODIFY", "sending", dialect="v1"), True),  # a /v1 SMS's every change: its webhook
+        (record("INSERT", "created", dialect="v1"), True),  # SmsCreatedEvent
+        (record("INSERT", "created"), False),
+        (record("REMOVE", "delivered", dialect="v1"), True),  # SmsDeletedEvent
+        (record("REMOVE", "delivered", dialect="v1", userIdentity=TTL), False),  # expiry announces nothing
+    ],
+)
+def test_the_stream_delivers_what_the_function_acts_on(stream_record: dict[str, Any], delivered: bool) -> None:
+    assert passes(stream_record) is delivered
+
+
+def test_a_status_change_is_a_move_of_the_status_only() -> None:
+    assert status_changed("sending", "delivered") and status_changed(None, "created")
+    assert not status_changed("delivered", "delivered")  # another field changed (a letter's sheets, say)
+    assert not status_changed("sending", None)
