@@ -25,6 +25,7 @@ class TwoWayMessage(BaseModel):
     originationNumber: str  # noqa: N815
     destinationNumber: str  # noqa: N815
     messageBody: str  # noqa: N815
+    inboundMessageId: str | None = None  # noqa: N815
 
 
 def record_handler(record: SQSRecord) -> None:
@@ -37,7 +38,9 @@ def record_handler(record: SQSRecord) -> None:
     d = deps()
     sent_at = envelope.get("Timestamp")
     received = datetime.fromisoformat(sent_at.replace("Z", "+00:00")) if sent_at else d.clock.now()
-    text = IncomingText(message.originationNumber, message.destinationNumber, message.messageBody, received)
+    # The provider's id for the text, else SNS's for the notification that carried it: stable across retries
+    message_id = message.inboundMessageId or envelope.get("MessageId") or record.message_id
+    text = IncomingText(message.originationNumber, message.destinationNumber, message.messageBody, received, message_id)
     service_id = d.services.owner_of_number(normalised(text.to_number))
     bundle = d.bundles.get(service_id) if service_id else None
     if bundle is None:

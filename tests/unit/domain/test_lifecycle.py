@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -175,7 +176,7 @@ def test_v1_webhooks_hear_every_change() -> None:
 
 def test_inbound_callbacks_and_keywords() -> None:
     jobs = Jobs()
-    text = IncomingText("+447700900123", "07700900456", "stop please", NOW)
+    text = IncomingText("+447700900123", "07700900456", "stop please", NOW, "m-1")
     message = build_inbound(bundle_with_callbacks(), text)
     Announcer(lambda _: None, jobs, lambda n: {}).inbound(bundle_with_callbacks(), message)
     assert jobs.jobs[0].payload == {
@@ -183,9 +184,9 @@ def test_inbound_callbacks_and_keywords() -> None:
         "message": "stop please", "date_received": "2026-11-22T12:00:00.000000Z",
     }  # fmt: skip
     assert isinstance(opt_out_change(text), OptOut)
-    assert opt_out_change(IncomingText("a", "b", " Start ", NOW)) is True
-    assert opt_out_change(IncomingText("a", "b", "Unsubscribe", NOW)) is not None
-    assert opt_out_change(IncomingText("a", "b", "please stop", NOW)) is None
+    assert opt_out_change(IncomingText("a", "b", " Start ", NOW, "m-2")) is True
+    assert opt_out_change(IncomingText("a", "b", "Unsubscribe", NOW, "m-3")) is not None
+    assert opt_out_change(IncomingText("a", "b", "please stop", NOW, "m-4")) is None
 
 
 def test_retry_rules() -> None:
@@ -206,3 +207,10 @@ def test_sending_for_too_long_times_out() -> None:
     store.put(notification(id="new", created_at=NOW - timedelta(hours=1)))
     assert time_out_sending(store, NOW, timedelta(hours=72)) == 1
     assert (store.items["old"].status, store.items["new"].status) == ("temporary-failure", "sending")
+
+
+def test_an_inbound_texts_id_comes_from_the_providers() -> None:
+    text = IncomingText("+447700900123", "07700900456", "Hi", NOW, "m-1")
+    same = build_inbound(bundle_with_callbacks(), text).id
+    assert build_inbound(bundle_with_callbacks(), text).id == same  # delivered again: the same message
+    assert build_inbound(bundle_with_callbacks(), replace(text, message_id="m-2")).id != same

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from uuid import uuid4
+from uuid import NAMESPACE_URL, uuid5
 
 from tidings.domain.models import InboundSms, OptOut, ServiceBundle
 from tidings.domain.phone import PhoneNumberError, parse_phone_number
@@ -20,6 +20,7 @@ class IncomingText:
     to_number: str
     body: str
     received_at: datetime
+    message_id: str  # the provider's id for this text: the same on every delivery of it
 
 
 def normalised(number: str) -> str:
@@ -41,8 +42,10 @@ def keyword(body: str) -> str:
 
 
 def build_inbound(bundle: ServiceBundle, text: IncomingText) -> InboundSms:
+    """The message to keep. Its id comes from the provider's, so a text delivered twice (a retry, or SNS's
+    at-least-once) is stored once, under one id."""
     return InboundSms(
-        id=str(uuid4()),
+        id=str(uuid5(NAMESPACE_URL, f"tidings:inbound:{bundle.service.id}:{text.message_id}")),
         service_id=bundle.service.id,
         notify_number=as_notify_shows_its_number(normalised(text.to_number)),
         user_number=normalised(text.from_number),
