@@ -85,6 +85,11 @@ def test_keys_are_shown_once_and_listed_without_secrets(api: InProcessApi, servi
             {"name": "t", "allowed_ips": ["nope"]},
             "allowed_ips.0 nope is not a CIDR range",
         ),
+        (  # a zone names an interface of the writer's machine, never a client's; 50 long ones were a 500
+            "{service}/access-tokens",
+            {"name": "t", "allowed_ips": ["fe80::1%eth0/128"]},
+            "allowed_ips.0 fe80::1%eth0/128 is not a CIDR range",
+        ),
         ("{service}/inbound-numbers", {"number": "abc"}, "number Must not contain letters or symbols"),
         # Found by a review of /admin: each was a 500, or passed and was silently dropped or mis-stored.
         (
@@ -171,12 +176,14 @@ def test_settings_routes_store_what_later_issues_use(api: InProcessApi, service:
         {"sms_sender": "Shop_1", "sms_live_time": 15, "test_mode": True, "inbound_number": "+447700900456"},
     )
     assert sender.status == 201 and sender.json()["data"]["sms_live_time"] == 15
+    sender_id = sender.json()["data"]["id"]
     token = api.admin(
         "POST",
         f"{base}/access-tokens",
-        {"name": "t", "allowed_ips": ["127.0.0.0/8"], "sms_sender_ids": [sender.json()["data"]["id"]]},
+        {"name": "t", "allowed_ips": ["127.0.0.0/8"], "sms_sender_ids": [sender_id.upper().replace("-", "")]},
     )
     assert token.status == 201 and token.json()["data"]["token"].count(".") == 2
+    assert token.json()["data"]["sms_sender_ids"] == [sender_id]  # any form a UUID reads names the sender
     callback = api.admin(
         "POST",
         f"{base}/callbacks",

@@ -61,6 +61,10 @@ def issue_access_token(
 
 
 def _is_cidr(value: str) -> bool:
+    """A network written as addresses are: a client's address carries no IPv6 zone (`fe80::1%eth0`), which only
+    names an interface of the machine that wrote it (and whose length nothing bounds)."""
+    if "%" in value:
+        return False
     try:
         ipaddress.ip_network(value, strict=False)
     except ValueError:

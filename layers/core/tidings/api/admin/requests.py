@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal, TypeVar
+from uuid import UUID
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from pydantic import (
@@ -132,7 +133,8 @@ class CreateAccessToken(AdminRequest):
     @field_validator("sms_sender_ids")
     @classmethod
     def _each_sender_once(cls, value: list[str]) -> list[str]:
-        return list(dict.fromkeys(value))
+        """Each once, in the form ids are stored in (any form a UUID reads in names the same sender, as in paths)."""
+        return list(dict.fromkeys(_canonical_uuid(v) for v in value))
 
     @field_validator("expires_at")
     @classmethod
@@ -175,3 +177,11 @@ def given(request: AdminRequest) -> dict[str, Any]:
 def _message(error: Any) -> str:
     location = ".".join(str(part) for part in error["loc"])
     return f"{location} {error['msg']}" if location else str(error["msg"])
+
+
+def _canonical_uuid(value: str) -> str:
+    """A UUID in any form Python reads (upper case, no hyphens) as stored; anything else as given."""
+    try:
+        return str(UUID(value))
+    except ValueError:
+        return value
