@@ -508,3 +508,26 @@ def test_a_callback_whose_name_resolves_to_a_private_address_is_dropped_not_call
     assert callbacks.poll_once() == 1
     assert invocations == [{"batchItemFailures": []}] and callbacks_depth(stack) == 0  # handled: never retried
     assert connected == []
+
+
+def test_a_callback_is_retried_five_times_then_goes_to_the_dlq(
+    api: InProcessApi, stack: LocalStack, service: SeededService, callbacks: QueuePoller, invocations: list[Any]
+) -> None:
+    """Spec §9 (Notify's max_retries=5): the first attempt and five retries, then the dead-letter queue."""
+    url = "http://127.0.0.1:9/cb"  # nothing listens: every attempt fails to connect
+    callback = {"type": "delivery_status", "url": url, "bearer_token": "0123456789abcdef"}
+    assert api.admin("POST", f"/admin/services/{service.id}/callbacks", callback).status == 201
+    settings = wiring.deps().settings
+    wiring.override(replace(wiring.deps(), settings=replace(settings, callback_retry_seconds=0)))
+    try:
+        payload = {"id": "5a1c1b1e-0000-4000-8000-000000000002", "status": "delivered"}
+        wiring.deps().callbacks.enqueue(CallbackJob("delivery_status", service.id, url, payload))
+        while callbacks.poll_once():
+            pass
+        assert len(invocations) == 6
+        dlq = stack.resolve({"Ref": "CallbacksDLQ"})
+        [dead] = boto3.client("sqs").receive_message(QueueUrl=dlq, MaxNumberOfMessages=10)["Messages"]
+        assert json.loads(dead["Body"])["payload"] == payload
+        boto3.client("sqs").delete_message(QueueUrl=dlq, ReceiptHandle=dead["ReceiptHandle"])
+    finally:
+        wiring.override(None)

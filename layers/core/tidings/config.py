@@ -27,7 +27,7 @@ class Settings:
     dispatch_queue_url: str = ""
     event_bus_name: str = "default"
     callbacks_queue_url: str = ""
-    # Seconds between attempts at a callback (5 attempts; Notify waits 5 minutes).
+    # Seconds between attempts at a callback (6 attempts: 5 retries; Notify waits 5 minutes).
     callback_retry_seconds: int = 300
     # `sending` for longer than this with no receipt ends as temporary-failure.
     sending_timeout_hours: float = 72
