@@ -129,6 +129,25 @@ def test_a_receiver_that_trickles_its_headers_is_given_up_at_the_deadline(receiv
     assert time.monotonic() - started < 3  # the deadline, not the receiver, ended it (it trickles until the end)
 
 
+def test_a_trickling_receiver_gets_twice_the_timeout_however_long_the_invocation_has_left(
+    receiver: Receivers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With 20 s left in the invocation, a receiver trickling its headers still ends at twice the timeout, so
+    it cannot take the time the batch's other callbacks need."""
+    monkeypatch.setattr(webhook_client, "TIMEOUT_SECONDS", 0.25)
+
+    def trickle(connection: socket.socket, done: threading.Event) -> None:
+        with suppress(OSError):
+            connection.sendall(b"HTTP/1.1 200 OK\r\n")
+            until = time.monotonic() + 10
+            while not done.wait(timeout=0.1) and time.monotonic() < until:  # inside the read timeout each time
+                connection.sendall(b"X")
+
+    started = time.monotonic()
+    assert post_json(receiver.serve(trickle), {"id": "x"}, None, within=20, allow_loopback=True) is None
+    assert time.monotonic() - started < 2  # twice 0.25 s, and the thread's join: not the 10 s it trickles
+
+
 def test_receivers_that_overran_their_deadline_hold_up_no_other_callback(receiver: Receivers) -> None:
     """Each overrun exchange is shut at its deadline: however many trickle, the next receiver is still called."""
 

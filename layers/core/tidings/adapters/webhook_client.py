@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from tidings.domain.urls import is_callable_address
 
 TIMEOUT_SECONDS = 5.0  # to connect, and again for each read of the answer
+EXCHANGE_TIMEOUTS = 2  # the whole exchange gets at most this many timeouts, however its answer trickles
 
 
 class AddressNotAllowed(Exception):
@@ -45,11 +46,14 @@ def post_json(
 ) -> int | None:
     """The response status, or None when the receiver could not be reached or did not answer in time.
 
-    `within` caps the whole exchange (resolve, connect, send, and the answer's status) in seconds, e.g. to the
-    invocation's remaining time; without it, twice TIMEOUT_SECONDS. `allow_loopback`: local mode, whose receivers
-    are on this machine. Raises AddressNotAllowed when the host resolves to an address not allowed.
+    The whole exchange (resolve, connect, send, and the answer's status) takes at most twice TIMEOUT_SECONDS, or
+    `within` seconds if sooner (the invocation's remaining time): one receiver that trickles its answer holds
+    the batch no longer than that, so the other callbacks in it are still tried. `allow_loopback`: local mode,
+    whose receivers are on this machine. Raises AddressNotAllowed when the host resolves to an address not
+    allowed.
     """
-    deadline = within if within is not None else 2 * TIMEOUT_SECONDS
+    cap = EXCHANGE_TIMEOUTS * TIMEOUT_SECONDS
+    deadline = cap if within is None else min(within, cap)
     parts = urlsplit(url)
     host, secure = parts.hostname or "", parts.scheme == "https"
     port = parts.port or (443 if secure else 80)
