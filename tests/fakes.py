@@ -41,16 +41,25 @@ class InMemoryServiceStore:
     def __init__(self) -> None:
         self.bundles: dict[str, ServiceBundle] = {}
         self.numbers: dict[str, str] = {}
+        self.addresses: dict[str, str] = {}  # email_from (lower case) → the service sending from it
 
     def load(self, service_id: str) -> ServiceBundle | None:
         return self.bundles.get(service_id)
 
-    def create_service(self, service: Service) -> None:
+    def create_service(self, service: Service) -> bool:
         assert service.id not in self.bundles
+        if self.addresses.setdefault(service.email_from.lower(), service.id) != service.id:
+            return False
         self.bundles[service.id] = ServiceBundle(service=service)
+        return True
 
-    def save_service(self, service: Service) -> None:
+    def save_service(self, service: Service, previous_email_from: str) -> bool:
+        if self.addresses.setdefault(service.email_from.lower(), service.id) != service.id:
+            return False
+        if previous_email_from.lower() != service.email_from.lower():
+            self.addresses.pop(previous_email_from.lower(), None)
         self._update(service.id, service=service)
+        return True
 
     def put_api_key(self, key: ApiKey) -> None:
         keys = [k for k in self.bundles[key.service_id].api_keys if k.id != key.id]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from tests.integration.conftest import InProcessApi, SeededService
@@ -308,3 +310,16 @@ def test_the_document_allows_null_only_where_a_null_empties_a_field(api: InProce
     assert schemas["CreateService"]["properties"]["restricted"] == {"title": "Restricted", "type": "boolean"}
     refused = api.admin("POST", f"/admin/services/{service.id}", {"restricted": None})
     assert refused.status == 400  # as documented
+
+
+def test_no_two_services_send_from_one_address(api: InProcessApi) -> None:
+    first = api.admin("POST", "/admin/services", {"name": "Owls", "email_from": f"owls.{uuid.uuid4().hex[:8]}"})
+    address = first.json()["data"]["email_from"]
+    taken = api.admin("POST", "/admin/services", {"name": "Other owls", "email_from": address})
+    assert taken.status == 409
+    assert taken.json()["errors"][0]["message"] == f"email_from {address} is already in use by another service"
+    other = api.admin("POST", "/admin/services", {"name": "Other owls"}).json()["data"]
+    moved = api.admin("POST", f"/admin/services/{other['id']}", {"email_from": address})
+    assert moved.status == 409
+    api.admin("POST", f"/admin/services/{first.json()['data']['id']}", {"email_from": f"{address}.old"})
+    assert api.admin("POST", f"/admin/services/{other['id']}", {"email_from": address}).status == 200

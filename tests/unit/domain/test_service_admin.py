@@ -217,3 +217,18 @@ def test_access_tokens_refuse_bad_ranges_past_expiry_and_foreign_senders(
             expires_at=clock.now() - timedelta(seconds=1), allowed_ips=["nope"], sms_sender_ids=["someone-elses"],
         )  # fmt: skip
     assert len(error.value.messages) == 3
+
+
+def test_each_service_sends_from_an_address_of_its_own(store: InMemoryServiceStore, clock: FixedClock) -> None:
+    first = create_service(store, clock, {"name": "Pigeon Post", "email_from": "pigeons"})
+    with pytest.raises(BadRequest) as taken:
+        create_service(store, clock, {"name": "Imposter", "email_from": "pigeons"})
+    assert (taken.value.status, taken.value.message) == (409, "email_from pigeons is already in use by another service")
+    namesake = create_service(store, clock, {"name": "Pigeon Post"})  # two services may share a name
+    again = create_service(store, clock, {"name": "Pigeon Post"})
+    assert (namesake.email_from, again.email_from) == ("pigeon.post", f"pigeon.post.{again.id[:8]}")
+    with pytest.raises(BadRequest) as moved:
+        update_service(store, again.id, {"email_from": "pigeons"})
+    assert moved.value.status == 409 and store.bundles[again.id].service.email_from.startswith("pigeon.post.")
+    update_service(store, first.id, {"email_from": "doves"})  # frees "pigeons"
+    assert update_service(store, again.id, {"email_from": "pigeons"}).email_from == "pigeons"

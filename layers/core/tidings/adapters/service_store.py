@@ -54,11 +54,39 @@ class DynamoServiceStore:
                     parts.setdefault(field, []).append(from_item(model, item))
         return ServiceBundle.model_validate(parts)
 
-    def create_service(self, service: Service) -> None:
-        self._put(service.id, SERVICE, service, condition="attribute_not_exists(service_id)")
+    def create_service(self, service: Service) -> bool:
+        return self._write_service(service, "attribute_not_exists(service_id)", None)
 
-    def save_service(self, service: Service) -> None:
-        self._put(service.id, SERVICE, service, condition="attribute_exists(service_id)")
+    def save_service(self, service: Service, previous_email_from: str) -> bool:
+        return self._write_service(service, "attribute_exists(service_id)", previous_email_from)
+
+    def _write_service(self, service: Service, condition: str, previous_email_from: str | None) -> bool:
+        """The service, and the item that makes its `email_from` its own across services, in one transaction:
+        both land or neither. A changed address frees the one it replaces."""
+        owned = "attribute_not_exists(service_id) OR #owner = :owner"
+        names, values = {"#owner": "owner"}, {":owner": {"S": service.id}}
+        claim = {"service_id": {"S": _address_key(service.email_from)}, "sk": {"S": "owner"}}
+        actions: list[Any] = [
+            {"Put": {"TableName": self._table, "Item": to_item(service, service_id=service.id, sk=SERVICE),
+                     "ConditionExpression": condition}},
+            {"Put": {"TableName": self._table, "Item": {**claim, "owner": {"S": service.id}},
+                     "ConditionExpression": owned, "ExpressionAttributeNames": names,
+                     "ExpressionAttributeValues": values}},
+        ]  # fmt: skip
+        if previous_email_from is not None and _address_key(previous_email_from) != claim["service_id"]["S"]:
+            freed = key(service_id=_address_key(previous_email_from), sk="owner")
+            actions.append(
+                {"Delete": {"TableName": self._table, "Key": freed, "ConditionExpression": owned,
+                            "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}}
+            )  # fmt: skip
+        try:
+            dynamodb().transact_write_items(TransactItems=actions)
+        except ClientError as error:
+            reasons = error.response.get("CancellationReasons", [])
+            if len(reasons) > 1 and reasons[1].get("Code") == "ConditionalCheckFailed":
+                return False  # the address is another service's
+            raise
+        return True
 
     def put_api_key(self, api_key: ApiKey) -> None:
         self._put(api_key.service_id, f"key#{api_key.id}", api_key)
@@ -131,3 +159,9 @@ class DynamoServiceStore:
             KeyConditionExpression="service_id = :id",
             ExpressionAttributeValues=key(**{":id": service_id}),
         )
+
+
+def _address_key(email_from: str) -> str:
+    """The partition of the item that says which service sends from `email_from` (local parts compared without
+    case, as mailboxes are)."""
+    return f"email_from#{email_from.lower()}"

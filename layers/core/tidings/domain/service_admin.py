@@ -25,6 +25,7 @@ from tidings.domain.urls import check_callback_url
 from tidings.ports import Clock, ServiceStore
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+EMAIL_FROM_MAX = 64  # an address's local part (RFC 5321)
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,18 @@ def load_bundle(store: ServiceStore, service_id: str) -> ServiceBundle:
 
 
 def create_service(store: ServiceStore, clock: Clock, settings: dict[str, Any]) -> Service:
+    """A service sends email from an address no other service has: one given that is taken is a 409; one made
+    from the name (two services may share a name) gets the service id's first characters when taken."""
     fields = {"email_from": default_email_from(settings["name"]), **settings}
     service = Service.model_validate({**fields, "id": str(uuid4()), "created_at": clock.now()})
-    store.create_service(service)
-    return service
+    if store.create_service(service):
+        return service
+    if "email_from" not in settings:
+        own = f"{service.email_from[: EMAIL_FROM_MAX - 9].rstrip('.')}.{service.id[:8]}"
+        service = service.model_copy(update={"email_from": own})
+        if store.create_service(service):
+            return service
+    raise _address_taken(service.email_from)
 
 
 def update_service(store: ServiceStore, service_id: str, changes: dict[str, Any]) -> Service:
@@ -52,13 +61,18 @@ def update_service(store: ServiceStore, service_id: str, changes: dict[str, Any]
     if "retention_days" in changes:  # partial too: the channels not named keep their days
         changes = {**changes, "retention_days": {**current.retention_days.model_dump(), **changes["retention_days"]}}
     service = Service.model_validate({**current.model_dump(), **changes})
-    store.save_service(service)
+    if not store.save_service(service, current.email_from):
+        raise _address_taken(service.email_from)
     return service
+
+
+def _address_taken(email_from: str) -> BadRequest:
+    return BadRequest(f"email_from {email_from} is already in use by another service", status=409)
 
 
 def default_email_from(name: str) -> str:
     """The name as an address's local part: what an explicit `email_from` may be (64 characters at most)."""
-    return _NOT_SLUG.sub(".", name.lower()).strip(".")[:64].rstrip(".") or "service"
+    return _NOT_SLUG.sub(".", name.lower()).strip(".")[:EMAIL_FROM_MAX].rstrip(".") or "service"
 
 
 def create_api_key(store: ServiceStore, clock: Clock, service_id: str, name: str, key_type: KeyType) -> NewApiKey:
