@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tidings.domain.documents import Document
-from tidings.domain.errors import ProviderError, QueueUnavailable
+from tidings.domain.errors import QueueUnavailable
 from tidings.domain.limits import Counter, CounterFull, window_closed, window_key, window_to_open
 from tidings.domain.models import (
     AccessToken,
@@ -224,7 +224,7 @@ class RecordingQueue:
 class RecordingProviders:
     """Both provider ports; `errors` are raised in order before sends start succeeding."""
 
-    def __init__(self, *errors: ProviderError) -> None:
+    def __init__(self, *errors: Exception) -> None:
         self.errors = list(errors)
         self.sent: list[dict[str, Any]] = []
 

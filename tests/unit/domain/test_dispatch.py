@@ -105,6 +105,31 @@ def test_the_last_attempt_ends_in_technical_failure_and_still_goes_to_the_dlq() 
     assert dispatch("n1", context(store, providers)) == Outcome.SKIPPED  # a redrive sends nothing
 
 
+def test_an_unexpected_error_fails_only_its_own_notification_and_is_retried() -> None:
+    """A bug or an outage in one notification's path (here the provider port raising a RuntimeError) must not
+    fail the batch after the claim: the others claimed with it would stay `sending`, never sent."""
+    store, providers = InMemoryNotificationStore(), RecordingProviders(RuntimeError("boom"))
+    stored(store)
+    stored(store, id="n2")
+    outcomes = dispatch_batch([Job("n1"), Job("n2")], context(store, providers))
+    assert outcomes == {"n1": Outcome.RETRY, "n2": Outcome.SENT}
+    assert (store.items["n1"].status, store.items["n1"].sent_at) == ("created", None)  # never sent
+    assert store.items["n2"].status == "sending"
+    assert dispatch("n1", context(store, providers), last=True) == Outcome.SENT  # the retry claims it again
+
+
+def test_an_unexpected_error_on_the_last_attempt_is_a_technical_failure() -> None:
+    store, providers = InMemoryNotificationStore(), RecordingProviders(RecursionError())
+    stored(store)
+    assert dispatch("n1", context(store, providers), last=True) == Outcome.RETRY  # on to the DLQ
+    failed = store.items["n1"]
+    assert (failed.status, failed.failure_reason, failed.sent_at) == (
+        "technical-failure",
+        "Unexpected RecursionError",
+        None,
+    )
+
+
 def test_a_permanent_error_ends_the_notification_without_retry() -> None:
     error = ProviderError("InvalidParameter", retryable=False, final_status="permanent-failure")
     store, providers = InMemoryNotificationStore(), RecordingProviders(error)

@@ -21,7 +21,8 @@ def classify(error: Exception) -> ProviderError:
     if isinstance(error, ClientError):
         code = error.response.get("Error", {}).get("Code", "Unknown")
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 400)
-        if code in RETRYABLE_CODES or status >= 500:
+        # SNS answers `Throttled` (429), KMS `KMSThrottling` (400): any throttle is worth waiting for
+        if code in RETRYABLE_CODES or status >= 500 or status == 429 or "Throttl" in code:
             return ProviderError(code, retryable=True)
         final = "permanent-failure" if code in RECIPIENT_CODES else "technical-failure"
         return ProviderError(code, retryable=False, final_status=final)

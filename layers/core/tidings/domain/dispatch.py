@@ -110,13 +110,24 @@ def _deliver(
             return Outcome.SIMULATED, None, {**prepared, "status": simulated_outcome(notification)}
         reference = _send(notification, context, pdf, prepared)
     except ProviderError as error:
-        if error.retryable and not last_attempt:
-            return Outcome.RETRY, None, {"status": "created"}
-        changes: dict[str, object] = {"status": error.final_status, "failure_reason": error.reason}
-        return (Outcome.RETRY if error.retryable else Outcome.FAILED), None, changes  # last attempt: DLQ, final
+        return _failed(error, last_attempt)
+    except Exception as error:  # a bug or an outage in one notification's path (a PDF's, say)
+        # Its own failure, retried like an outage: raised, it would fail the batch after the claim, and every
+        # notification claimed with it would stay `sending`, never sent (a redelivery finds them claimed).
+        return _failed(ProviderError(f"Unexpected {type(error).__name__}", retryable=True), last_attempt)
     if notification.type == "sms" and not notification.normalised_to.startswith(UK_PREFIX):
         return Outcome.SENT, reference, {"status": "sent"}  # international SMS may never have a receipt
     return Outcome.SENT, reference, prepared  # letters: their sheets; `sending` (accepted) until printed
+
+
+def _failed(error: ProviderError, last_attempt: bool) -> tuple[Outcome, None, dict[str, object]]:
+    """A retryable failure goes back to `created` for the queue's next attempt; on the last one, and for a
+    permanent failure, the notification ends (the last attempt's message still goes to the DLQ)."""
+    never_sent: dict[str, object] = {"sent_at": None}
+    if error.retryable and not last_attempt:
+        return Outcome.RETRY, None, {"status": "created", **never_sent}
+    changes: dict[str, object] = {"status": error.final_status, "failure_reason": error.reason, **never_sent}
+    return (Outcome.RETRY if error.retryable else Outcome.FAILED), None, changes
 
 
 def _send(notification: Notification, context: DispatchContext, pdf: bytes, prepared: dict[str, object]) -> str:

@@ -130,6 +130,34 @@ def test_precompiled_pdfs_that_are_refused() -> None:
     assert check_pdf(two_lines).problem == NO_ADDRESS
 
 
+ADDRESS_TEXT = b"BT /F1 10 Tf 72 700 Td (Jo Bloggs) Tj 0 -12 Td (1 High St) Tj 0 -12 Td (SW1A 1AA) Tj ET"
+
+
+def one_page_pdf(content: bytes) -> bytes:
+    """A hand-written A4 PDF of one page drawing `content` (a content stream) in Helvetica."""
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.28 841.89] /Resources << /Font << /F1 4 0 R >> >>"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        page + b" /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref, size = len(out), len(objects) + 1
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
+    return bytes(out)
+
+
+def test_a_content_stream_nesting_thousands_of_arrays_is_refused_not_a_crash() -> None:
+    assert check_pdf(one_page_pdf(ADDRESS_TEXT)).address == ("Jo Bloggs", "1 High St", "SW1A 1AA")  # the shape reads
+    assert check_pdf(one_page_pdf(b"[" * 5000 + b"]" * 5000 + b" pop " + ADDRESS_TEXT)).problem == NOT_A_PDF
+
+
 def test_content_must_be_base64() -> None:
     assert decode_content("JVBERi0=") == b"%PDF-"
     for bad in ("not base64!", "JVBERi0", "%%%%"):

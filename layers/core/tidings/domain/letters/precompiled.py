@@ -64,8 +64,8 @@ def check_pdf(pdf: bytes) -> Checked:
         pages = list(reader.pages)
         sizes = [(float(p.mediabox.width) * MM_PER_POINT, float(p.mediabox.height) * MM_PER_POINT) for p in pages]
         first = placed_text(pdf, 0) if pages else []
-    except (PyPdfError, ValueError, TypeError, KeyError, AttributeError, OSError):
-        return Checked(NOT_A_PDF)
+    except (PyPdfError, ValueError, TypeError, KeyError, AttributeError, OSError, RecursionError):
+        return Checked(NOT_A_PDF)  # RecursionError: a crafted stream nesting thousands of arrays
     if not pages:
         return Checked(NOT_A_PDF)
     if any(abs(w - A4_WIDTH) > A4_TOLERANCE or abs(h - A4_HEIGHT) > A4_TOLERANCE for w, h in sizes):
