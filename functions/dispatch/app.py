@@ -40,6 +40,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         letters=d.providers.letters,
         scanner=d.providers.scanner,
         printer=d.providers.printer,
+        time_left=lambda: context.get_remaining_time_in_millis() / 1000,
     )
     outcomes = dispatch_batch(list(jobs.values()), batch) if jobs else {}
     tally = {outcome.value: list(outcomes.values()).count(outcome) for outcome in Outcome}

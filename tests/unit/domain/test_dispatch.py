@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from tests.fakes import FixedClock, InMemoryNotificationStore, RecordingProviders
-from tidings.domain.dispatch import OPTED_OUT, DispatchContext, Job, Outcome, dispatch_batch
+from tidings.domain.dispatch import OPTED_OUT, RESERVE_SECONDS, DispatchContext, Job, Outcome, dispatch_batch
 from tidings.domain.errors import ProviderError
 from tidings.domain.notifications import Notification
 
@@ -176,3 +177,17 @@ def test_one_retryable_error_in_a_batch_retries_only_that_notification() -> None
     outcomes = dispatch_batch([Job("n1"), Job("n2")], context(store, providers))
     assert outcomes == {"n1": Outcome.RETRY, "n2": Outcome.SENT}
     assert (store.items["n1"].status, store.items["n2"].status) == ("created", "sending")
+
+
+def test_what_the_invocation_has_no_time_left_for_goes_back_to_the_queue_unsent() -> None:
+    """Long letters render for seconds each: a notification is started only with RESERVE_SECONDS to spare, and
+    the rest of the batch is handed back (`created`, retried) instead of being stopped mid-way by Lambda."""
+    store, providers = InMemoryNotificationStore(), RecordingProviders()
+    for notification_id in ("n1", "n2", "n3"):
+        stored(store, id=notification_id)
+    left = iter([RESERVE_SECONDS + 5, RESERVE_SECONDS - 0.1, RESERVE_SECONDS - 0.2])
+    batch = replace(context(store, providers), time_left=lambda: next(left))
+    outcomes = dispatch_batch([Job("n1"), Job("n2"), Job("n3")], batch)
+    assert outcomes == {"n1": Outcome.SENT, "n2": Outcome.RETRY, "n3": Outcome.RETRY}
+    assert [store.items[i].status for i in ("n1", "n2", "n3")] == ["sending", "created", "created"]
+    assert len(providers.sent) == 1

@@ -14,7 +14,7 @@ its receipt names; the sheets it takes go in the same third write (SMS and email
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -58,6 +58,13 @@ class DispatchContext:
     letters: LetterStore | None = None
     scanner: VirusScanner | None = None
     printer: Printer | None = None
+    # Seconds left in the invocation (Lambda's context): a notification is only started with RESERVE_SECONDS to
+    # spare, so a slow batch (long letters render for seconds each) hands back what it cannot finish instead of
+    # being stopped mid-way with its claimed notifications `sending`, never sent.
+    time_left: Callable[[], float] | None = None
+
+
+RESERVE_SECONDS = 10.0  # a long letter's rendering and the batch's closing writes
 
 
 def dispatch_batch(jobs: Sequence[Job], context: DispatchContext) -> dict[str, Outcome]:
@@ -71,7 +78,13 @@ def dispatch_batch(jobs: Sequence[Job], context: DispatchContext) -> dict[str, O
     references: dict[str, Notification] = {}
     for notification_id in sorted(claimed):
         notification = known[notification_id].model_copy(update=claim)
-        outcome, reference, changes = _deliver(notification, context, notification_id in last)
+        outcome: Outcome
+        reference: str | None
+        changes: dict[str, object]
+        if context.time_left is not None and context.time_left() < RESERVE_SECONDS:
+            outcome, reference, changes = Outcome.RETRY, None, {"status": "created", "sent_at": None}  # next time
+        else:
+            outcome, reference, changes = _deliver(notification, context, notification_id in last)
         outcomes[notification_id] = outcome
         if reference is not None and notification.type != "email":  # SES events name the notification
             references[reference] = notification
