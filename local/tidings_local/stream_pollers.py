@@ -4,6 +4,7 @@ succeeds or its retries are spent."""
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import threading
@@ -17,6 +18,30 @@ from tidings_local.sam_template import FunctionSpec, StreamTrigger
 
 POLL_INTERVAL_SECONDS = 0.2
 log = logging.getLogger(__name__)
+
+
+def as_lambda_sends(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
+    """A record as Lambda's JSON event has it: its source named, binary attributes as base64 text (boto3's stream
+    reader gives bytes), so a handler meets here what it meets deployed."""
+    images = {name: _json_attributes(image) for name, image in record["dynamodb"].items() if name.endswith("Image")}
+    return {**record, "dynamodb": {**record["dynamodb"], **images}, "eventSourceARN": stream_arn}
+
+
+def _json_attributes(image: dict[str, Any]) -> dict[str, Any]:
+    return {name: _json_value(value) for name, value in image.items()}
+
+
+def _json_value(value: dict[str, Any]) -> dict[str, Any]:
+    ((kind, inner),) = value.items()
+    if kind == "B":
+        return {"B": base64.b64encode(inner).decode()}
+    if kind == "BS":
+        return {"BS": [base64.b64encode(item).decode() for item in inner]}
+    if kind == "M":
+        return {"M": _json_attributes(inner)}
+    if kind == "L":
+        return {"L": [_json_value(item) for item in inner]}
+    return value
 
 
 class StreamPoller:
@@ -45,7 +70,7 @@ class StreamPoller:
                 )["ShardIterator"]
             )
             page = self._streams.get_records(ShardIterator=iterator)
-            records += [{**record, "eventSourceARN": self._arn} for record in page["Records"]]
+            records += [as_lambda_sends(record, self._arn) for record in page["Records"]]
             after[shard_id] = page["NextShardIterator"]
             self._iterators.setdefault(shard_id, iterator)
         delivered = [record for record in records if self._passes(record)]
