@@ -51,7 +51,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, i
 
 
 def _notification(image: dict[str, Any]) -> Notification:
-    """The notification a status change announces. A long email's compressed content is left out: no callback
+    """The notification a record shows. A long email's compressed content is left out: no callback or event
     shows it, and Lambda's stream events carry binary attributes as base64 text, which boto3's reader refuses."""
     return from_item(Notification, {name: value for name, value in image.items() if name != CONTENT_Z})
 
@@ -63,7 +63,7 @@ def _status(image: dict[str, Any] | None) -> str | None:
 
 def _detail(kind: Kind, image: dict[str, Any]) -> dict[str, Any]:
     if kind == "sms":
-        return sms_json(from_item(Notification, image))
+        return sms_json(_notification(image))
     sender = from_item(SmsSender, image)
     return sender_json(sender, _retention(sender))
 

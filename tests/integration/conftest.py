@@ -170,9 +170,8 @@ def queues(stack: LocalStack) -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture
-def drain(stack: LocalStack, dispatcher: QueuePoller) -> Callable[[], None]:
-    """Dispatch everything queued, let the simulated providers answer through the receipts path, then let the
-    notifications' stream announce the status changes (callbacks and webhooks queued)."""
+def deliver(stack: LocalStack, dispatcher: QueuePoller) -> Callable[[], None]:
+    """Dispatch everything queued, then let the simulated providers answer through the receipts path."""
     receipts = next(p for p in stack.pollers if p._spec.logical_id == "ReceiptsFunction")
 
     def run() -> None:
@@ -180,6 +179,16 @@ def drain(stack: LocalStack, dispatcher: QueuePoller) -> Callable[[], None]:
             pass
         while stack.providers.run_once() + receipts.poll_once():
             pass
+
+    return run
+
+
+@pytest.fixture
+def drain(stack: LocalStack, deliver: Callable[[], None]) -> Callable[[], None]:
+    """Deliver, then let the notifications' stream announce the status changes (callbacks and webhooks queued)."""
+
+    def run() -> None:
+        deliver()
         announce_changes(stack)
 
     return run

@@ -103,6 +103,15 @@ def uuid_param(value: str, field: str) -> str:
         raise ValidationFailed([f"{field} is not a valid UUID"]) from error
 
 
+def canonical_id(value: str) -> str:
+    """An id in any form Python's UUID reads (upper case, no hyphens) in the form we issue ids; anything else as
+    given, for the caller to answer (it names nothing we issued)."""
+    try:
+        return str(UUID(value))
+    except ValueError:
+        return value
+
+
 def optional_uuid(value: object, field: str) -> str | None:
     return None if value is None else uuid_param(str(value), field)
 

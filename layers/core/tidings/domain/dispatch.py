@@ -65,6 +65,7 @@ class DispatchContext:
 
 
 RESERVE_SECONDS = 10.0  # a long letter's rendering and the batch's closing writes
+NEVER_SENT: dict[str, object] = {"sent_at": None}  # the claim's sent_at, for what never reached a provider
 
 
 def dispatch_batch(jobs: Sequence[Job], context: DispatchContext) -> dict[str, Outcome]:
@@ -78,13 +79,10 @@ def dispatch_batch(jobs: Sequence[Job], context: DispatchContext) -> dict[str, O
     references: dict[str, Notification] = {}
     for notification_id in sorted(claimed):
         notification = known[notification_id].model_copy(update=claim)
-        outcome: Outcome
-        reference: str | None
-        changes: dict[str, object]
-        if context.time_left is not None and context.time_left() < RESERVE_SECONDS:
-            outcome, reference, changes = Outcome.RETRY, None, {"status": "created", "sent_at": None}  # next time
-        else:
-            outcome, reference, changes = _deliver(notification, context, notification_id in last)
+        out_of_time = context.time_left is not None and context.time_left() < RESERVE_SECONDS
+        outcome, reference, changes = (
+            _retry() if out_of_time else _deliver(notification, context, notification_id in last)
+        )
         outcomes[notification_id] = outcome
         if reference is not None and notification.type != "email":  # SES events name the notification
             references[reference] = notification
@@ -108,9 +106,8 @@ def _deliver(
     notification: Notification, context: DispatchContext, last_attempt: bool
 ) -> tuple[Outcome, str | None, dict[str, object]]:
     """The outcome, the provider's reference (when sent) and the status change it calls for (if any)."""
-    never_sent: dict[str, object] = {"sent_at": None}  # the claim's sent_at, for what never reached a provider
     if notification.opted_out:
-        return Outcome.FAILED, None, {"status": "permanent-failure", "failure_reason": OPTED_OUT, **never_sent}
+        return Outcome.FAILED, None, {"status": "permanent-failure", "failure_reason": OPTED_OUT, **NEVER_SENT}
     try:
         # Letters first become a PDF (rendered, or the client's checked): the sheets it takes, or a failure.
         prepared: dict[str, object] = {}
@@ -118,7 +115,7 @@ def _deliver(
         if notification.type == "letter":
             prepared, pdf = prepare_letter(notification, context.letters, context.scanner)
         if "status" in prepared:  # the PDF failed its checks (virus scan, validation): never printed
-            return Outcome.FAILED, None, {**prepared, **never_sent}
+            return Outcome.FAILED, None, {**prepared, **NEVER_SENT}
         if notification.simulate:
             return Outcome.SIMULATED, None, {**prepared, "status": simulated_outcome(notification)}
         reference = _send(notification, context, pdf, prepared)
@@ -134,13 +131,17 @@ def _deliver(
 
 
 def _failed(error: ProviderError, last_attempt: bool) -> tuple[Outcome, None, dict[str, object]]:
-    """A retryable failure goes back to `created` for the queue's next attempt; on the last one, and for a
-    permanent failure, the notification ends (the last attempt's message still goes to the DLQ)."""
-    never_sent: dict[str, object] = {"sent_at": None}
+    """A retryable failure goes back to the queue; on the last attempt, and for a permanent failure, the
+    notification ends (the last attempt's message still goes to the DLQ)."""
     if error.retryable and not last_attempt:
-        return Outcome.RETRY, None, {"status": "created", **never_sent}
-    changes: dict[str, object] = {"status": error.final_status, "failure_reason": error.reason, **never_sent}
+        return _retry()
+    changes: dict[str, object] = {"status": error.final_status, "failure_reason": error.reason, **NEVER_SENT}
     return (Outcome.RETRY if error.retryable else Outcome.FAILED), None, changes
+
+
+def _retry() -> tuple[Outcome, None, dict[str, object]]:
+    """Back to `created`, never sent, for the queue's next attempt."""
+    return Outcome.RETRY, None, {"status": "created", **NEVER_SENT}
 
 
 def _send(notification: Notification, context: DispatchContext, pdf: bytes, prepared: dict[str, object]) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal, TypeVar
-from uuid import UUID
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from pydantic import (
@@ -20,7 +19,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from tidings.api.http import json_body
+from tidings.api.http import canonical_id, json_body
 from tidings.domain.errors import ValidationFailed
 from tidings.domain.models import CallbackType, KeyType, Permission, TemplateType
 
@@ -134,7 +133,7 @@ class CreateAccessToken(AdminRequest):
     @classmethod
     def _each_sender_once(cls, value: list[str]) -> list[str]:
         """Each once, in the form ids are stored in (any form a UUID reads in names the same sender, as in paths)."""
-        return list(dict.fromkeys(_canonical_uuid(v) for v in value))
+        return list(dict.fromkeys(canonical_id(v) for v in value))
 
     @field_validator("expires_at")
     @classmethod
@@ -177,11 +176,3 @@ def given(request: AdminRequest) -> dict[str, Any]:
 def _message(error: Any) -> str:
     location = ".".join(str(part) for part in error["loc"])
     return f"{location} {error['msg']}" if location else str(error["msg"])
-
-
-def _canonical_uuid(value: str) -> str:
-    """A UUID in any form Python reads (upper case, no hyphens) as stored; anything else as given."""
-    try:
-        return str(UUID(value))
-    except ValueError:
-        return value

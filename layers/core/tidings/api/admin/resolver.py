@@ -6,10 +6,10 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
 from tidings.adapters.secrets import admin_secret
-from tidings.api.http import uuid_param
+from tidings.api.http import canonical_id
 from tidings.api.notify_v2.errors import register_v2_errors
 from tidings.domain.auth import authenticate_admin
-from tidings.domain.errors import NotFound, ValidationFailed
+from tidings.domain.errors import NotFound
 from tidings.wiring import deps
 
 # Longer than any id or number we issue: such a path names nothing (and DynamoDB refuses keys over 2,048 bytes).
@@ -41,7 +41,7 @@ def _canonical_ids(app: APIGatewayHttpResolver, next_middleware: NextMiddleware)
     arguments: dict[str, str] = app.context.get("_route_args", {})  # what Powertools calls the handler with
     for name, value in arguments.items():
         if name.endswith("_id"):
-            arguments[name] = _canonical(value, name)
+            arguments[name] = canonical_id(value)  # another value: the handler answers 404 (or 400 on its form)
     return next_middleware(app)
 
 
@@ -56,10 +56,3 @@ def _forget_cached_service(app: APIGatewayHttpResolver, next_middleware: NextMid
     if "template_id" in path:
         d.latest_templates.invalidate(path["template_id"])
     return response
-
-
-def _canonical(value: str, field: str) -> str:
-    try:
-        return uuid_param(value, field)
-    except ValidationFailed:
-        return value  # not an id we issued: the handler answers 404 (or 400 where it checks the form)
