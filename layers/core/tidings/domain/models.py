@@ -30,7 +30,9 @@ DEFAULT_PERMISSIONS = [Permission.SMS, Permission.EMAIL, Permission.LETTER, Perm
 
 class Record(BaseModel):
     # Validators are built when a record is first used, not at import: a function uses only a few kinds.
-    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
+    # A record that fails validation (a stored item, a stream image) names the field, never its value: the
+    # error reaches the logs, and records hold numbers, addresses and message bodies.
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True, hide_input_in_errors=True)
 
 
 class Retention(Record):

@@ -4,6 +4,7 @@ precompiled PDFs are refused when they are not PDFs, not A4, too long or have no
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -172,3 +173,13 @@ def test_rendering_logs_nothing_of_the_letter(caplog: pytest.LogCaptureFixture) 
     assert rendered.pages == 1
     assert not [r for r in caplog.records if "中" in r.getMessage() or "😀" in r.getMessage()]
     assert not [r for r in caplog.records if r.name.startswith(("fpdf", "fontTools"))]  # nor a dozen INFO lines
+
+
+def test_a_damaged_pdf_logs_nothing_of_its_bytes(caplog: pytest.LogCaptureFixture) -> None:
+    # pypdf quotes the bytes around what it could not parse; here that is the address, printed uncompressed.
+    pdf = render_letter(content()).pdf
+    damaged = re.sub(rb"startxref\s+\d+", b"startxref\n999", pdf).replace(b"/Font", b"/Font /Font", 1)
+    with caplog.at_level(logging.DEBUG):
+        checked = check_pdf(damaged)
+    assert checked.address == ADDRESS  # pypdf recovered the file, so the letter still goes
+    assert not [r for r in caplog.records if r.name.startswith("pypdf")]

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 from dataclasses import dataclass
 from io import BytesIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tidings.domain.errors import BadRequest
 from tidings.domain.letters.address import MIN_LINES
@@ -24,6 +25,9 @@ from tidings.domain.letters.layout import (
     from_pdf_points,
 )
 from tidings.domain.letters.postage import MAX_SHEETS, sheets_for
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 NOT_BASE64 = "Cannot decode letter content (invalid base64 encoding)"
 NOT_A_PDF = "The file is not a PDF that can be read"
@@ -55,12 +59,20 @@ def decode_content(content: str) -> bytes:
         raise BadRequest(NOT_BASE64) from error
 
 
-def check_pdf(pdf: bytes) -> Checked:
+def _reader(pdf: bytes) -> PdfReader:
     from pypdf import PdfReader  # noqa: PLC0415 (lazy: only the dispatch path checks PDFs)
-    from pypdf.errors import PyPdfError  # noqa: PLC0415
+
+    # pypdf's warnings and errors about a damaged file quote its raw bytes, which may hold the address or the
+    # letter's text: never let them reach the logs (what the check finds is the answer, not a log line).
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+    return PdfReader(BytesIO(pdf), strict=False)
+
+
+def check_pdf(pdf: bytes) -> Checked:
+    from pypdf.errors import PyPdfError  # noqa: PLC0415 (lazy, as _reader's import)
 
     try:
-        reader = PdfReader(BytesIO(pdf), strict=False)
+        reader = _reader(pdf)
         pages = list(reader.pages)
         sizes = [(float(p.mediabox.width) * MM_PER_POINT, float(p.mediabox.height) * MM_PER_POINT) for p in pages]
         first = placed_text(pdf, 0) if pages else []
@@ -80,8 +92,6 @@ def check_pdf(pdf: bytes) -> Checked:
 
 def placed_text(pdf: bytes, page_index: int) -> list[PlacedText]:
     """Every piece of text on a page with where it starts (pypdf's text visitor)."""
-    from pypdf import PdfReader  # noqa: PLC0415
-
     found: list[PlacedText] = []
 
     def visit(text: str, cm: Any, tm: Any, *_: Any) -> None:
@@ -91,7 +101,7 @@ def placed_text(pdf: bytes, page_index: int) -> list[PlacedText]:
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
         found.append(PlacedText(text.strip(), *from_pdf_points(x, y)))
 
-    PdfReader(BytesIO(pdf), strict=False).pages[page_index].extract_text(visitor_text=visit)
+    _reader(pdf).pages[page_index].extract_text(visitor_text=visit)
     return found
 
 
