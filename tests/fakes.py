@@ -23,7 +23,7 @@ from tidings.domain.models import (
     Template,
 )
 from tidings.domain.notifications import Notification
-from tidings.ports import Move, NotificationQuery
+from tidings.ports import Closing, Move, NotificationQuery
 
 
 class FixedClock:
@@ -215,10 +215,17 @@ class RecordingQueue:
         self.sent: list[str] = []
         self.fail = fail
 
+        self.closings: list[Closing] = []
+
     def enqueue(self, notification_id: str, snapshot: Notification | None = None) -> None:
         if self.fail:
             raise QueueUnavailable("down")
         self.sent.append(notification_id)
+
+    def defer_closing(self, closing: Closing) -> None:
+        if self.fail:
+            raise QueueUnavailable("down")
+        self.closings.append(closing)
 
 
 class RecordingProviders:

@@ -1,13 +1,18 @@
-"""SQS consumer: deliver a batch of queued notifications together; failures are reported per message."""
+"""SQS consumer: deliver a batch of queued notifications together; failures are reported per message.
+
+A message may instead hold an earlier batch's closing writes, which the store refused after its sends: they are
+applied here, and retried by the queue until the store takes them (then the DLQ keeps them).
+"""
 
 # No `from __future__ import annotations`: pydantic resolves the message model's fields at class creation.
 from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes import SQSEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter
 
-from tidings.domain.dispatch import DispatchContext, Job, Outcome, dispatch_batch
+from tidings.adapters.dispatch_queue import DeferredClosing
+from tidings.domain.dispatch import DispatchContext, Job, Outcome, close_batch, dispatch_batch
 from tidings.domain.notifications import Notification
 from tidings.observability import logger
 from tidings.wiring import deps
@@ -18,16 +23,28 @@ class DispatchMessage(BaseModel):
     notification: Notification | None = None  # absent when it was too large, or the sweeper re-queued it
 
 
+class ClosingMessage(BaseModel):
+    closing: DeferredClosing
+
+
+MESSAGE: TypeAdapter[DispatchMessage | ClosingMessage] = TypeAdapter(DispatchMessage | ClosingMessage)
+
+
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     d = deps()
     jobs: dict[str, Job] = {}  # by SQS message id
     failures: list[str] = []
+    closings = 0
     for record in SQSEvent(event).records:
         try:
-            message = DispatchMessage.model_validate_json(record.body)
-        except ValidationError:
-            failures.append(record.message_id)  # a poison message: retried, then on to the DLQ
+            message = MESSAGE.validate_json(record.body)
+            if isinstance(message, ClosingMessage):
+                close_batch(message.closing.closing(), d.notifications)
+                closings += 1
+                continue
+        except Exception:  # a poison message, or the store still down: retried, then on to the DLQ
+            failures.append(record.message_id)
             continue
         attempt = int(record.attributes.approximate_receive_count or 1)
         last = attempt >= d.settings.dispatch_max_receives
@@ -41,9 +58,12 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         scanner=d.providers.scanner,
         printer=d.providers.printer,
         time_left=lambda: context.get_remaining_time_in_millis() / 1000,
+        queue=d.queue,
     )
     outcomes = dispatch_batch(list(jobs.values()), batch) if jobs else {}
     tally = {outcome.value: list(outcomes.values()).count(outcome) for outcome in Outcome}
-    logger.info("dispatched", extra={"messages": len(jobs), "poison": len(failures), **tally})  # ids only: no PII
+    logger.info(
+        "dispatched", extra={"messages": len(jobs), "closings": closings, "failed": len(failures), **tally}
+    )  # ids only: no PII
     failures += [message_id for message_id, job in jobs.items() if outcomes[job.notification_id] is Outcome.RETRY]
     return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failures]}

@@ -185,3 +185,43 @@ def test_callbacks_that_could_not_be_queued_are_queued_when_the_stream_delivers_
     assert sorted((job["payload"]["id"], job["payload"]["status"]) for job in jobs) == sorted(
         (i, "delivered") for i in sent
     )
+
+
+def test_closing_writes_the_store_refused_after_the_sends_wait_on_the_queue_and_apply_later(
+    api: InProcessApi,
+    service: SeededService,
+    templates: dict[str, str],
+    dispatcher: QueuePoller,
+    deliver: Callable[[], None],
+    queues: dict[str, str],
+    retry_at_once: None,
+) -> None:
+    uk, abroad = send_sms(api, service, templates), send_sms(api, service, templates, to="+33612345678")
+    with aws_error(aws.dynamodb(), "BatchWriteItem", "InternalServerError", status=500) as fault:
+        assert polls(dispatcher, 1) == 2  # both sent; the provider references could not be recorded
+    assert len(fault.hits) == 1
+    assert status(api, service, uk["id"]) == "sending" and status(api, service, abroad["id"]) == "sending"
+    deliver()  # the deferred writes apply, so the UK text's receipt finds its notification
+    assert status(api, service, uk["id"]) == "delivered"
+    assert status(api, service, abroad["id"]) == "delivered"  # its `sent` was deferred too, then its receipt came
+    assert len(in_outbox(uk["id"])) == 1 and len(in_outbox(abroad["id"])) == 1  # never sent again
+    assert dead_letters(queues) == []
+
+
+def test_closing_writes_that_keep_failing_end_in_the_dlq_with_what_they_would_write(
+    api: InProcessApi,
+    service: SeededService,
+    templates: dict[str, str],
+    dispatcher: QueuePoller,
+    queues: dict[str, str],
+    retry_at_once: None,
+) -> None:
+    sent = send_sms(api, service, templates)
+    with (
+        aws_error(aws.dynamodb(), "BatchWriteItem", "InternalServerError", status=500),
+        spy(aws.sns(), "Publish") as published,
+    ):
+        polls(dispatcher, MAX_RECEIVES + 2)
+    assert len(published) == 1  # sent once; every later receive was the closing writes'
+    [kept] = [json.loads(body) for body in dead_letters(queues)]  # for a redrive once the store is back
+    assert [n["id"] for n in kept["closing"]["references"].values()] == [sent["id"]]

@@ -91,6 +91,15 @@ class Move:
     changes: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Closing:
+    """A delivered batch's writes after its sends: the references its SMS and letters got (their receipts name
+    them) and its status changes."""
+
+    references: dict[str, Notification]
+    moves: list[Move]
+
+
 class NotificationStore(Protocol):
     def put(self, notification: Notification) -> None: ...
     def find(self, notification_id: str, now: datetime, content: bool = True) -> Notification | None:
@@ -166,6 +175,10 @@ class EventPublisher(Protocol):
 class DispatchQueue(Protocol):
     def enqueue(self, notification_id: str, snapshot: Notification | None = None) -> None:
         """Queue it for delivery; with `snapshot`, the message carries it and the dispatch need not read it."""
+        ...
+
+    def defer_closing(self, closing: Closing) -> None:
+        """Keep a batch's closing writes on the queue, for dispatch to apply later. Raises QueueUnavailable."""
         ...
 
 

@@ -8,8 +8,16 @@ from typing import Any
 
 import pytest
 
-from tests.fakes import FixedClock, InMemoryNotificationStore, RecordingProviders
-from tidings.domain.dispatch import OPTED_OUT, RESERVE_SECONDS, DispatchContext, Job, Outcome, dispatch_batch
+from tests.fakes import FixedClock, InMemoryNotificationStore, RecordingProviders, RecordingQueue
+from tidings.domain.dispatch import (
+    OPTED_OUT,
+    RESERVE_SECONDS,
+    DispatchContext,
+    Job,
+    Outcome,
+    close_batch,
+    dispatch_batch,
+)
 from tidings.domain.errors import ProviderError
 from tidings.domain.notifications import Notification
 
@@ -191,3 +199,38 @@ def test_what_the_invocation_has_no_time_left_for_goes_back_to_the_queue_unsent(
     assert outcomes == {"n1": Outcome.SENT, "n2": Outcome.RETRY, "n3": Outcome.RETRY}
     assert [store.items[i].status for i in ("n1", "n2", "n3")] == ["sending", "created", "created"]
     assert len(providers.sent) == 1
+
+
+class RefusingStore(InMemoryNotificationStore):
+    """Claims work; the closing writes after the sends fail while `down` (a store outage between them)."""
+
+    down = True
+
+    def record_references(self, references: Any) -> None:
+        if self.down:
+            raise OSError("the store is down")
+        super().record_references(references)
+
+
+def test_closing_writes_refused_after_the_sends_wait_on_the_queue_and_apply_later() -> None:
+    store, providers = RefusingStore(), RecordingProviders(ProviderError("Throttling", retryable=True))
+    stored(store, id="n1")
+    stored(store, id="n2")
+    queue = RecordingQueue()
+    outcomes = dispatch_batch([Job("n1"), Job("n2")], replace(context(store, providers), queue=queue))
+    # n1's way back to `created` waits with the writes: a redelivered message would find it `sending` and skip
+    # it, so the queue does not retry it (the sweeper queues it again once it is `created`).
+    assert outcomes == {"n1": Outcome.LATER, "n2": Outcome.SENT}
+    [closing] = queue.closings
+    assert {r: n.id for r, n in closing.references.items()} == {"ref-1": "n2"}
+    assert store.items["n1"].status == "sending" and store.references == {}
+    store.down = False
+    close_batch(closing, store)
+    assert store.items["n1"].status == "created" and store.references["ref-1"].id == "n2"
+
+
+def test_closing_writes_with_nowhere_to_wait_fail_the_batch() -> None:
+    store = RefusingStore()
+    stored(store)
+    with pytest.raises(OSError):
+        dispatch("n1", context(store, RecordingProviders()))  # no queue given (POST /v1/sms?live_result=1)

@@ -22,7 +22,17 @@ from enum import StrEnum
 from tidings.domain.errors import ProviderError
 from tidings.domain.letters.delivery import prepare_letter
 from tidings.domain.notifications import Notification, simulated_outcome
-from tidings.ports import EmailProvider, LetterStore, Move, NotificationStore, Printer, SmsProvider, VirusScanner
+from tidings.ports import (
+    Closing,
+    DispatchQueue,
+    EmailProvider,
+    LetterStore,
+    Move,
+    NotificationStore,
+    Printer,
+    SmsProvider,
+    VirusScanner,
+)
 
 
 class Outcome(StrEnum):
@@ -31,6 +41,9 @@ class Outcome(StrEnum):
     FAILED = "failed"
     SKIPPED = "skipped"  # unknown id, or another delivery already claimed it
     RETRY = "retry"  # the provider may take it later: the queue delivers the message again
+    # A retry whose way back to `created` is in deferred closing writes: the sweeper queues it again once they
+    # apply (a redelivered message would find it still `sending` and skip it).
+    LATER = "later"
 
 
 OPTED_OUT = "The recipient opted out (they texted STOP)"
@@ -62,6 +75,8 @@ class DispatchContext:
     # spare, so a slow batch (long letters render for seconds each) hands back what it cannot finish instead of
     # being stopped mid-way with its claimed notifications `sending`, never sent.
     time_left: Callable[[], float] | None = None
+    # Where the closing writes wait when the store refuses them after the sends (None: the batch fails).
+    queue: DispatchQueue | None = None
 
 
 RESERVE_SECONDS = 10.0  # a long letter's rendering and the batch's closing writes
@@ -88,11 +103,27 @@ def dispatch_batch(jobs: Sequence[Job], context: DispatchContext) -> dict[str, O
             references[reference] = notification
         if changes:  # most sends change nothing more: `sending` until the receipt
             moves.append(Move(notification_id, ["sending"], {**changes, "updated_at": context.now}))
-    if references:
-        context.store.record_references(references)
-    if moves:
-        context.store.advance_many(moves)  # each status change is announced from the table's stream
+    closing = Closing(references, moves)
+    try:
+        close_batch(closing, context.store)
+    except Exception:
+        # The sends cannot be undone, and a redelivered batch finds its notifications claimed and skips them: they
+        # would stay `sending` with no reference for their receipts. Kept on the queue, the writes apply once the
+        # store answers again (if the queue is down too, this raises and the batch fails as it would have).
+        if context.queue is None:
+            raise
+        context.queue.defer_closing(closing)
+        return {i: Outcome.LATER if outcome is Outcome.RETRY else outcome for i, outcome in outcomes.items()}
     return outcomes
+
+
+def close_batch(closing: Closing, store: NotificationStore) -> None:
+    """Record the references, then the status changes (each announced from the table's stream). Both are
+    idempotent: a reference is a plain put, and a move applies only from `sending`."""
+    if closing.references:
+        store.record_references(closing.references)
+    if closing.moves:
+        store.advance_many(closing.moves)
 
 
 def _notifications(jobs: Sequence[Job], store: NotificationStore) -> dict[str, Notification]:
