@@ -67,6 +67,7 @@ def _send() -> Response[dict[str, Any]]:
             sms=d.providers.sms,
             email=d.providers.email,
             now=now,
+            queue=d.queue,  # closing writes the store refuses after the send wait there
         )
         dispatch_batch([Job(notification.id, notification)], context)  # a retryable failure: the queue retries
         notification = d.notifications.load_for_dispatch(notification.id, content=False) or notification  # inline

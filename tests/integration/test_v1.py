@@ -14,6 +14,7 @@ from openapi_spec_validator import validate
 
 from tests.fakes import FixedClock
 from tests.integration.conftest import InProcessApi, Reply, in_outbox
+from tests.integration.faults import aws_error
 from tidings import wiring
 from tidings.adapters.aws import dynamodb
 from tidings.api.openapi import openapi_document
@@ -220,6 +221,28 @@ def test_live_result_answers_once_the_provider_took_the_sms(
     recorded = boto3.client("dynamodb").scan(TableName="ProviderReferencesTable")["Items"]
     assert [item["notification"]["M"]["id"]["S"] for item in recorded].count(sms["uuid"]) == 1
     drain()  # the queued copy finds it claimed: sent once, not twice
+    assert len(in_outbox(sms["uuid"])) == 1
+
+
+def test_live_result_answers_after_the_send_though_the_reference_could_not_be_recorded_yet(
+    api: InProcessApi, account: V1Account, drain: Callable[[], None]
+) -> None:
+    """The store refusing the reference after the send was a 500 for an SMS that had gone; now the write waits
+    on the dispatch queue, and the answer says what was stored."""
+    body = {"sms_sender_id": account.sender, "content": "Hi", "recipient": "+447700900123"}
+
+    def to_references(request: dict[str, Any]) -> bool:
+        return set(request.get("RequestItems", {})) == {"ProviderReferencesTable"}
+
+    with aws_error(dynamodb(), "BatchWriteItem", "InternalServerError", status=500, when=to_references) as fault:
+        sent = v1(api, account, "POST", "/v1/sms?live_result=1", body)
+    assert len(fault.hits) == 1
+    assert sent.status == 200, sent.body
+    sms = sent.json()["data"]
+    assert sms["result"] == 1  # taken by the provider (the outbox knows it by its reference, not yet recorded)
+    drain()  # the deferred reference is recorded; the queued copy finds the SMS claimed
+    recorded = boto3.client("dynamodb").scan(TableName="ProviderReferencesTable")["Items"]
+    assert [item["notification"]["M"]["id"]["S"] for item in recorded].count(sms["uuid"]) == 1
     assert len(in_outbox(sms["uuid"])) == 1
 
 
