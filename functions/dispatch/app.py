@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.data_classes import SQSEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, TypeAdapter
 
-from tidings.adapters.dispatch_queue import DeferredClosing
+from tidings.adapters.dispatch_queue import ClosingMessage
 from tidings.domain.dispatch import DispatchContext, Job, Outcome, close_batch, dispatch_batch
 from tidings.domain.notifications import Notification
 from tidings.observability import logger
@@ -21,10 +21,6 @@ from tidings.wiring import deps
 class DispatchMessage(BaseModel):
     notification_id: str
     notification: Notification | None = None  # absent when it was too large, or the sweeper re-queued it
-
-
-class ClosingMessage(BaseModel):
-    closing: DeferredClosing
 
 
 MESSAGE: TypeAdapter[DispatchMessage | ClosingMessage] = TypeAdapter(DispatchMessage | ClosingMessage)
@@ -40,7 +36,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         try:
             message = MESSAGE.validate_json(record.body)
             if isinstance(message, ClosingMessage):
-                close_batch(message.closing.closing(), d.notifications)
+                close_batch(message.to_closing(), d.notifications)
                 closings += 1
                 continue
         except Exception:  # a poison message, or the store still down: retried, then on to the DLQ

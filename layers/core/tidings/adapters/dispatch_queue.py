@@ -10,7 +10,6 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
-from pydantic_core import to_jsonable_python
 
 from tidings.adapters.aws import sqs
 from tidings.domain.errors import QueueUnavailable
@@ -39,10 +38,9 @@ class SqsDispatchQueue:
             raise QueueUnavailable(str(error)) from error
 
     def defer_closing(self, closing: Closing) -> None:
-        bodies = [_closing_body(closing)]
-        if len(bodies[0].encode()) > SNAPSHOT_LIMIT_BYTES:  # letters are the long ones: one message each
-            bodies = [_closing_body(part) for part in _by_notification(closing)]
-        if any(len(body.encode()) > SNAPSHOT_LIMIT_BYTES for body in bodies):
+        body = ClosingMessage.body_for(closing)  # letters are the long ones: too long, one message per notification
+        bodies = [body] if _fits(body) else [ClosingMessage.body_for(part) for part in _by_notification(closing)]
+        if not all(_fits(part) for part in bodies):
             raise QueueUnavailable("closing writes too large for a queue message")
         try:
             for body in bodies:
@@ -62,24 +60,31 @@ class ClosingMove(BaseModel):
 
 
 class DeferredClosing(BaseModel):
-    """A dispatch queue message holding a batch's closing writes."""
-
     references: dict[str, Notification]
+    # Changes are serialised as the store writes them (pydantic's JSON), so applying them later writes the same.
     moves: list[ClosingMove]
 
-    def closing(self) -> Closing:
-        moves = [Move(m.notification_id, m.from_statuses, m.changes) for m in self.moves]
-        return Closing(dict(self.references), moves)
+
+class ClosingMessage(BaseModel):
+    """A dispatch queue message holding a batch's closing writes: written here, read by dispatch."""
+
+    closing: DeferredClosing
+
+    @classmethod
+    def body_for(cls, closing: Closing) -> str:
+        moves = [
+            ClosingMove(notification_id=m.notification_id, from_statuses=list(m.from_statuses), changes=m.changes)
+            for m in closing.moves
+        ]
+        return cls(closing=DeferredClosing(references=closing.references, moves=moves)).model_dump_json()
+
+    def to_closing(self) -> Closing:
+        moves = [Move(m.notification_id, m.from_statuses, m.changes) for m in self.closing.moves]
+        return Closing(dict(self.closing.references), moves)
 
 
-def _closing_body(closing: Closing) -> str:
-    references = {r: n.model_dump(mode="json") for r, n in closing.references.items()}
-    moves = [
-        {"notification_id": m.notification_id, "from_statuses": list(m.from_statuses), "changes": m.changes}
-        for m in closing.moves
-    ]
-    # Changes go as the store writes them (to_jsonable_python), so applying them later writes the same values.
-    return json.dumps({"closing": {"references": references, "moves": to_jsonable_python(moves)}})
+def _fits(body: str) -> bool:
+    return len(body.encode()) <= SNAPSHOT_LIMIT_BYTES
 
 
 def _by_notification(closing: Closing) -> list[Closing]:

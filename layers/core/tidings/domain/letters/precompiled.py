@@ -27,7 +27,7 @@ from tidings.domain.letters.layout import (
 from tidings.domain.letters.postage import MAX_SHEETS, sheets_for
 
 if TYPE_CHECKING:
-    from pypdf import PdfReader
+    from pypdf import PageObject, PdfReader
 
 NOT_BASE64 = "Cannot decode letter content (invalid base64 encoding)"
 NOT_A_PDF = "The file is not a PDF that can be read"
@@ -75,7 +75,7 @@ def check_pdf(pdf: bytes) -> Checked:
         reader = _reader(pdf)
         pages = list(reader.pages)
         sizes = [(float(p.mediabox.width) * MM_PER_POINT, float(p.mediabox.height) * MM_PER_POINT) for p in pages]
-        first = placed_text(pdf, 0) if pages else []
+        first = _page_text(pages[0]) if pages else []  # from the same parse: a long PDF is read once
     except (PyPdfError, ValueError, TypeError, KeyError, AttributeError, OSError, RecursionError):
         return Checked(NOT_A_PDF)  # RecursionError: a crafted stream nesting thousands of arrays
     if not pages:
@@ -92,6 +92,10 @@ def check_pdf(pdf: bytes) -> Checked:
 
 def placed_text(pdf: bytes, page_index: int) -> list[PlacedText]:
     """Every piece of text on a page with where it starts (pypdf's text visitor)."""
+    return _page_text(_reader(pdf).pages[page_index])
+
+
+def _page_text(page: PageObject) -> list[PlacedText]:
     found: list[PlacedText] = []
 
     def visit(text: str, cm: Any, tm: Any, *_: Any) -> None:
@@ -101,7 +105,7 @@ def placed_text(pdf: bytes, page_index: int) -> list[PlacedText]:
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
         found.append(PlacedText(text.strip(), *from_pdf_points(x, y)))
 
-    _reader(pdf).pages[page_index].extract_text(visitor_text=visit)
+    page.extract_text(visitor_text=visit)
     return found
 
 
