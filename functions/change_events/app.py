@@ -2,18 +2,23 @@
 each stored status change → its delivery callback and /v1 webhook.
 
 Callbacks come from the stream, not from the functions that change statuses, so a change that was written is
-always announced: a failed enqueue fails the batch, and Lambda delivers the same records again (at least once).
+always announced: the answer is a partial batch response naming the first record whose event or callback could
+not be sent (EventBridge or SQS down), and Lambda delivers the records again from it (at least once). A record
+that cannot be read (a bug, not an outage) would fail every retry and hold its shard until the stream drops it,
+a day later: it is set aside whole on the change events DLQ, logged, and the records after it go on.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from tidings.adapters.dead_letters import SqsDeadLetters
 from tidings.adapters.dynamo_items import from_item
 from tidings.adapters.eventbridge import EventBridgePublisher
 from tidings.api.notifea_v1.views import sender_json, sms_json
+from tidings.api.stream_batch import StreamBatch
 from tidings.domain.change_events import Kind, event_name, status_changed
 from tidings.domain.models import Retention, SmsSender
 from tidings.domain.notifications import Notification
@@ -24,30 +29,100 @@ TTL_PRINCIPAL = "dynamodb.amazonaws.com"
 CONTENT_Z = "content_z"  # where the notifications table keeps a long email's compressed body and subject
 
 
+class Change(NamedTuple):  # not a dataclass: Lambda's loader does not register the handler module's name
+    """What one record calls for: an event (a /v1 SMS's detail, or a sender still to render), or a callback."""
+
+    position: int
+    name: str | None = None
+    detail: dict[str, Any] | None = None
+    sender: SmsSender | None = None
+    changed: Notification | None = None
+
+
 @logger.inject_lambda_context
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, list[dict[str, str]]]:
+    batch = StreamBatch(event.get("Records", []))
+    changes = _read_all(batch)
+    entries: list[tuple[int, tuple[str, dict[str, Any]]]] = []
+    for change in changes:
+        if change.name is None or not batch.open(change.position):
+            continue
+        try:  # a sender's detail may read its service (DynamoDB)
+            detail = change.detail if change.sender is None else _sender_detail(change.sender)
+        except Exception:
+            logger.exception("a sender event could not be rendered", extra={"position": change.position})
+            batch.fail(change.position)
+            break
+        entries.append((change.position, (change.name, detail or {})))
+    refused = EventBridgePublisher(deps().settings.event_bus_name).publish_all([entry for _, entry in entries])
+    if refused is not None:
+        logger.warning("an event was not accepted; the stream delivers it again")
+        batch.fail(entries[refused][0])
+    _call_back(batch, [(change.position, change.changed) for change in changes if change.changed is not None])
+    logger.info("announced", extra={"records": len(batch.records), "answer": batch.response()})
+    return batch.response()
+
+
+def _read_all(batch: StreamBatch) -> list[Change]:
+    """Each record's change, in order; an unreadable one goes to the DLQ (and a failure to put it there stops
+    here, so the stream delivers it again)."""
+    tables = _tables()
+    changes = []
+    for position, record in enumerate(batch.records):
+        try:
+            change = _read(position, record, tables)
+        except Exception as error:
+            logger.error(
+                "an unreadable stream record was set aside on the change events DLQ",
+                extra={"event_id": record.get("eventID"), "error": type(error).__name__},
+            )
+            try:
+                SqsDeadLetters(deps().settings.change_events_dlq_url).keep(record)
+            except Exception:
+                logger.exception("the change events DLQ refused a record; the stream delivers it again")
+                batch.fail(position)
+                break
+            continue
+        if change is not None:
+            changes.append(change)
+    return changes
+
+
+def _call_back(batch: StreamBatch, changed: list[tuple[int, Notification]]) -> None:
+    for position, notification in changed:
+        if not batch.open(position):
+            return
+        try:
+            deps().announcer.status_changed(notification)
+        except Exception:
+            logger.exception("a callback could not be queued; the stream delivers it again")
+            batch.fail(position)
+            return
+
+
+def _tables() -> dict[str, Kind]:
     settings = deps().settings
-    tables: dict[str, Kind] = {settings.notifications_table: "sms", settings.senders_table: "sender"}
-    entries, changed = [], []
-    for record in event.get("Records", []):
-        kind = tables.get(record["eventSourceARN"].split(":table/", 1)[-1].split("/", 1)[0])
-        image = record["dynamodb"].get("NewImage") or record["dynamodb"].get("OldImage") or {}
-        if kind is None or not image:
-            continue
-        if kind == "sms" and record["eventName"] == "MODIFY":
-            if status_changed(_status(record["dynamodb"].get("OldImage")), _status(image)):
-                changed.append(_notification(image))
-            continue
-        by_ttl = record.get("userIdentity", {}).get("principalId") == TTL_PRINCIPAL
-        is_v1 = image.get("dialect", {}).get("S") == "v1"
-        name = event_name(kind, record["eventName"], is_v1, by_ttl)
-        if name is not None:
-            entries.append((name, _detail(kind, image)))
-    EventBridgePublisher(settings.event_bus_name).publish_all(entries)
-    for notification in changed:
-        deps().announcer.status_changed(notification)
-    logger.info("announced", extra={"events": len(entries), "status_changes": len(changed)})
-    return {"published": len(entries), "status_changes": len(changed)}
+    return {settings.notifications_table: "sms", settings.senders_table: "sender"}
+
+
+def _read(position: int, record: dict[str, Any], tables: dict[str, Kind]) -> Change | None:
+    """Pure: what the record calls for, or None. Anything it raises is the record's fault, not an outage's."""
+    kind = tables.get(record["eventSourceARN"].split(":table/", 1)[-1].split("/", 1)[0])
+    image = record["dynamodb"].get("NewImage") or record["dynamodb"].get("OldImage") or {}
+    if kind is None or not image:
+        return None
+    if kind == "sms" and record["eventName"] == "MODIFY":
+        if status_changed(_status(record["dynamodb"].get("OldImage")), _status(image)):
+            return Change(position, changed=_notification(image))
+        return None
+    by_ttl = record.get("userIdentity", {}).get("principalId") == TTL_PRINCIPAL
+    is_v1 = image.get("dialect", {}).get("S") == "v1"
+    name = event_name(kind, record["eventName"], is_v1, by_ttl)
+    if name is None:
+        return None
+    if kind == "sms":
+        return Change(position, name=name, detail=sms_json(_notification(image)))
+    return Change(position, name=name, sender=from_item(SmsSender, image))
 
 
 def _notification(image: dict[str, Any]) -> Notification:
@@ -61,10 +136,7 @@ def _status(image: dict[str, Any] | None) -> str | None:
     return str(status) if status is not None else None
 
 
-def _detail(kind: Kind, image: dict[str, Any]) -> dict[str, Any]:
-    if kind == "sms":
-        return sms_json(_notification(image))
-    sender = from_item(SmsSender, image)
+def _sender_detail(sender: SmsSender) -> dict[str, Any]:
     return sender_json(sender, _retention(sender))
 
 

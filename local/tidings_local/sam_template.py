@@ -74,10 +74,14 @@ class QueueTrigger:
 
 @dataclass(frozen=True)
 class StreamTrigger:
+    name: str  # the event's key under the function's Events
     stream: Any  # the template's Stream value (an intrinsic), resolved by the stack
     patterns: list[dict[str, Any]]  # FilterCriteria's patterns: a record matching none is never delivered
     max_retries: int  # MaximumRetryAttempts: a failed batch is retried this often, then dropped
     batch_size: int = 100
+    report_failures: bool = False  # FunctionResponseTypes has ReportBatchItemFailures
+    bisect: bool = False  # BisectBatchOnFunctionError
+    on_failure: Any = None  # DestinationConfig.OnFailure.Destination (an SQS queue's ARN, as an intrinsic)
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,7 @@ def _function(root: Path, logical_id: str, props: dict[str, Any], globals_: dict
         **props.get("Environment", {}).get("Variables", {}),
     }
     routes, queues, schedules, streams = [], [], [], []
-    for event in props.get("Events", {}).values():
+    for event_name, event in props.get("Events", {}).items():
         event_props = event.get("Properties", {})
         if event["Type"] == "HttpApi":
             routes.append(Route(str(event_props["Method"]).upper(), str(event_props["Path"])))
@@ -135,10 +139,14 @@ def _function(root: Path, logical_id: str, props: dict[str, Any], globals_: dict
             filters = event_props.get("FilterCriteria", {}).get("Filters", [])
             streams.append(
                 StreamTrigger(
+                    name=event_name,
                     stream=event_props["Stream"],
                     patterns=[json.loads(f["Pattern"]) for f in filters],
                     max_retries=int(event_props.get("MaximumRetryAttempts", -1)),
                     batch_size=int(event_props.get("BatchSize", 100)),
+                    report_failures="ReportBatchItemFailures" in event_props.get("FunctionResponseTypes", []),
+                    bisect=bool(event_props.get("BisectBatchOnFunctionError", False)),
+                    on_failure=event_props.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination"),
                 )
             )
         elif event["Type"] == "Schedule":

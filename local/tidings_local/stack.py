@@ -84,7 +84,8 @@ class LocalStack:
                 self.pollers.append(QueuePoller(self.functions, spec, trigger, arn, REGION))
             for stream in spec.streams:
                 arn = self.resources.resolve(stream.stream)
-                self.stream_pollers.append(StreamPoller(self.functions, spec, stream, arn))
+                on_failure = self.resources.resolve(stream.on_failure) if stream.on_failure else None
+                self.stream_pollers.append(StreamPoller(self.functions, spec, stream, arn, on_failure))
         self.providers = ProviderSimulator(
             self.functions, "ReceiptsFunction", self.resources.refs["ProviderEventsTopic"], REGION
         )

@@ -1,12 +1,16 @@
 """DynamoDB stream event source mappings: read each table's stream and call its consumer with the records,
-as Lambda does: only the records the mapping's filters let through, and a failed batch again until it
-succeeds or its retries are spent."""
+as Lambda does: one shard at a time, in batches of the mapping's BatchSize, only the records its filters let
+through; a failed batch again (from the first record a partial batch response names, halved after a function
+error when the mapping bisects) until it succeeds or its retries are spent, when the batch's place in the stream
+goes to the on-failure destination. Records are never too old here: MaximumRecordAgeInSeconds is not applied."""
 
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import threading
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -48,47 +52,118 @@ def _json_value(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
+class StreamBatchFailed(Exception):
+    """The consumer failed a batch (an error, or a partial batch response): the stream delivers it again."""
+
+
+@dataclass
+class _Shard:
+    iterator: str
+    pending: list[dict[str, Any]] = field(default_factory=list)  # read, passed the filters, not yet done
+    failures: int = 0  # of the batch at the head of `pending`
+    size: int = 0  # the next batch's size (smaller than BatchSize while bisecting)
+
+
 class StreamPoller:
-    def __init__(self, functions: Functions, spec: FunctionSpec, trigger: StreamTrigger, stream_arn: str) -> None:
+    def __init__(
+        self,
+        functions: Functions,
+        spec: FunctionSpec,
+        trigger: StreamTrigger,
+        stream_arn: str,
+        on_failure_arn: str | None = None,
+    ) -> None:
         self._functions = functions
         self._spec = spec
+        self._trigger = trigger
         self._arn = stream_arn
+        self._on_failure = on_failure_arn
         self._patterns = [EventPattern(None, pattern) for pattern in trigger.patterns]
-        self._max_retries = trigger.max_retries
-        self._failures = 0
-        self._streams = boto3.client("dynamodbstreams")
-        self._iterators: dict[str, str] = {}
+        self._region = stream_arn.split(":")[3]
+        self._streams = boto3.client("dynamodbstreams", region_name=self._region)
+        self._shards: dict[str, _Shard] = {}
+
+    @property
+    def name(self) -> str:
+        """The function and its mapping, as the template names them: ChangeEventsFunction.Callbacks."""
+        return f"{self._spec.logical_id}.{self._trigger.name}"
 
     def poll_once(self) -> int:
-        """Deliver every new record of every shard in one invocation; return how many there were. A failed
-        invocation leaves the shards where they were, so the next poll delivers the same records again."""
-        shards = self._streams.describe_stream(StreamArn=self._arn)["StreamDescription"]["Shards"]
-        records: list[dict[str, Any]] = []
-        after: dict[str, str] = {}
-        for shard in shards:
-            shard_id = shard["ShardId"]
-            iterator = (
-                self._iterators.get(shard_id)
-                or self._streams.get_shard_iterator(
-                    StreamArn=self._arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
+        """Read every shard's new records and deliver one batch of each; how many records moved on (read and
+        filtered out, or delivered). Raise StreamBatchFailed when a batch failed: it is delivered again."""
+        moved, failed = 0, False
+        for shard_id in self._shard_ids():
+            shard = self._shards[shard_id]
+            page = self._streams.get_records(ShardIterator=shard.iterator)
+            shard.iterator = page["NextShardIterator"]
+            records = [as_lambda_sends(record, self._arn) for record in page["Records"]]
+            passed = [record for record in records if self._passes(record)]
+            moved += len(records) - len(passed)
+            shard.pending += passed
+            if shard.pending:
+                done, ok = self._deliver(shard_id, shard)
+                moved, failed = moved + done, failed or not ok
+        if failed:
+            raise StreamBatchFailed(self.name)
+        return moved
+
+    def _shard_ids(self) -> list[str]:
+        for shard in self._streams.describe_stream(StreamArn=self._arn)["StreamDescription"]["Shards"]:
+            if shard["ShardId"] not in self._shards:
+                iterator = self._streams.get_shard_iterator(
+                    StreamArn=self._arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
                 )["ShardIterator"]
-            )
-            page = self._streams.get_records(ShardIterator=iterator)
-            records += [as_lambda_sends(record, self._arn) for record in page["Records"]]
-            after[shard_id] = page["NextShardIterator"]
-            self._iterators.setdefault(shard_id, iterator)
-        delivered = [record for record in records if self._passes(record)]
-        if delivered:
-            try:
-                self._functions.invoke(self._spec.logical_id, {"Records": delivered})
-            except Exception:
-                self._failures += 1
-                if self._max_retries < 0 or self._failures <= self._max_retries:
-                    raise
-                log.warning("%s: a stream batch failed past its retries and is dropped", self._spec.logical_id)
-        self._failures = 0
-        self._iterators.update(after)
-        return len(records)
+                self._shards[shard["ShardId"]] = _Shard(iterator, size=self._trigger.batch_size)
+        return list(self._shards)
+
+    def _deliver(self, shard_id: str, shard: _Shard) -> tuple[int, bool]:
+        """One batch from the head of the shard: how many records are done, and whether the batch succeeded."""
+        batch = shard.pending[: shard.size]
+        try:
+            result = self._functions.invoke(self._spec.logical_id, {"Records": batch})
+        except Exception:
+            done = 0
+            if self._trigger.bisect and len(batch) > 1:
+                shard.size = max(1, len(batch) // 2)  # halving does not spend a retry
+                return 0, False
+        else:
+            done = self._done(batch, result)
+            if done == len(batch):
+                del shard.pending[:done]
+                shard.failures, shard.size = 0, self._trigger.batch_size
+                return done, True
+        del shard.pending[:done]
+        shard.failures = 0 if done else shard.failures + 1
+        if 0 <= self._trigger.max_retries < shard.failures:
+            self._discard(shard_id, shard)
+            return done, True
+        return done, False
+
+    def _done(self, batch: list[dict[str, Any]], result: Any) -> int:
+        """How many records at the head of the batch succeeded: all, or those before the first one reported."""
+        if not self._trigger.report_failures or not isinstance(result, dict):
+            return len(batch)
+        reported = {str(f["itemIdentifier"]) for f in result.get("batchItemFailures") or []}
+        sequences = [str(record["dynamodb"]["SequenceNumber"]) for record in batch]
+        return next((i for i, sequence in enumerate(sequences) if sequence in reported), len(batch))
+
+    def _discard(self, shard_id: str, shard: _Shard) -> None:
+        """Past its retries, the batch is dropped and its place in the stream recorded, as Lambda does."""
+        batch, shard.pending = shard.pending[: shard.size], shard.pending[shard.size :]
+        shard.failures, shard.size = 0, self._trigger.batch_size
+        log.warning("%s: a stream batch failed past its retries and is dropped", self.name)
+        if self._on_failure is None:
+            return
+        info = {
+            "shardId": shard_id,
+            "startSequenceNumber": batch[0]["dynamodb"]["SequenceNumber"],
+            "endSequenceNumber": batch[-1]["dynamodb"]["SequenceNumber"],
+            "batchSize": len(batch),
+            "streamArn": self._arn,
+        }
+        sqs = boto3.client("sqs", region_name=self._region)
+        url = sqs.get_queue_url(QueueName=self._on_failure.rsplit(":", 1)[-1])["QueueUrl"]
+        sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"DDBStreamBatchInfo": info}))
 
     def _passes(self, record: dict[str, Any]) -> bool:
         # moto's matcher, which EventBridge rules use locally, reads Lambda's filter patterns the same way

@@ -124,6 +124,25 @@ def service(api: InProcessApi) -> SeededService:
     return seed_service(api)
 
 
+@dataclass(frozen=True)
+class V1Account:
+    service_id: str
+    sender: str
+    token: str
+    token_id: str
+
+
+@pytest.fixture
+def account(api: InProcessApi) -> V1Account:
+    """A /v1 caller: a service with a Notifea sender (15 minutes' live time) and an access token."""
+    service = api.admin("POST", "/admin/services", {"name": "v1", "restricted": False}).json()["data"]["id"]
+    sender = api.admin(
+        "POST", f"/admin/services/{service}/sms-senders", {"sms_sender": "Shop", "sms_live_time": 15}
+    ).json()["data"]["id"]
+    token = api.admin("POST", f"/admin/services/{service}/access-tokens", {"name": "t"}).json()["data"]
+    return V1Account(service, sender, token["token"], token["id"])
+
+
 def empty_queue(stack: LocalStack, logical_id: str = "DispatchQueue") -> None:
     """Delete what waits on a queue, so no later test consumes it (PurgeQueue allows one call a minute)."""
     sqs, url = boto3.client("sqs"), stack.resolve({"Ref": logical_id})

@@ -12,12 +12,10 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError
 
 from tests.integration.conftest import InProcessApi, SeededService, announce_changes, empty_queue, in_outbox, send_sms
 from tests.integration.faults import aws_error, spy
 from tidings.adapters import aws
-from tidings.domain.errors import QueueUnavailable
 from tidings_local.queue_pollers import QueuePoller
 from tidings_local.stack import LocalStack
 
@@ -154,37 +152,6 @@ def test_unknown_ids_are_dropped_not_retried(
     boto3.client("sqs").send_message(QueueUrl=queues["DispatchQueue"], MessageBody=json.dumps(message))
     assert polls(dispatcher, 3) == 1  # a deleted (or never stored) notification: nothing to send, done
     assert dead_letters(queues) == [] and stack.queue_depths()["DispatchQueue"] == 0
-
-
-def test_callbacks_that_could_not_be_queued_are_queued_when_the_stream_delivers_again(
-    api: InProcessApi,
-    stack: LocalStack,
-    service: SeededService,
-    templates: dict[str, str],
-    deliver: Callable[[], None],
-    callbacks_emptied_after: None,
-) -> None:
-    """The receipts wrote `delivered`, then the callbacks queue failed: the status is not written again (it
-    cannot move), but the stream delivers the change again, so each callback is still queued."""
-    announce_changes(stack)  # earlier tests' changes call back before this callback exists
-    callback = {"type": "delivery_status", "url": "http://127.0.0.1:9/cb", "bearer_token": "0123456789abcdef"}
-    assert api.admin("POST", f"/admin/services/{service.id}/callbacks", callback).status == 201
-    sent = [send_email(api, service, templates) for _ in range(2)]
-    deliver()  # the stream is not read yet: nothing is called back
-    assert [status(api, service, i) for i in sent] == ["delivered", "delivered"]
-    to_callbacks = lambda body: "Callbacks" in str(body.get("QueueUrl"))  # noqa: E731
-    with (
-        aws_error(aws.sqs(), "SendMessage", "InternalError", status=500, when=to_callbacks) as fault,
-        pytest.raises((ClientError, QueueUnavailable)),  # the function failed the batch
-    ):
-        announce_changes(stack)
-    assert fault.hits
-    with spy(aws.sqs(), "SendMessage") as enqueued:
-        announce_changes(stack)
-    jobs = [json.loads(m["MessageBody"]) for m in enqueued if "Callbacks" in m["QueueUrl"]]
-    assert sorted((job["payload"]["id"], job["payload"]["status"]) for job in jobs) == sorted(
-        (i, "delivered") for i in sent
-    )
 
 
 def test_closing_writes_the_store_refused_after_the_sends_wait_on_the_queue_and_apply_later(

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.integration.faults import spy
+from tidings.adapters import aws
 from tidings_local.http_events import to_response
 from tidings_local.stack import REPO_ROOT, LocalStack
 
@@ -23,14 +25,16 @@ def test_every_function_has_a_sample_event(stack: LocalStack) -> None:
 def test_sample_events_answer_in_their_envelope(stack: LocalStack, path: Path) -> None:
     event = json.loads(path.read_text())
     function = next(f for f in stack.template.functions if f.code_dir.name == path.stem.split("-")[0])
-    result = stack.functions.invoke(function.logical_id, event)
+    with spy(aws.events(), "PutEvents") as published, spy(aws.sqs(), "SendMessage") as sent:
+        result = stack.functions.invoke(function.logical_id, event)
     if "awslogs" in event:  # a receipt for a message no notification has: dropped
         assert result == {"batchItemFailures": []}
     elif "Records" in event and event["Records"][0].get("eventSource") == "aws:dynamodb":
-        if event["Records"][0]["eventName"] == "MODIFY":  # a notification delivered: its callback, if any
-            assert result == {"published": 0, "status_changes": 1}
-        else:
-            assert result == {"published": 1, "status_changes": 0}  # one UserSmsSenderCreatedEvent
+        assert result == {"batchItemFailures": []}
+        assert not [m for m in sent if "ChangeEventsDLQ" in m["QueueUrl"]]  # read, not set aside as unreadable
+        names = [entry["DetailType"] for request in published for entry in request["Entries"]]
+        # a notification delivered calls back (its service has no callback); a sender's creation is announced
+        assert names == ([] if event["Records"][0]["eventName"] == "MODIFY" else ["UserSmsSenderCreatedEvent"])
     elif "Records" in event:  # the sample's notification, service or number does not exist: dropped, not failed
         assert result == {"batchItemFailures": []}
     elif event.get("detail-type") == "Scheduled Event":
@@ -57,4 +61,6 @@ def test_a_long_emails_status_change_is_announced_from_lambdas_json_event(stack:
     event = json.loads((REPO_ROOT / "events" / "change_events-status.json").read_text())
     for image in ("OldImage", "NewImage"):
         event["Records"][0]["dynamodb"][image] |= {"type": {"S": "email"}, "content_z": {"B": "eJzLSM3JyQcABiwCFQ=="}}
-    assert stack.functions.invoke("ChangeEventsFunction", event) == {"published": 0, "status_changes": 1}
+    with spy(aws.sqs(), "SendMessage") as sent:
+        assert stack.functions.invoke("ChangeEventsFunction", event) == {"batchItemFailures": []}
+    assert not [m for m in sent if "ChangeEventsDLQ" in m["QueueUrl"]]  # read, not set aside

@@ -13,30 +13,12 @@ import pytest
 from openapi_spec_validator import validate
 
 from tests.fakes import FixedClock
-from tests.integration.conftest import InProcessApi, Reply, in_outbox
+from tests.integration.conftest import InProcessApi, Reply, V1Account, in_outbox
 from tests.integration.faults import aws_error
 from tidings import wiring
 from tidings.adapters.aws import dynamodb
 from tidings.api.openapi import openapi_document
 from tidings_local.stack import LocalStack
-
-
-@dataclasses.dataclass(frozen=True)
-class V1Account:
-    service_id: str
-    sender: str
-    token: str
-    token_id: str
-
-
-@pytest.fixture
-def account(api: InProcessApi) -> V1Account:
-    service = api.admin("POST", "/admin/services", {"name": "v1", "restricted": False}).json()["data"]["id"]
-    sender = api.admin(
-        "POST", f"/admin/services/{service}/sms-senders", {"sms_sender": "Shop", "sms_live_time": 15}
-    ).json()["data"]["id"]
-    token = api.admin("POST", f"/admin/services/{service}/access-tokens", {"name": "t"}).json()["data"]
-    return V1Account(service, sender, token["token"], token["id"])
 
 
 def v1(api: InProcessApi, account: V1Account, method: str, path: str, body: Any = None) -> Reply:

@@ -20,9 +20,14 @@ TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
 TTL = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
 
 
-def patterns() -> list[dict[str, Any]]:
+def patterns(*mappings: str) -> list[dict[str, Any]]:
+    """The filters of the notifications stream's mappings (by default both)."""
     events = written(TEMPLATE)["Resources"]["ChangeEventsFunction"]["Properties"]["Events"]
-    return [json.loads(f["Pattern"]) for f in events["Notifications"]["Properties"]["FilterCriteria"]["Filters"]]
+    return [
+        json.loads(f["Pattern"])
+        for mapping in mappings or ("Callbacks", "Events")
+        for f in events[mapping]["Properties"]["FilterCriteria"]["Filters"]
+    ]
 
 
 def record(event: str, status: str, kind: str = "sms", dialect: str = "v2", **extra: Any) -> dict[str, Any]:
@@ -63,3 +68,10 @@ def test_a_status_change_is_a_move_of_the_status_only() -> None:
     assert status_changed("sending", "delivered") and status_changed(None, "created")
     assert not status_changed("delivered", "delivered")  # another field changed (a letter's sheets, say)
     assert not status_changed("sending", None)
+
+
+def test_callbacks_and_events_read_the_stream_apart() -> None:
+    """One mapping takes the status changes (callbacks, through SQS), the other the /v1 creations and deletions
+    (events, through EventBridge), so an outage of one does not hold the other."""
+    assert {p["eventName"][0] for p in patterns("Callbacks")} == {"MODIFY"}
+    assert {p["eventName"][0] for p in patterns("Events")} == {"INSERT", "REMOVE"}

@@ -27,6 +27,8 @@ class Settings:
     dispatch_queue_url: str = ""
     event_bus_name: str = "default"
     callbacks_queue_url: str = ""
+    # Where the change events function sets aside a stream record it cannot read.
+    change_events_dlq_url: str = ""
     # Seconds between attempts at a callback (6 attempts: 5 retries; Notify waits 5 minutes).
     callback_retry_seconds: int = 300
     # `sending` for longer than this with no receipt ends as temporary-failure.
