@@ -23,6 +23,7 @@ from tidings.domain.models import (
     Template,
 )
 from tidings.domain.notifications import Notification
+from tidings.domain.receipts import Receipt
 from tidings.ports import Closing, Move, NotificationQuery
 
 
@@ -143,6 +144,7 @@ class InMemoryNotificationStore:
     def __init__(self) -> None:
         self.items: dict[str, Notification] = {}
         self.references: dict[str, Notification] = {}  # provider reference → the notification as sent
+        self.unmatched: dict[str, Receipt] = {}  # receipts kept for a reference still to be recorded
 
     def put(self, notification: Notification) -> None:
         self.items[notification.id] = notification
@@ -208,6 +210,10 @@ class InMemoryNotificationStore:
 
     def owners(self, references: Collection[str]) -> dict[str, Notification]:
         return {r: self.references[r] for r in references if r in self.references}
+
+    def keep_unmatched(self, receipts: Sequence[Receipt], now: datetime) -> set[str]:
+        self.unmatched |= {r.provider_reference: r for r in receipts if r.provider_reference not in self.references}
+        return {r.provider_reference for r in receipts if r.provider_reference in self.references}
 
 
 class RecordingQueue:

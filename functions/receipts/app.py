@@ -1,5 +1,6 @@
 """Provider receipts → statuses, a batch at a time: SES events and the print provider's letter events (SNS →
-SQS), and SNS SMS delivery-status logs (CloudWatch Logs subscription)."""
+SQS), SNS SMS delivery-status logs (CloudWatch Logs subscription), and receipts that came before their
+reference was recorded, once it is (the references table's stream)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ from typing import Any
 from aws_lambda_powertools.utilities.data_classes import SQSEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from tidings.api.provider_events import from_print_event, from_ses_event, from_sms_log_events
+from tidings.api.provider_events import (
+    from_print_event,
+    from_recorded_reference,
+    from_ses_event,
+    from_sms_log_events,
+)
 from tidings.domain.receipts import Receipt, apply_receipts
 from tidings.observability import logger
 from tidings.wiring import deps
@@ -27,8 +33,11 @@ def _ses_receipt(body: str) -> Receipt | None:
 
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    records = event.get("Records") or [{}]
     if "awslogs" in event:
         source, found = "sms", from_sms_log_events(event["awslogs"].get("data", ""))
+    elif records[0].get("eventSource") == "aws:dynamodb":
+        source, found = "kept", [from_recorded_reference(record) for record in records]
     else:
         source, found = "ses", [_ses_receipt(record.body) for record in SQSEvent(event).records]
     receipts = [receipt for receipt in found if receipt is not None]

@@ -52,4 +52,5 @@ def _notification_ids_by_provider_reference() -> dict[str, str]:
         item["provider_reference"]["S"]: item["notification"]["M"]["id"]["S"]
         for page in pages
         for item in page["Items"]
+        if "notification" in item  # not a receipt kept for a reference still to come
     }

@@ -7,6 +7,7 @@ and every poll is driven by hand (no clock, no waiting).
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -17,7 +18,7 @@ from tests.integration.conftest import InProcessApi, SeededService, announce_cha
 from tests.integration.faults import aws_error, spy
 from tidings.adapters import aws
 from tidings_local.queue_pollers import QueuePoller
-from tidings_local.stack import LocalStack
+from tidings_local.stack import REPO_ROOT, LocalStack
 
 MAX_RECEIVES = 5  # the dispatch queue's maxReceiveCount in template.yaml
 
@@ -173,6 +174,42 @@ def test_closing_writes_the_store_refused_after_the_sends_wait_on_the_queue_and_
     assert status(api, service, abroad["id"]) == "delivered"  # its `sent` was deferred too, then its receipt came
     assert len(in_outbox(uk["id"])) == 1 and len(in_outbox(abroad["id"])) == 1  # never sent again
     assert dead_letters(queues) == []
+
+
+def test_a_receipt_that_comes_before_its_reference_applies_once_the_reference_is_recorded(
+    api: InProcessApi,
+    stack: LocalStack,
+    service: SeededService,
+    templates: dict[str, str],
+    dispatcher: QueuePoller,
+    queues: dict[str, str],
+    retry_at_once: None,
+) -> None:
+    """The carrier answers while the reference waits on the queue with the closing writes: the receipt is kept in
+    the reference's place, and the reference's write (the references table's stream) applies it."""
+    sent = send_sms(api, service, templates)
+    with aws_error(aws.dynamodb(), "BatchWriteItem", "InternalServerError", status=500):
+        assert polls(dispatcher, 1) == 1  # sent; its reference could not be recorded
+    assert stack.providers.run_once(before_recorded=True) == 1  # the delivery log, for a reference not known
+    announce_changes(stack)
+    assert status(api, service, sent["id"]) == "sending"
+    assert polls(dispatcher, 1) == 1  # the closing writes: the reference replaces the kept receipt
+    announce_changes(stack)
+    assert status(api, service, sent["id"]) == "delivered"
+    assert len(in_outbox(sent["id"])) == 1 and dead_letters(queues) == []
+
+
+def test_a_receipt_no_reference_ever_matches_waits_apart_until_its_ttl(stack: LocalStack) -> None:
+    """SNS writes every SMS of the account to the delivery logs, other applications' too: their receipts are kept
+    like any other (cheaply, for the TTL), and a kept receipt never reads as a notification's reference."""
+    event = json.loads((REPO_ROOT / "events" / "receipts-sms-logs.json").read_text())  # a message of no one's
+    for _ in range(2):  # kept, then read back (not a reference) and kept again over itself
+        assert stack.functions.invoke("ReceiptsFunction", event) == {"batchItemFailures": []}
+    table = stack.resolve({"Ref": "ProviderReferencesTable"})
+    key = {"provider_reference": {"S": "b0a2ff5e-7b4e-5e23-9c4b-6a5f0d2d9a11"}}
+    kept = boto3.client("dynamodb").get_item(TableName=table, Key=key)["Item"]
+    assert kept["receipt_status"] == {"S": "delivered"} and "notification" not in kept
+    assert 3 * 86400 < int(kept["expires_at"]["N"]) - time.time() <= 4 * 86400
 
 
 def test_closing_writes_that_keep_failing_end_in_the_dlq_with_what_they_would_write(

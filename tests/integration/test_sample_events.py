@@ -27,13 +27,14 @@ def test_sample_events_answer_in_their_envelope(stack: LocalStack, path: Path) -
     function = next(f for f in stack.template.functions if f.code_dir.name == path.stem.split("-")[0])
     with spy(aws.events(), "PutEvents") as published, spy(aws.sqs(), "SendMessage") as sent:
         result = stack.functions.invoke(function.logical_id, event)
-    if "awslogs" in event:  # a receipt for a message no notification has: dropped
+    if "awslogs" in event:  # a receipt for a message no notification has (yet): kept for its reference
         assert result == {"batchItemFailures": []}
     elif "Records" in event and event["Records"][0].get("eventSource") == "aws:dynamodb":
         assert result == {"batchItemFailures": []}
         assert not [m for m in sent if "ChangeEventsDLQ" in m["QueueUrl"]]  # read, not set aside as unreadable
         names = [entry["DetailType"] for request in published for entry in request["Entries"]]
-        # a notification delivered calls back (its service has no callback); a sender's creation is announced
+        # a status change calls back (the sample's service has no callback), a kept receipt applies (to no
+        # notification the sample names), a sender's creation is announced
         assert names == ([] if event["Records"][0]["eventName"] == "MODIFY" else ["UserSmsSenderCreatedEvent"])
     elif "Records" in event:  # the sample's notification, service or number does not exist: dropped, not failed
         assert result == {"batchItemFailures": []}

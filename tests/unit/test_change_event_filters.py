@@ -1,7 +1,8 @@
-"""The notifications stream's filters (template.yaml) let through exactly what ChangeEventsFunction acts on:
+"""The streams' filters (template.yaml) let through exactly what their functions act on: for ChangeEventsFunction,
 /v1 SMS created or deleted by a caller, an email or SMS reaching a final status (its delivery callback), and any
-status change of a /v1 SMS (its webhook). Lambda drops whatever they refuse, so a filter too narrow loses
-callbacks; tidings local applies the same filters with moto's pattern matcher."""
+status change of a /v1 SMS (its webhook); for ReceiptsFunction, a kept receipt replaced by its reference. Lambda
+drops whatever they refuse, so a filter too narrow loses callbacks or receipts; tidings local applies the same
+filters with moto's pattern matcher."""
 
 from __future__ import annotations
 
@@ -75,3 +76,21 @@ def test_callbacks_and_events_read_the_stream_apart() -> None:
     (events, through EventBridge), so an outage of one does not hold the other."""
     assert {p["eventName"][0] for p in patterns("Callbacks")} == {"MODIFY"}
     assert {p["eventName"][0] for p in patterns("Events")} == {"INSERT", "REMOVE"}
+
+
+def test_the_references_stream_brings_the_receipts_only_kept_receipts_replaced_by_their_reference() -> None:
+    events = written(TEMPLATE)["Resources"]["ReceiptsFunction"]["Properties"]["Events"]
+    filters = [json.loads(f["Pattern"]) for f in events["KeptReceipts"]["Properties"]["FilterCriteria"]["Filters"]]
+    kept = {"provider_reference": {"S": "m1"}, "receipt_status": {"S": "delivered"}}
+    recorded = {"provider_reference": {"S": "m1"}, "notification": {"M": {"id": {"S": "n1"}}}}
+
+    def brought(event: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> bool:
+        images = {name: image for name, image in (("OldImage", old), ("NewImage", new)) if image is not None}
+        stream_record = {"eventName": event, "dynamodb": images}
+        return any(EventPattern(None, p).matches_event(stream_record) for p in filters)  # type: ignore[arg-type]
+
+    assert brought("MODIFY", kept, recorded)
+    assert not brought("INSERT", None, recorded)  # every send's reference: no receipt waits for it
+    assert not brought("MODIFY", kept, kept)  # a later receipt kept over an earlier one
+    assert not brought("REMOVE", kept, None)  # TTL
+    assert not brought("INSERT", None, kept)

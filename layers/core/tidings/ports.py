@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tidings.domain.documents import Document
 from tidings.domain.models import (
@@ -23,6 +23,9 @@ from tidings.domain.models import (
     Template,
 )
 from tidings.domain.notifications import Notification
+
+if TYPE_CHECKING:  # the receipts module needs this one's protocols at run time
+    from tidings.domain.receipts import Receipt
 
 
 class Clock(Protocol):
@@ -139,6 +142,12 @@ class NotificationStore(Protocol):
 
     def owners(self, references: Collection[str]) -> dict[str, Notification]:
         """The notifications (as recorded when sent) that these provider references belong to."""
+        ...
+
+    def keep_unmatched(self, receipts: Sequence[Receipt], now: datetime) -> set[str]:
+        """Keep receipts whose reference is not recorded (yet: a send's closing writes may wait on the queue)
+        where the reference will be; recording it then applies the receipt. The references among them recorded
+        meanwhile, whose receipts the caller applies itself."""
         ...
 
     def page(self, query: NotificationQuery) -> list[Notification]: ...

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -13,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.fakes import FixedClock, InMemoryNotificationStore
-from tidings.api.provider_events import from_ses_event, from_sms_log_events
+from tidings.api.provider_events import from_recorded_reference, from_ses_event, from_sms_log_events
 from tidings.domain.callbacks import Announcer, CallbackJob, delivery_receipt, retryable_response
 from tidings.domain.inbound import IncomingText, build_inbound, opt_out_change
 from tidings.domain.models import Callback, OptOut, Service, ServiceBundle
@@ -86,6 +87,51 @@ def test_receipts_that_name_their_notification_need_no_reference() -> None:
     moved = apply_receipts(receipts, store, NOW)
     assert [(n.id, n.status) for n in moved] == [("n1", "delivered")]
     assert store.items["n1"].status == "delivered"
+
+
+def test_a_receipt_for_a_reference_not_recorded_is_kept_and_the_last_one_wins() -> None:
+    store = InMemoryNotificationStore()
+    store.put(notification(id="n1"))
+    store.references["ref-n1"] = notification(id="n1")
+    receipts = [
+        Receipt(status="delivered", provider_reference="ref-n1"),
+        Receipt(status="temporary-failure", provider_reference="later", reason="Carrier could not deliver"),
+        Receipt(status="delivered", provider_reference="later"),
+        Receipt(status="delivered", provider_reference="ses-1", notification_id="gone"),  # names its own: not kept
+    ]
+    assert [n.id for n in apply_receipts(receipts, store, NOW)] == ["n1"]
+    assert store.unmatched == {"later": Receipt(status="delivered", provider_reference="later")}
+
+
+class RecordedMeanwhile(InMemoryNotificationStore):
+    """The reference is recorded between the receipts' read and keeping the receipt (the condition refuses)."""
+
+    def owners(self, references: Collection[str]) -> dict[str, Notification]:
+        self.reads = getattr(self, "reads", 0) + 1
+        return {} if self.reads == 1 else super().owners(references)
+
+
+def test_a_reference_recorded_while_its_receipt_was_kept_applies_the_receipt_at_once() -> None:
+    store = RecordedMeanwhile()
+    store.put(notification(id="n1"))
+    store.references["ref-n1"] = notification(id="n1")
+    moved = apply_receipts([Receipt(status="delivered", provider_reference="ref-n1")], store, NOW)
+    assert [(n.id, n.status) for n in moved] == [("n1", "delivered")] and store.unmatched == {}
+
+
+def recorded_reference(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    return {"eventName": "MODIFY", "dynamodb": {"OldImage": old, "NewImage": new}}
+
+
+def test_a_kept_receipt_is_read_back_when_its_reference_replaces_it() -> None:
+    kept = {"provider_reference": {"S": "m1"}, "receipt_status": {"S": "permanent-failure"}}
+    recorded = {"provider_reference": {"S": "m1"}, "notification": {"M": {"id": {"S": "n1"}}}}
+    receipt = from_recorded_reference(
+        recorded_reference({**kept, "receipt_reason": {"S": "Carrier refused"}}, recorded)
+    )
+    assert receipt == Receipt("permanent-failure", "m1", "Carrier refused", notification_id="n1")
+    assert from_recorded_reference(recorded_reference(kept, {**kept, "receipt_status": {"S": "delivered"}})) is None
+    assert from_recorded_reference(recorded_reference(recorded, recorded)) is None  # a reference written again
 
 
 def ses(event_type: str, bounce: str | None = None, tags: dict[str, list[str]] | None = None) -> str:

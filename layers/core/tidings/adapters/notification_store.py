@@ -50,6 +50,7 @@ from tidings.adapters.dynamo_items import (
     to_item,
 )
 from tidings.domain.notifications import Notification, content_bytes, packed_content, unpacked_content
+from tidings.domain.receipts import Receipt
 from tidings.domain.timefmt import iso_z
 from tidings.observability import logger
 from tidings.ports import Move, NotificationQuery
@@ -67,6 +68,7 @@ NO_CONTENT = {"body": {"S": ""}, "subject": {"NULL": True}}  # as an item holds 
 STATUS_CHANGE_ROOM_BYTES = 128
 TRANSACTION_ATTEMPTS = 4  # conflicts with another writer are retried; a refused condition drops that move
 REFERENCE_KEPT_AT_LEAST = timedelta(days=4)  # receipts may come until the 72-hour sending timeout
+UNMATCHED_KEPT = timedelta(days=4)  # a closing write may wait on the queue (and its DLQ) until that timeout too
 CONTENT_INLINE_BYTES = 64_000  # longer content is stored compressed (domain/send.py refuses what cannot fit)
 
 
@@ -157,7 +159,33 @@ class DynamoNotificationStore:
     def owners(self, references: Collection[str]) -> dict[str, Notification]:
         keys = [key(provider_reference=r) for r in sorted(set(references))]
         items = batch_get(self._references, keys, consistent=True)  # a receipt may follow its send closely
-        return {item["provider_reference"]["S"]: from_item(Notification, item["notification"]["M"]) for item in items}
+        return {
+            item["provider_reference"]["S"]: from_item(Notification, item["notification"]["M"])
+            for item in items
+            if "notification" in item  # not a receipt kept for a reference still to come
+        }
+
+    def keep_unmatched(self, receipts: Sequence[Receipt], now: datetime) -> set[str]:
+        # Recording the reference later (a batch put) replaces this item; the table's stream shows the receipt
+        # as the old image and the notification as the new one, and the receipts function applies it. Receipts
+        # for other applications' SMS in the account (the delivery logs are the account's) wait here until TTL.
+        expires_at = {"N": str(int((now + UNMATCHED_KEPT).timestamp()))}
+        recorded = set()
+        for reference, receipt in {r.provider_reference: r for r in receipts}.items():  # the last one wins
+            item = {"provider_reference": {"S": reference}, "receipt_status": {"S": receipt.status}}
+            if receipt.reason:
+                item["receipt_reason"] = {"S": receipt.reason}
+            try:
+                dynamodb().put_item(
+                    TableName=self._references,
+                    Item={**item, "expires_at": expires_at},
+                    ConditionExpression="attribute_not_exists(notification)",
+                )
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                    raise
+                recorded.add(reference)
+        return recorded
 
     def _transact(self, moves: list[Move]) -> set[str]:
         for _ in range(TRANSACTION_ATTEMPTS):

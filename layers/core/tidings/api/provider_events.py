@@ -1,5 +1,5 @@
 """Provider events in, receipts out: one parser per source (SES events, SNS SMS delivery-status logs, the
-print provider's letter events).
+print provider's letter events, and receipts kept until their reference was recorded).
 
 Unknown or malformed events give no receipt: the caller logs them (without PII) and drops them.
 """
@@ -107,4 +107,21 @@ def _from_sms_log(message: str) -> Receipt | None:
         status="permanent-failure" if permanent else "temporary-failure",
         provider_reference=entry.notification.messageId,
         reason="Carrier refused" if permanent else "Carrier could not deliver",
+    )
+
+
+def from_recorded_reference(record: dict[str, Any]) -> Receipt | None:
+    """A receipt kept for a reference not recorded yet, once the reference is: the references table's stream
+    shows the kept receipt as the old image and the notification as sent as the new one."""
+    stream = record.get("dynamodb", {})
+    kept, recorded = stream.get("OldImage", {}), stream.get("NewImage", {})
+    status = kept.get("receipt_status", {}).get("S")
+    notification_id = recorded.get("notification", {}).get("M", {}).get("id", {}).get("S")
+    if not status or not notification_id:
+        return None
+    return Receipt(
+        status=status,
+        provider_reference=str(recorded["provider_reference"]["S"]),
+        reason=kept.get("receipt_reason", {}).get("S"),
+        notification_id=notification_id,
     )

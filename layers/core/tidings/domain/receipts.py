@@ -2,8 +2,10 @@
 
 A batch costs one read (two when it mixes the kinds below) and one conditional write. SES events name the
 notification themselves (they echo the tag dispatch set), so emails are read by id; SMS and letter receipts
-name only the provider's reference, which leads to the notification as recorded when it was sent. The status
-changes are announced (callbacks, webhooks) from the table's stream, once written.
+name only the provider's reference, which leads to the notification as recorded when it was sent. A receipt
+that comes before its reference is recorded (a send's closing writes waiting on the queue) is kept in the
+reference's place, and applied when the reference is written (the references table's stream). The status
+changes are announced (callbacks, webhooks) from the notifications table's stream, once written.
 """
 
 from __future__ import annotations
@@ -30,11 +32,14 @@ def apply_receipts(
     store: NotificationStore,
     now: datetime,
 ) -> list[Notification]:
-    """The notifications moved on; receipts for unknown references, or for notifications already further
-    on (late, duplicate), change nothing."""
+    """The notifications moved on. A receipt for a reference not recorded is kept for it (the store applies
+    it when the reference comes); one for a notification already further on (late, duplicate) changes nothing."""
     named = {r.notification_id for r in receipts if r.notification_id is not None}
     referenced = {r.provider_reference for r in receipts if r.notification_id is None}
     by_reference = store.owners(referenced) if referenced else {}
+    unmatched = [r for r in receipts if r.notification_id is None and r.provider_reference not in by_reference]
+    if unmatched and (recorded_meanwhile := store.keep_unmatched(unmatched, now)):
+        by_reference |= store.owners(recorded_meanwhile)
     by_name = store.load_many(named, content=False) if named else {}  # a receipt needs no body
     changes: dict[str, dict[str, object]] = {}
     for receipt in receipts:
