@@ -42,8 +42,10 @@ def aws_error(
     code: str,
     status: int = 400,
     when: Callable[[dict[str, Any]], bool] | None = None,
+    message: str = "injected fault",
 ) -> Iterator[Fault]:
-    """While active, `operation` answers with AWS's error `code` (HTTP `status`) for requests `when` accepts."""
+    """While active, `operation` answers with AWS's error `code` (HTTP `status`, and `message`) for requests
+    `when` accepts."""
     fault = Fault([])
     event = f"before-call.{client.meta.service_model.service_id.hyphenize()}.{operation}"
 
@@ -52,7 +54,7 @@ def aws_error(
         if when is not None and not when(body):
             return None
         fault.hits.append(body)
-        error = {"Error": {"Code": code, "Message": "injected fault"}, "ResponseMetadata": {"HTTPStatusCode": status}}
+        error = {"Error": {"Code": code, "Message": message}, "ResponseMetadata": {"HTTPStatusCode": status}}
         return AWSResponse(params["url"], status, HTTPHeaders(), None), error
 
     # A before-call handler may answer in AWS's place (the stubs type handlers as returning None).

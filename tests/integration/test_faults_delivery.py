@@ -81,7 +81,8 @@ def test_a_permanent_provider_error_fails_the_notification_without_a_retry(
     retry_at_once: None,
 ) -> None:
     sent = send_sms(api, service, templates)
-    with aws_error(aws.sns(), "Publish", "InvalidParameter") as fault:
+    refusal = "Invalid parameter: PhoneNumber Reason: +447700900123 is not valid to publish to"  # SNS's words
+    with aws_error(aws.sns(), "Publish", "InvalidParameter", message=refusal) as fault:
         polls(dispatcher, 3)
     assert len(fault.hits) == 1  # never tried again
     assert status(api, service, sent["id"]) == "permanent-failure"

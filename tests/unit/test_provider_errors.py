@@ -8,8 +8,9 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 from tidings.adapters.provider_errors import classify
 
 
-def client_error(code: str, status: int) -> ClientError:
-    return ClientError({"Error": {"Code": code}, "ResponseMetadata": {"HTTPStatusCode": status}}, "Publish")
+def client_error(code: str, status: int, message: str = "") -> ClientError:
+    error = {"Code": code, "Message": message}
+    return ClientError({"Error": error, "ResponseMetadata": {"HTTPStatusCode": status}}, "Publish")  # type: ignore[typeddict-item]
 
 
 @pytest.mark.parametrize(
@@ -37,3 +38,16 @@ def test_other_errors_end_the_notification(code: str, status: int, final: str) -
 
 def test_a_connection_error_is_retried() -> None:
     assert classify(EndpointConnectionError(endpoint_url="https://sns")).retryable
+
+
+@pytest.mark.parametrize(
+    ("message", "final"),
+    [
+        ("Invalid parameter: PhoneNumber Reason: +4470 is not valid to publish to", "permanent-failure"),
+        ("Invalid parameter: MessageAttributes", "technical-failure"),  # our request, not the number
+        ("", "technical-failure"),
+    ],
+)
+def test_an_invalid_parameter_is_the_recipients_fault_only_when_it_is_the_number(message: str, final: str) -> None:
+    error = classify(client_error("InvalidParameter", 400, message))
+    assert (error.retryable, error.final_status) == (False, final)

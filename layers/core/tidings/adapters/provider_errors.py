@@ -14,7 +14,10 @@ RETRYABLE_CODES = frozenset(
         "AccountSuspendedException", "SendingPausedException",  # an operator must act; keep the messages
     }
 )  # fmt: skip
-RECIPIENT_CODES = frozenset({"MessageRejected", "InvalidParameter", "InvalidParameterException", "OptedOut"})
+RECIPIENT_CODES = frozenset({"MessageRejected", "OptedOut"})
+# SNS answers InvalidParameter for any parameter: the recipient's fault only when it names the phone number
+# ("Invalid parameter: PhoneNumber Reason: ..."); otherwise the request was ours (a sender ID, an attribute).
+PARAMETER_CODES = frozenset({"InvalidParameter", "InvalidParameterException"})
 
 
 def classify(error: Exception) -> ProviderError:
@@ -24,7 +27,9 @@ def classify(error: Exception) -> ProviderError:
         # SNS answers `Throttled` (429), KMS `KMSThrottling` (400): any throttle is worth waiting for
         if code in RETRYABLE_CODES or status >= 500 or status == 429 or "Throttl" in code:
             return ProviderError(code, retryable=True)
-        final = "permanent-failure" if code in RECIPIENT_CODES else "technical-failure"
+        message = str(error.response.get("Error", {}).get("Message", ""))
+        recipient = code in RECIPIENT_CODES or (code in PARAMETER_CODES and "PhoneNumber" in message)
+        final = "permanent-failure" if recipient else "technical-failure"
         return ProviderError(code, retryable=False, final_status=final)
     if isinstance(error, BotoCoreError):  # connection errors, timeouts
         return ProviderError(type(error).__name__, retryable=True)
