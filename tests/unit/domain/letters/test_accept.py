@@ -18,6 +18,7 @@ from tidings.domain.letters.accept import (
     send_letter,
     send_precompiled,
 )
+from tidings.domain.letters.address import INTERNATIONAL_LETTERS
 from tidings.domain.models import ApiKey, Callback, Retention, Service, ServiceBundle, Template
 from tidings.domain.notifications import Notification
 from tidings.domain.send import SendContext
@@ -132,6 +133,15 @@ def test_a_precompiled_letter_is_kept_and_waits_for_its_checks() -> None:
         b"%PDF-1.4",
     )
     assert store.items[n.id] == n and queue.sent == [n.id]
+
+
+def test_a_precompiled_letter_remembers_whether_its_service_may_send_abroad() -> None:
+    request = PrecompiledRequest("ref-pdf", base64.b64encode(b"%PDF-1.4").decode())
+    for permissions, abroad in ((["letter"], False), (["letter", "international_letters"], True)):
+        ctx = context(permissions=permissions)
+        stores = (InMemoryNotificationStore(), RecordingQueue(), InMemoryCounters())
+        n = send_precompiled(request, ctx, *stores, letters=MemoryLetters()).notification
+        assert n.extra == {INTERNATIONAL_LETTERS: abroad}
 
 
 def test_precompiled_checks_keys_before_the_content() -> None:

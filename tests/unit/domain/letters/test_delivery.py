@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from tests.fakes import FixedClock, InMemoryNotificationStore, MemoryLetters, RecordingProviders
 from tidings.adapters.virus_scan import EICAR, SignatureScanner
 from tidings.domain.dispatch import DispatchContext, Job, Outcome, dispatch_batch
 from tidings.domain.errors import ProviderError
+from tidings.domain.letters.address import INTERNATIONAL_LETTERS, NOT_REAL, POSTCODE_OR_COUNTRY, UK_POSTCODE
 from tidings.domain.letters.precompiled import NOT_A_PDF
 from tidings.domain.letters.render_pdf import LetterContent, render_letter
 from tidings.domain.notifications import Notification
@@ -96,14 +99,57 @@ def test_a_print_provider_outage_is_retried() -> None:
     assert store.items["l1"].status == "created"  # the queue brings it back
 
 
-def precompiled(store: InMemoryNotificationStore, letters: MemoryLetters, pdf: bytes) -> None:
-    n = letter(store, precompiled=True, status="pending-virus-check", to="", normalised_to="", body="")
+def precompiled(store: InMemoryNotificationStore, letters: MemoryLetters, pdf: bytes, abroad: bool = False) -> None:
+    n = letter(
+        store,
+        precompiled=True,
+        status="pending-virus-check",
+        to="",
+        normalised_to="",
+        body="",
+        extra={INTERNATIONAL_LETTERS: abroad},
+    )
     letters.put_pdf(n, pdf)
 
 
-def client_pdf() -> bytes:
-    address = ("Ms B Client", "2 Low Road", "Leeds", "LS1 4AP")
-    return render_letter(LetterContent(address, "H", "B", None, NOW)).pdf
+def client_pdf(*address: str) -> bytes:
+    lines = address or ("Ms B Client", "2 Low Road", "Leeds", "LS1 4AP")
+    return render_letter(LetterContent(lines, "H", "B", None, NOW)).pdf
+
+
+@pytest.mark.parametrize(
+    ("address", "abroad", "reason"),
+    [
+        (("Ms B Client", "2 Low Road", "Leeds"), False, UK_POSTCODE),  # no postcode under the town
+        (("Ms B Client", "2 Low Road", "Leeds", "LS1"), False, UK_POSTCODE),  # half a postcode
+        (("M. Dupont", "1 rue de Rivoli", "Paris", "France"), False, UK_POSTCODE),  # abroad, not allowed
+        (("Ms B Client", "2 Low Road", "Atlantis"), True, POSTCODE_OR_COUNTRY),
+        (("Ms B Client", "No fixed abode", "LS1 4AP"), False, NOT_REAL),
+    ],
+)
+def test_a_precompiled_letter_whose_address_breaks_the_rules_fails_validation(
+    address: tuple[str, ...], abroad: bool, reason: str
+) -> None:
+    store, letters, printer = InMemoryNotificationStore(), MemoryLetters(), RecordingPrinter()
+    precompiled(store, letters, client_pdf(*address), abroad=abroad)
+    assert run(store, letters, printer, "l1") == {"l1": Outcome.FAILED}
+    assert (store.items["l1"].status, store.items["l1"].failure_reason) == ("validation-failed", reason)
+    assert printer.printed == []
+
+
+def test_a_precompiled_letter_abroad_from_a_service_that_may_send_abroad_takes_the_zones_postage() -> None:
+    store, letters, printer = InMemoryNotificationStore(), MemoryLetters(), RecordingPrinter()
+    precompiled(store, letters, client_pdf("M. Dupont", "1 rue de Rivoli", "Paris", "France"), abroad=True)
+    assert run(store, letters, printer, "l1") == {"l1": Outcome.SENT}
+    n = store.items["l1"]
+    assert (n.postage, n.to, printer.printed) == ("europe", "M. Dupont\n1 rue de Rivoli\nParis\nFrance", [("l1", 1)])
+
+
+def test_a_precompiled_letters_postcode_is_printed_as_a_postcode() -> None:
+    store, letters, printer = InMemoryNotificationStore(), MemoryLetters(), RecordingPrinter()
+    precompiled(store, letters, client_pdf("Ms B Client", "2 Low Road", "Leeds", "ls14ap"))
+    assert run(store, letters, printer, "l1") == {"l1": Outcome.SENT}
+    assert (store.items["l1"].address[-1], store.items["l1"].postage) == ("LS1 4AP", "second")
 
 
 def test_a_precompiled_letter_is_scanned_checked_and_printed() -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from uuid import NAMESPACE_URL, uuid4, uuid5
 
 from tidings.domain.errors import BadRequest, QueueUnavailable
-from tidings.domain.letters.address import address_slots, validate_address
+from tidings.domain.letters.address import INTERNATIONAL_LETTERS, address_slots, validate_address
 from tidings.domain.letters.postage import letter_postage
 from tidings.domain.letters.precompiled import decode_content
 from tidings.domain.limits import Counters, day_key, send_counters, take
@@ -84,6 +84,7 @@ def send_precompiled(
         sender=service.name,
         postage=letter_postage(request.postage, None),
         precompiled=True,
+        extra={INTERNATIONAL_LETTERS: service.can(Permission.INTERNATIONAL_LETTERS)},
         simulate=context.caller.key.key_type == "test",
         created_at=context.now,
         expires_at=context.now + timedelta(days=service.retention_days.letter),

@@ -18,6 +18,9 @@ from tidings.domain.errors import ValidationFailed
 from tidings.domain.letters.countries import Zone, is_uk, zone_of
 
 MIN_LINES, MAX_LINES = 3, 7
+# A precompiled letter's `extra` says whether its service may send abroad, as it was when the letter was
+# accepted: the dispatch checks the PDF's address without reading the service.
+INTERNATIONAL_LETTERS = "international_letters"
 SLOTS = 7  # address_line_1 … address_line_7 (or postcode)
 INVALID_FIRST_CHARACTERS = set('@()=[]"”\\/,<>')
 POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][0-9A-Z]?[0-9][A-BD-HJLNP-UW-Z]{2}")

@@ -4,9 +4,9 @@ keep it in the letter store, and count its sheets. The dispatch then prints it, 
 
 from __future__ import annotations
 
-from tidings.domain.errors import ProviderError
-from tidings.domain.letters.address import SLOTS
-from tidings.domain.letters.postage import MAX_SHEETS, sheets_for
+from tidings.domain.errors import ProviderError, ValidationFailed
+from tidings.domain.letters.address import INTERNATIONAL_LETTERS, SLOTS, validate_address
+from tidings.domain.letters.postage import MAX_SHEETS, letter_postage, sheets_for
 from tidings.domain.letters.precompiled import TOO_LONG, check_pdf
 from tidings.domain.letters.render_pdf import LetterContent, render_letter
 from tidings.domain.notifications import Notification
@@ -60,7 +60,11 @@ def _precompiled(
     checked = check_pdf(pdf)
     if checked.problem is not None:
         return {"status": "validation-failed", "failure_reason": checked.problem}, b""
-    lines = list(checked.address)
+    try:  # the address window's lines follow a templated letter's rules (Notify checks both alike)
+        postal = validate_address(list(checked.address), bool(notification.extra.get(INTERNATIONAL_LETTERS)))
+    except ValidationFailed as refused:
+        return {"status": "validation-failed", "failure_reason": refused.messages[0]}, b""
+    lines = list(postal.lines)
     head = lines[:-1][: SLOTS - 1]  # GET shows the first lines as line_1…, the last as postcode
     address: list[str | None] = [*head, *[None] * (SLOTS - 1 - len(head)), lines[-1]]
     changes: dict[str, object] = {
@@ -68,5 +72,6 @@ def _precompiled(
         "address": address,
         "to": "\n".join(lines),
         "normalised_to": "\n".join(lines),
+        "postage": letter_postage(notification.postage, postal.zone),  # abroad: the zone's, as Notify sets it
     }
     return changes, pdf
