@@ -3,9 +3,9 @@ each stored status change → its delivery callback and /v1 webhook.
 
 Callbacks come from the stream, not from the functions that change statuses, so a change that was written is
 always announced: the answer is a partial batch response naming the first record whose event or callback could
-not be sent (EventBridge or SQS down), and Lambda delivers the records again from it (at least once). A record
-that cannot be read (a bug, not an outage) would fail every retry and hold its shard until the stream drops it,
-a day later: it is set aside whole on the change events DLQ, logged, and the records after it go on.
+not be sent (EventBridge or SQS down: an AWS error), and Lambda delivers the records again from it (at least
+once). A record that fails any other way (it cannot be read, or a bug meets it) would fail every retry and hold
+its shard for a day: it is set aside whole on the change events DLQ, logged, and the records after it go on.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.exceptions import BotoCoreError, ClientError
 
 from tidings.adapters.dead_letters import SqsDeadLetters
 from tidings.adapters.dynamo_items import from_item
@@ -26,6 +27,7 @@ from tidings.observability import logger
 from tidings.wiring import deps
 
 TTL_PRINCIPAL = "dynamodb.amazonaws.com"
+OUTAGES = (BotoCoreError, ClientError)  # worth delivering again; any other failure is the record's own
 CONTENT_Z = "content_z"  # where the notifications table keeps a long email's compressed body and subject
 
 
@@ -49,38 +51,32 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, l
             continue
         try:  # a sender's detail may read its service (DynamoDB)
             detail = change.detail if change.sender is None else _sender_detail(change.sender)
-        except Exception:
+        except OUTAGES:
             logger.exception("a sender event could not be rendered", extra={"position": change.position})
             batch.fail(change.position)
             break
+        except Exception as error:
+            _set_aside(batch, change.position, error)
+            continue
         entries.append((change.position, (change.name, detail or {})))
     refused = EventBridgePublisher(deps().settings.event_bus_name).publish_all([entry for _, entry in entries])
     if refused is not None:
         logger.warning("an event was not accepted; the stream delivers it again")
         batch.fail(entries[refused][0])
     _call_back(batch, [(change.position, change.changed) for change in changes if change.changed is not None])
-    logger.info("announced", extra={"records": len(batch.records), "answer": batch.response()})
+    logger.info("announced", extra={"records": len(batch.records), "failed_at": batch.failed_at})
     return batch.response()
 
 
 def _read_all(batch: StreamBatch) -> list[Change]:
-    """Each record's change, in order; an unreadable one goes to the DLQ (and a failure to put it there stops
-    here, so the stream delivers it again)."""
+    """Each record's change, in order; an unreadable one goes to the DLQ."""
     tables = _tables()
     changes = []
     for position, record in enumerate(batch.records):
         try:
             change = _read(position, record, tables)
         except Exception as error:
-            logger.error(
-                "an unreadable stream record was set aside on the change events DLQ",
-                extra={"event_id": record.get("eventID"), "error": type(error).__name__},
-            )
-            try:
-                SqsDeadLetters(deps().settings.change_events_dlq_url).keep(record)
-            except Exception:
-                logger.exception("the change events DLQ refused a record; the stream delivers it again")
-                batch.fail(position)
+            if not _set_aside(batch, position, error):
                 break
             continue
         if change is not None:
@@ -94,10 +90,30 @@ def _call_back(batch: StreamBatch, changed: list[tuple[int, Notification]]) -> N
             return
         try:
             deps().announcer.status_changed(notification)
-        except Exception:
+        except OUTAGES:
             logger.exception("a callback could not be queued; the stream delivers it again")
             batch.fail(position)
             return
+        except Exception as error:
+            if not _set_aside(batch, position, error):
+                return
+
+
+def _set_aside(batch: StreamBatch, position: int, error: Exception) -> bool:
+    """Put a record no retry would mend on the DLQ (its error's type logged, never its content); False when
+    the DLQ refused it too, and the batch fails there so that the stream delivers it again."""
+    record = batch.records[position]
+    logger.error(
+        "a stream record that cannot be announced was set aside on the change events DLQ",
+        extra={"event_id": record.get("eventID"), "error": type(error).__name__},
+    )
+    try:
+        SqsDeadLetters(deps().settings.change_events_dlq_url).keep(record, leave_out=CONTENT_Z)
+    except Exception:
+        logger.exception("the change events DLQ refused a record; the stream delivers it again")
+        batch.fail(position)
+        return False
+    return True
 
 
 def _tables() -> dict[str, Kind]:

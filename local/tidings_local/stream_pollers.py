@@ -61,7 +61,8 @@ class _Shard:
     iterator: str
     pending: list[dict[str, Any]] = field(default_factory=list)  # read, passed the filters, not yet done
     failures: int = 0  # of the batch at the head of `pending`
-    size: int = 0  # the next batch's size (smaller than BatchSize while bisecting)
+    # While bisecting, the sizes of the halves still to deliver, in order (Lambda delivers each on its own).
+    halves: list[int] = field(default_factory=list)
 
 
 class StreamPoller:
@@ -113,31 +114,41 @@ class StreamPoller:
                 iterator = self._streams.get_shard_iterator(
                     StreamArn=self._arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
                 )["ShardIterator"]
-                self._shards[shard["ShardId"]] = _Shard(iterator, size=self._trigger.batch_size)
+                self._shards[shard["ShardId"]] = _Shard(iterator)
         return list(self._shards)
 
     def _deliver(self, shard_id: str, shard: _Shard) -> tuple[int, bool]:
         """One batch from the head of the shard: how many records are done, and whether the batch succeeded."""
-        batch = shard.pending[: shard.size]
+        batch = shard.pending[: self._size(shard)]
         try:
             result = self._functions.invoke(self._spec.logical_id, {"Records": batch})
         except Exception:
             done = 0
-            if self._trigger.bisect and len(batch) > 1:
-                shard.size = max(1, len(batch) // 2)  # halving does not spend a retry
+            if self._trigger.bisect and len(batch) > 1:  # in two, each delivered alone; no retry spent
+                shard.halves[:1] = [len(batch) // 2, len(batch) - len(batch) // 2]
                 return 0, False
         else:
             done = self._done(batch, result)
-            if done == len(batch):
-                del shard.pending[:done]
-                shard.failures, shard.size = 0, self._trigger.batch_size
-                return done, True
-        del shard.pending[:done]
+        self._advance(shard, done)
+        if done == len(batch):
+            shard.failures = 0
+            return done, True
         shard.failures = 0 if done else shard.failures + 1
         if 0 <= self._trigger.max_retries < shard.failures:
             self._discard(shard_id, shard)
             return done, True
         return done, False
+
+    def _size(self, shard: _Shard) -> int:
+        return shard.halves[0] if shard.halves else self._trigger.batch_size
+
+    def _advance(self, shard: _Shard, done: int) -> None:
+        """`done` records at the head are finished: drop them, and the half they finished."""
+        del shard.pending[:done]
+        if shard.halves and done:
+            shard.halves[0] -= done
+            if shard.halves[0] <= 0:
+                shard.halves.pop(0)
 
     def _done(self, batch: list[dict[str, Any]], result: Any) -> int:
         """How many records at the head of the batch succeeded: all, or those before the first one reported."""
@@ -149,8 +160,9 @@ class StreamPoller:
 
     def _discard(self, shard_id: str, shard: _Shard) -> None:
         """Past its retries, the batch is dropped and its place in the stream recorded, as Lambda does."""
-        batch, shard.pending = shard.pending[: shard.size], shard.pending[shard.size :]
-        shard.failures, shard.size = 0, self._trigger.batch_size
+        batch = shard.pending[: self._size(shard)]
+        self._advance(shard, len(batch))
+        shard.failures = 0
         log.warning("%s: a stream batch failed past its retries and is dropped", self.name)
         if self._on_failure is None:
             return

@@ -4,6 +4,7 @@ as Lambda does (tidings_local/stream_pollers.py); every poll is driven by hand."
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -21,7 +22,10 @@ from tests.integration.conftest import (
     send_email,
 )
 from tests.integration.faults import aws_error, spy
+from tidings import wiring
 from tidings.adapters import aws
+from tidings.domain.callbacks import Announcer
+from tidings.domain.notifications import Notification
 from tidings_local.stack import LocalStack
 from tidings_local.stream_pollers import StreamBatchFailed
 
@@ -146,9 +150,43 @@ def test_an_eventbridge_outage_does_not_hold_the_callbacks(
         with spy(aws.sqs(), "SendMessage") as requests:
             failed = poll_each(stack)
         assert "ChangeEventsFunction.Events" in failed and outage.hits
-        assert "ChangeEventsFunction.Callbacks" not in failed
+        assert "ChangeEventsFunction.Notifications" not in failed
         assert callback_ids(requests) == [email]
     with spy(aws.events(), "PutEvents") as published:
         announce_changes(stack)
     names = [entry["DetailType"] for request in published for entry in request["Entries"]]
     assert "SmsCreatedEvent" in names
+
+
+def test_a_change_a_bug_meets_is_set_aside_and_the_changes_after_it_are_announced(
+    api: InProcessApi,
+    stack: LocalStack,
+    service: SeededService,
+    templates: dict[str, str],
+    deliver: Callable[[], None],
+    called_back: None,
+) -> None:
+    """Only AWS's errors are worth delivering again; any other failure would fail every retry and hold the shard,
+    so the change goes to the DLQ as an unreadable one does."""
+    sent = [send_email(api, service, templates, "Jo")["id"] for _ in range(2)]
+    deliver()
+    real = wiring.deps().announcer
+
+    class Broken(Announcer):
+        def __init__(self) -> None:  # the real announcer does the work, but for the first change
+            pass
+
+        def status_changed(self, n: Notification) -> None:
+            if n.id == sent[0]:
+                raise ValueError("a bug")
+            real.status_changed(n)
+
+    wiring.override(dataclasses.replace(wiring.deps(), announcer=Broken()))
+    try:
+        with spy(aws.sqs(), "SendMessage") as requests:
+            announce_changes(stack)  # raises nothing: no batch failed
+    finally:
+        wiring.override(None)
+    assert callback_ids(requests) == [sent[1]]
+    parked = [json.loads(r["MessageBody"]) for r in requests if "ChangeEventsDLQ" in r["QueueUrl"]]
+    assert [record["dynamodb"]["NewImage"]["id"]["S"] for record in parked] == [sent[0]]

@@ -25,13 +25,22 @@ def test_every_function_has_a_sample_event(stack: LocalStack) -> None:
 def test_sample_events_answer_in_their_envelope(stack: LocalStack, path: Path) -> None:
     event = json.loads(path.read_text())
     function = next(f for f in stack.template.functions if f.code_dir.name == path.stem.split("-")[0])
-    with spy(aws.events(), "PutEvents") as published, spy(aws.sqs(), "SendMessage") as sent:
+    with (
+        spy(aws.events(), "PutEvents") as published,
+        spy(aws.sqs(), "SendMessage") as sent,
+        spy(aws.dynamodb(), "BatchGetItem") as read,
+    ):
         result = stack.functions.invoke(function.logical_id, event)
     if "awslogs" in event:  # a receipt for a message no notification has (yet): kept for its reference
         assert result == {"batchItemFailures": []}
     elif "Records" in event and event["Records"][0].get("eventSource") == "aws:dynamodb":
         assert result == {"batchItemFailures": []}
         assert not [m for m in sent if "ChangeEventsDLQ" in m["QueueUrl"]]  # read, not set aside as unreadable
+        if function.logical_id == "ReceiptsFunction":  # the kept receipt is applied to the notification named
+            named = event["Records"][0]["dynamodb"]["NewImage"]["notification"]["M"]["id"]
+            assert [named] == [
+                k["notification_id"] for r in read for t in r["RequestItems"].values() for k in t["Keys"]
+            ]
         names = [entry["DetailType"] for request in published for entry in request["Entries"]]
         # a status change calls back (the sample's service has no callback), a kept receipt applies (to no
         # notification the sample names), a sender's creation is announced

@@ -26,7 +26,7 @@ def patterns(*mappings: str) -> list[dict[str, Any]]:
     events = written(TEMPLATE)["Resources"]["ChangeEventsFunction"]["Properties"]["Events"]
     return [
         json.loads(f["Pattern"])
-        for mapping in mappings or ("Callbacks", "Events")
+        for mapping in mappings or ("Notifications", "Events")
         for f in events[mapping]["Properties"]["FilterCriteria"]["Filters"]
     ]
 
@@ -74,7 +74,7 @@ def test_a_status_change_is_a_move_of_the_status_only() -> None:
 def test_callbacks_and_events_read_the_stream_apart() -> None:
     """One mapping takes the status changes (callbacks, through SQS), the other the /v1 creations and deletions
     (events, through EventBridge), so an outage of one does not hold the other."""
-    assert {p["eventName"][0] for p in patterns("Callbacks")} == {"MODIFY"}
+    assert {p["eventName"][0] for p in patterns("Notifications")} == {"MODIFY"}
     assert {p["eventName"][0] for p in patterns("Events")} == {"INSERT", "REMOVE"}
 
 

@@ -61,7 +61,8 @@ def _precompiled(
     if checked.problem is not None:
         return {"status": "validation-failed", "failure_reason": checked.problem}, b""
     try:  # the address window's lines follow a templated letter's rules (Notify checks both alike)
-        postal = validate_address(list(checked.address), bool(notification.extra.get(INTERNATIONAL_LETTERS)))
+        # (a letter accepted before the permission was kept on it may go abroad, as any could then)
+        postal = validate_address(list(checked.address), bool(notification.extra.get(INTERNATIONAL_LETTERS, True)))
     except ValidationFailed as refused:
         return {"status": "validation-failed", "failure_reason": refused.messages[0]}, b""
     lines = list(postal.lines)
