@@ -20,6 +20,14 @@ Handler = Callable[[dict[str, Any], Any], Any]
 RESPONSE_PAYLOAD_BYTES = 6_291_556
 
 
+def reported_failures(result: Any, reporting: bool) -> set[str]:
+    """The item identifiers a partial batch response names, when the mapping has ReportBatchItemFailures (without
+    it Lambda reads nothing from the answer)."""
+    if not reporting or not isinstance(result, dict):
+        return set()
+    return {str(f["itemIdentifier"]) for f in result.get("batchItemFailures") or []}
+
+
 class ResponseSizeTooLarge(Exception):
     """Lambda's Function.ResponseSizeTooLarge: the handler returned more than a synchronous answer may hold."""
 

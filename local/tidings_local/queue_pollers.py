@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 
-from tidings_local.lambda_runtime import Functions
+from tidings_local.lambda_runtime import Functions, reported_failures
 from tidings_local.sam_template import FunctionSpec, QueueTrigger
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ class QueuePoller:
             result = self._functions.invoke(self._spec.logical_id, event)
         except Exception:
             return len(messages)
-        failed = self._failed_ids(result)
+        failed = reported_failures(result, self._trigger.report_failures)
         done = [m for m in messages if m["MessageId"] not in failed]
         for start in range(0, len(done), SQS_MAX_MESSAGES):
             self._sqs.delete_message_batch(
@@ -72,11 +72,6 @@ class QueuePoller:
         while not stop.is_set():
             if not self.poll_once():
                 stop.wait(POLL_INTERVAL_SECONDS)
-
-    def _failed_ids(self, result: Any) -> set[str]:
-        if not self._trigger.report_failures or not isinstance(result, dict):
-            return set()
-        return {str(f["itemIdentifier"]) for f in result.get("batchItemFailures", [])}
 
     def _record(self, message: Any) -> dict[str, Any]:
         return {

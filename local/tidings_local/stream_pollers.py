@@ -17,7 +17,7 @@ from typing import Any
 import boto3
 from moto.events.models import EventPattern
 
-from tidings_local.lambda_runtime import Functions
+from tidings_local.lambda_runtime import Functions, reported_failures
 from tidings_local.sam_template import FunctionSpec, StreamTrigger
 
 POLL_INTERVAL_SECONDS = 0.2
@@ -86,7 +86,7 @@ class StreamPoller:
 
     @property
     def name(self) -> str:
-        """The function and its mapping, as the template names them: ChangeEventsFunction.Callbacks."""
+        """The function and its mapping, as the template names them: ChangeEventsFunction.Notifications."""
         return f"{self._spec.logical_id}.{self._trigger.name}"
 
     def poll_once(self) -> int:
@@ -152,9 +152,7 @@ class StreamPoller:
 
     def _done(self, batch: list[dict[str, Any]], result: Any) -> int:
         """How many records at the head of the batch succeeded: all, or those before the first one reported."""
-        if not self._trigger.report_failures or not isinstance(result, dict):
-            return len(batch)
-        reported = {str(f["itemIdentifier"]) for f in result.get("batchItemFailures") or []}
+        reported = reported_failures(result, self._trigger.report_failures)
         sequences = [str(record["dynamodb"]["SequenceNumber"]) for record in batch]
         return next((i for i, sequence in enumerate(sequences) if sequence in reported), len(batch))
 

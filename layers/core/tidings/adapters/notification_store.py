@@ -172,14 +172,16 @@ class DynamoNotificationStore:
         expires_at = {"N": str(int((now + UNMATCHED_KEPT).timestamp()))}
         recorded = set()
         for reference, receipt in {r.provider_reference: r for r in receipts}.items():  # the last one wins
-            item = {"provider_reference": {"S": reference}, "receipt_status": {"S": receipt.status}}
+            item = {
+                "provider_reference": {"S": reference},
+                "receipt_status": {"S": receipt.status},
+                "expires_at": expires_at,
+            }
             if receipt.reason:
                 item["receipt_reason"] = {"S": receipt.reason}
             try:
                 dynamodb().put_item(
-                    TableName=self._references,
-                    Item={**item, "expires_at": expires_at},
-                    ConditionExpression="attribute_not_exists(notification)",
+                    TableName=self._references, Item=item, ConditionExpression="attribute_not_exists(notification)"
                 )
             except ClientError as error:
                 if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
