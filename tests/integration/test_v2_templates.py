@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import uuid
 
 import pytest
@@ -120,6 +122,34 @@ def test_a_preview_no_answer_could_carry_is_a_400(api: InProcessApi, service: Se
     assert error["message"].startswith(
         "Your message is too long to preview. It must be 6275172 bytes or fewer as JSON."
     )
+
+
+def test_a_template_list_no_answer_could_carry_is_a_400_that_says_what_to_ask_for(
+    api: InProcessApi, service: SeededService
+) -> None:
+    """Notify does not page GET /v2/templates. Past Lambda's 6 MB, API Gateway would answer 500; a caller that
+    takes gzip (as the official clients do) gets it gzipped, and any other a 400 saying how to ask."""
+    content = (
+        "Annwyl ((name)), " + "Gŵyl “Ŷd” – €5. " * 11_000 + "Hwyl"
+    )  # 286 KB of UTF-8, as long as a template may be
+    names = [f"Long {n:02}" for n in range(17)]  # 4.9 MB of UTF-8, 6.5 MB in base64
+    for name in names:
+        fields = {"name": name, "type": "email", "subject": "About ((name))", "content": content}
+        assert api.admin("POST", f"/admin/services/{service.id}/templates", fields).status == 201
+    signed = {"Authorization": api.v2_authorization(service.keys["normal"])}
+    plain = api.request("GET", "/v2/templates", headers=signed)
+    assert plain.status == 400
+    [error] = plain.json()["errors"]
+    assert error["error"] == "BadRequestError"
+    assert error["message"].startswith("Your templates are too long to list in one answer. It must be 6275172 bytes")
+    assert error["message"].endswith(
+        "(?type=sms, email or letter), or accept a gzipped answer (Accept-Encoding: gzip)."
+    )
+    gzipped = api.request("GET", "/v2/templates", headers={**signed, "Accept-Encoding": "gzip, deflate"})
+    assert gzipped.status == 200 and gzipped.headers["content-encoding"] == "gzip"
+    listed = json.loads(gzip.decompress(gzipped.body))["templates"]
+    assert [(t["name"], t["body"]) for t in listed] == [(name, content) for name in names]
+    assert api.request("GET", "/v2/templates?type=sms", headers=signed).json() == {"templates": []}
 
 
 def test_another_services_template_does_not_exist(api: InProcessApi, service: SeededService, sms_template: str) -> None:

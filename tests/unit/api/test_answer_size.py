@@ -6,7 +6,7 @@ import base64
 import gzip
 import json
 
-from tidings.api.answer_size import fitted, how_many_fit, takes_gzip
+from tidings.api.answer_size import fitted, how_many_fit, sent_bytes, takes_gzip
 from tidings.domain.answer_limit import BODY_BYTES, LAMBDA_ANSWER_BYTES, answer_bytes
 
 
@@ -86,3 +86,18 @@ def test_gzip_is_taken_by_name_or_by_star() -> None:
         True,
         False,
     ]
+
+
+def test_sent_bytes_are_what_fitted_sends() -> None:
+    small = {"templates": [{"body": "Dear ((name))"}]}
+    assert sent_bytes(small, "gzip") == answer_bytes(str(fitted(_answer(small), "gzip")["body"]))  # escaped text
+    big = json.loads(str(_listing(6_000)["body"]))
+    for accepted in ("gzip, deflate", ""):
+        sent = fitted(_answer(big), accepted)
+        assert sent_bytes(big, accepted) == len(sent["body"]), accepted
+    assert sent_bytes(big, "") > BODY_BYTES > sent_bytes(big, "gzip")
+
+
+def _answer(value: object) -> dict[str, object]:
+    body = json.dumps(value, separators=(",", ":"))
+    return {"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body": body}

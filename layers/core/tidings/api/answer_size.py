@@ -12,6 +12,8 @@ from typing import Any
 from tidings.domain.answer_limit import BODY_BYTES, answer_bytes, base64_bytes, json_answer_bytes, shown_bytes
 from tidings.domain.errors import BadRequest
 
+GZIP_LEVEL = 6
+
 
 def how_many_fit(items: Sequence[Any], room: int = BODY_BYTES - 64 * 1024) -> int:
     """How many of the first items (at least one, if any) one answer can list, leaving `room` for what is
@@ -38,7 +40,10 @@ def fitted(answer: dict[str, Any], accept_encoding: str = "") -> dict[str, Any]:
         raw = body.encode()
     extra: dict[str, str] = {}
     if base64_bytes(len(raw)) > BODY_BYTES and takes_gzip(accept_encoding):
-        raw, extra = gzip.compress(raw, compresslevel=6), {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+        raw, extra = (
+            gzip.compress(raw, compresslevel=GZIP_LEVEL),
+            {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
+        )
     encoded = base64.b64encode(raw).decode("ascii")
     return {**answer, "headers": {**(answer.get("headers") or {}), **extra}, "body": encoded, "isBase64Encoded": True}
 
@@ -59,6 +64,19 @@ def takes_gzip(accept_encoding: str) -> bool:
         if coding:
             weights[coding] = weight
     return weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0))) > 0
+
+
+def sent_bytes(value: Any, accept_encoding: str) -> int:
+    """What a route's `value` costs in the answer `fitted` makes of it for a caller whose Accept-Encoding is
+    `accept_encoding`: escaped text, else base64 of its UTF-8 bytes, else, when the caller takes gzip, base64 of
+    those bytes gzipped (compressed here to know: only answers of megabytes get that far)."""
+    escaped = json_answer_bytes(value)
+    if escaped <= BODY_BYTES:
+        return escaped
+    raw = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    if base64_bytes(len(raw)) <= BODY_BYTES or not takes_gzip(accept_encoding):
+        return base64_bytes(len(raw))
+    return base64_bytes(len(gzip.compress(raw, compresslevel=GZIP_LEVEL)))
 
 
 def check_showable(answer: Any, what: str) -> None:

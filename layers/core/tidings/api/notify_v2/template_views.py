@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from tidings.api.answer_size import sent_bytes, takes_gzip
 from tidings.api.validation import Schema
+from tidings.domain.answer_limit import BODY_BYTES
+from tidings.domain.errors import BadRequest
 from tidings.domain.models import Template
 from tidings.domain.templates.render import Rendered, placeholders_of
 from tidings.domain.timefmt import iso_z
@@ -26,6 +29,20 @@ PREVIEW_REQUEST = Schema(
         "required": ["id"],
     }
 )
+
+
+def check_listable(listing: dict[str, Any], accept_encoding: str) -> None:
+    """A 400 for a list of templates no answer can carry, for this caller (Notify does not page it; API Gateway
+    would answer 500): what to ask for instead."""
+    sent = sent_bytes(listing, accept_encoding)
+    if sent > BODY_BYTES:
+        instead = "Ask for one type at a time (?type=sms, email or letter)"
+        if not takes_gzip(accept_encoding):
+            instead += ", or accept a gzipped answer (Accept-Encoding: gzip)"
+        raise BadRequest(
+            f"Your templates are too long to list in one answer. It must be {BODY_BYTES} bytes or fewer. "
+            f"It is {sent} bytes. {instead}."
+        )
 
 
 def template_json(template: Template) -> dict[str, Any]:
