@@ -178,7 +178,7 @@ class InMemoryNotificationStore:
             if n.service_id == query.service_id
             and n.key_type == query.key_type
             and n.visible_at(query.now)
-            and (query.statuses is None or n.status in query.statuses)
+            and (query.statuses is None or n.listed_status in query.statuses)
             and (query.types is None or n.type in query.types)
             and (query.reference is None or n.reference == query.reference)
             and (query.older_than is None or (n.created_at, n.id) < (query.older_than.created_at, query.older_than.id))

@@ -202,6 +202,29 @@ def test_a_precompiled_letter_is_checked_then_accepted(
     assert get(api, key, sent["id"], "/pdf").body == base64.b64decode(content)
 
 
+@pytest.mark.parametrize("stored", ["sending", "created"], ids=["claimed by a dispatch", "back for a retry"])
+def test_a_precompiled_letter_not_yet_checked_shows_no_pdf_and_lists_as_pending(
+    api: InProcessApi, service: SeededService, letters: Callable[[], None], stored: str
+) -> None:
+    """Spec §3.7: PDFNotReadyError while the status is pending-virus-check, which a precompiled letter still is
+    while a dispatch checks it (stored `sending`) or after a retry (`created`): its PDF is the client's, unscanned."""
+    key = service.keys["normal"]
+    body = {"reference": "unchecked", "content": base64.b64encode(client_pdf()).decode()}
+    notification_id = api.v2("POST", "/v2/notifications/letter", key, body).json()["id"]
+    store = wiring.deps().notifications
+    assert store.transition(notification_id, ["pending-virus-check"], {"status": stored})
+    assert get(api, key, notification_id).json()["status"] == "pending-virus-check"
+    assert get(api, key, notification_id, "/pdf").json()["errors"] == [
+        {"error": "PDFNotReadyError", "message": "PDF not available yet, try again later"}
+    ]
+    listed = {
+        status: [n["id"] for n in api.v2("GET", f"/v2/notifications?status={status}", key).json()["notifications"]]
+        for status in ("pending-virus-check", "accepted")
+    }
+    assert listed == {"pending-virus-check": [notification_id], "accepted": []}
+    assert store.transition(notification_id, [stored], {"status": "pending-virus-check"})  # as it was: queued
+
+
 def test_a_precompiled_letter_whose_pdf_went_missing_fails_as_missing(
     api: InProcessApi, stack: LocalStack, service: SeededService, letters: Callable[[], None]
 ) -> None:

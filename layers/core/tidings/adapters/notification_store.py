@@ -377,7 +377,7 @@ def _awaiting(notification_id: str) -> str:
 def _listed(notification: Notification, query: NotificationQuery) -> bool:
     return (
         notification.visible_at(query.now)
-        and (query.statuses is None or notification.status in query.statuses)
+        and (query.statuses is None or notification.listed_status in query.statuses)
         and (query.types is None or notification.type in query.types)
         and (query.reference is None or notification.reference == query.reference)
     )

@@ -111,6 +111,13 @@ class Notification(Record):
             return "pending-virus-check"  # claimed by a dispatch, or back for a retry: not checked yet
         return LETTER_STATUS_NAMES.get(self.status, self.status)
 
+    @property
+    def listed_status(self) -> str:
+        """The status a list's `status` filter matches (stored names, which its aliases expand to), except that a
+        precompiled letter not yet checked is `pending-virus-check`, as it shows."""
+        shown = self.api_status
+        return shown if shown == "pending-virus-check" else self.status
+
 
 def content_bytes(body: str, subject: str | None) -> int:
     return len(body.encode()) + len((subject or "").encode())

@@ -19,7 +19,7 @@ def letter_pdf(notification: Notification, letters: LetterStore) -> bytes:
         raise BadRequest(VIRUS)
     if notification.status == "technical-failure":
         raise BadRequest(TECHNICAL_FAILURE)
-    if notification.status == "pending-virus-check":
+    if notification.api_status == "pending-virus-check":  # stored `sending` while a dispatch checks it: unscanned
         raise PdfNotReady()
     pdf = letters.get_pdf(notification)
     if pdf is None:
