@@ -12,7 +12,17 @@ from tests.fakes import FixedClock, InMemoryCounters, InMemoryDocumentStore, InM
 from tidings.domain.auth import Caller
 from tidings.domain.errors import TRIAL_MODE, BadRequest, InvalidPhone, ValidationFailed
 from tidings.domain.limits import LimitExceeded
-from tidings.domain.models import ApiKey, GuestList, ReplyTo, Retention, Service, ServiceBundle, SmsSender, Template
+from tidings.domain.models import (
+    ApiKey,
+    GuestList,
+    OptOut,
+    ReplyTo,
+    Retention,
+    Service,
+    ServiceBundle,
+    SmsSender,
+    Template,
+)
 from tidings.domain.send import TEAM_ONLY, SendContext, SendRequest, send_notification
 
 CLOCK = FixedClock()
@@ -133,6 +143,26 @@ def test_smoke_test_numbers_are_accepted_but_neither_stored_nor_sent(number: str
     world = World()
     accepted = world.send(recipient=number)
     assert not accepted.stored and world.store.items == {} and world.queue.sent == []
+
+
+def test_smoke_test_numbers_use_a_token_and_are_refused_once_the_day_is_spent_but_never_counted() -> None:
+    """Spec §5.5 step 1: the rate limit and the day's limit come first, for every request; §6: never counted."""
+    world = World()
+    limit = world.context.caller.bundle.service.sms_message_limit
+    day = f"{SERVICE_ID}#{NOW:%Y-%m-%d}"
+    world.send(recipient="07700900000")
+    assert (world.counters.items[day]["minute_normal"], world.counters.items[day].get("day_sms", 0)) == (1, 0)
+    world.counters.items[day]["day_sms"] = limit
+    with pytest.raises(LimitExceeded) as refused:
+        world.send(recipient="07700900111")
+    assert refused.value.counter.name == "day_sms" and world.counters.items[day]["day_sms"] == limit
+
+
+def test_a_simulated_sms_to_a_number_that_opted_out_ends_as_its_number_says() -> None:
+    """Spec §6: a test key's SMS ends by its number; an opt-out only stops real sends."""
+    opted = {"opt_outs": [OptOut(number="447700900123", created_at=NOW)]}
+    assert World(caller("test", **opted)).send().notification.opted_out is False
+    assert World(caller(**opted)).send().notification.opted_out is True
 
 
 def test_smoke_test_emails_likewise() -> None:

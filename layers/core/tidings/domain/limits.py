@@ -214,8 +214,10 @@ def usage_today(store: Counters, service_id: str, now: datetime) -> dict[str, in
 
 def take(store: Counters, item_key: str, counters: Sequence[Counter], now: datetime) -> Usage:
     """Count one request against every counter, or none of them; refuse with the first full counter."""
-    counts = _counted(store, item_key, counters, now)
-    first = counters[0]
+    return _usage(counters[0], _counted(store, item_key, counters, now), now)
+
+
+def _usage(first: Counter, counts: dict[str, int], now: datetime) -> Usage:
     remaining = max(0, first.limit - counts[first.name])
     return Usage(limit=first.limit, remaining=remaining, reset_seconds=retry_after(first, now, counts))
 
@@ -224,12 +226,19 @@ def take_for_refused(store: Counters, service: Service, key_type: KeyType, chann
     """Notify spends a request's rate-limit token before it validates it, and checks the day's limit for the
     URL's channel then too (spec §5.5 step 1). Here a request refused before its one write (the write that
     counts a send) takes its token alone, and answers 429 instead if that minute, or that day, is spent. Only
-    refusals pay this second write; the day's count is read from what the write returns, not added to."""
-    rate, *daily = send_counters(service, key_type, channel, False, now)
-    counts = _counted(store, day_key(service.id, now), [rate], now)
-    spent = next((counter for counter in daily if counts.get(counter.name, 0) >= counter.limit), None)
+    refusals pay this second write."""
+    take_first_check_rest(store, day_key(service.id, now), send_counters(service, key_type, channel, False, now), now)
+
+
+def take_first_check_rest(store: Counters, item_key: str, counters: Sequence[Counter], now: datetime) -> Usage:
+    """Count one against the first counter only, and refuse as `take` would if any other is already full: their
+    counts are read from what the write returns, not added to."""
+    first, *rest = counters
+    counts = _counted(store, item_key, [first], now)
+    spent = next((counter for counter in rest if counts.get(counter.name, 0) >= counter.limit), None)
     if spent is not None:
         raise _exceeded(spent, now, retry_after(spent, now, counts))
+    return _usage(first, counts, now)
 
 
 def _counted(store: Counters, item_key: str, counters: Sequence[Counter], now: datetime) -> dict[str, int]:

@@ -14,7 +14,7 @@ from tidings.domain.auth import Caller
 from tidings.domain.documents import DocumentLink, StoredFile, is_file, new_link, parse_upload, stored_file
 from tidings.domain.email_address import EmailAddressError, normalise_email_address
 from tidings.domain.errors import TRIAL_MODE, BadRequest, InvalidPhone, QueueUnavailable
-from tidings.domain.limits import Counters, Usage, day_key, send_counters, take
+from tidings.domain.limits import Counters, Usage, day_key, send_counters, take, take_first_check_rest
 from tidings.domain.models import Permission, SmsSender, Template
 from tidings.domain.notifications import (
     SIMULATED_EMAILS,
@@ -97,9 +97,11 @@ def send_notification(
     accepted = check_and_build(request, context)
     caller, n = context.caller, accepted.notification
     wanted = send_counters(caller.bundle.service, caller.key.key_type, n.type, accepted.international, context.now)
-    if not accepted.stored:
-        wanted = wanted[:1]  # smoke-test recipients use the rate limit but are never sent or counted
-    accepted = replace(accepted, usage=take(counters, day_key(caller.service_id, context.now), wanted, context.now))
+    # Smoke-test recipients use a rate-limit token and are refused once the day's limit is spent, but are never
+    # sent, so never added to the day's count.
+    take_them = take if accepted.stored else take_first_check_rest
+    usage = take_them(counters, day_key(caller.service_id, context.now), wanted, context.now)
+    accepted = replace(accepted, usage=usage)
     if accepted.stored:
         for file in accepted.files:
             if documents is None:
@@ -133,6 +135,7 @@ def check_and_build(request: SendRequest, context: SendContext) -> Accepted:
     normalised, region, international = _recipient(request, context)
     files = _uploads(request, links, normalised, context)
     _check_length(request.channel, rendered.body, rendered.subject)
+    simulate = context.caller.key.key_type == "test" or bool(sender and sender.test_mode)
     notification = Notification(
         id=str(uuid4()),
         service_id=service.id,
@@ -151,8 +154,9 @@ def check_and_build(request: SendRequest, context: SendContext) -> Accepted:
         billable_units=fragment_count(rendered.body) if request.channel == "sms" else 0,
         rate_multiplier=_multiplier(region),
         sms_rate=rate_table().sms_rate,
-        simulate=context.caller.key.key_type == "test" or bool(sender and sender.test_mode),
-        opted_out=request.channel == "sms" and context.caller.bundle.opted_out(normalised),
+        simulate=simulate,
+        # A simulated SMS ends as its number says (spec §6), whoever opted out.
+        opted_out=request.channel == "sms" and not simulate and context.caller.bundle.opted_out(normalised),
         created_at=context.now,
         expires_at=context.now + _retention(request.channel, sender, context),
     )
