@@ -1,4 +1,6 @@
-"""GET /docs (an interactive reference, served with its assets: no CDN) and GET /docs/openapi.json."""
+"""GET /docs (an interactive reference, served with its assets: no CDN) and GET /docs/openapi.json (no auth).
+
+Notifea serves its reference beside its API (E13), under the same per-IP limit (spec §1.5: the limit is global)."""
 
 from __future__ import annotations
 
@@ -6,21 +8,23 @@ import json
 from pathlib import Path
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler import Response, content_types
 
 from tidings.api.entry import http_entry
 from tidings.api.http import root_url
+from tidings.api.notifea_v1.gate import throttle
+from tidings.api.notifea_v1.resolver import v1_resolver
 from tidings.api.openapi import openapi_document
 
-app = APIGatewayHttpResolver()
+app = v1_resolver(authenticated=False)
 
 
-@app.get("/docs/openapi.json")
+@app.get("/docs/openapi.json", middlewares=[throttle])
 def openapi_json() -> dict[str, Any]:
     return openapi_document(root_url(app))
 
 
-@app.get("/docs")
+@app.get("/docs", middlewares=[throttle])
 def reference() -> Response[str]:
     # Powertools' swagger_ui package brings its OpenAPI models (about a third of this function's start-up):
     # only the page needs it, not the JSON document.

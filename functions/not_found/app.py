@@ -2,8 +2,8 @@
 (or, under a file's link /d/, the HTML page of an unknown file).
 
 /v2 gets Flask's legacy 404 `{"result": "error", "message": ...}`, as Notify answers, and /admin the v2
-envelope; /v1 gets Notifea's (404 for an unknown path, 405 for a known path with another method); anything
-else a plain JSON 404.
+envelope; /v1 (and /docs, Notifea's reference) gets Notifea's (404 for an unknown path, 405 for a known path
+with another method); anything else a plain JSON 404.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from tidings.api.download_pages import not_found_page
 from tidings.api.notifea_v1.errors import v1_error
-from tidings.api.notifea_v1.routes import allowed_methods
+from tidings.api.notifea_v1.routes import DOCS_ROUTES, allowed_methods
 from tidings.api.notify_v2.errors import NOT_FOUND_URL, register_v2_errors
 from tidings.observability import logger
 
+DOCS_PATHS = frozenset(path for _, path in DOCS_ROUTES)
 v2_app = APIGatewayHttpResolver()  # no routes: every request reaches its not-found handler
 register_v2_errors(v2_app)
 admin_app = APIGatewayHttpResolver()
@@ -34,7 +35,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         return v2_app.resolve(event, context)
     if _under(path, ("/admin",)):
         return admin_app.resolve(event, context)
-    if _under(path, ("/v1",)) or path == "/":
+    if _under(path, ("/v1",)) or path == "/" or path in DOCS_PATHS:
         headers = {"Content-Type": "application/json"}
         if allowed := allowed_methods(path):
             response = v1_error(405, "method.not.allowed", "Method not allowed", [])

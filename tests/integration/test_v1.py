@@ -25,6 +25,9 @@ def v1(api: InProcessApi, account: V1Account, method: str, path: str, body: Any 
     return api.request(method, path, body, {"Authorization": f"Bearer {account.token}"})
 
 
+TOO_MANY = "Too many attempts. Please try again in 1 minute."  # Notifea's (spec §1.1)
+
+
 def send_sms(api: InProcessApi, account: V1Account) -> Any:
     body = {"sms_sender_id": account.sender, "content": "Hi", "recipient": "+447700900123"}
     return v1(api, account, "POST", "/v1/sms", body).json()["data"]
@@ -185,8 +188,59 @@ def test_refusals_count_against_the_limit_and_carry_its_headers(api: InProcessAp
     assert v1(api, account, "POST", "/v1/sms", {}).status == 422  # the third
     limited = v1(api, account, "POST", "/v1/sms", bad)
     assert (limited.status, limited.json()["code"]) == (429, "too.many.attempts")
+    assert limited.json()["data"] == {"message": TOO_MANY}  # no metadata (spec §1.2)
     reset_at, retry_after = int(limited.headers["x-ratelimit-reset"]), int(limited.headers["retry-after"])
     assert abs(reset_at - (int(datetime.now(UTC).timestamp()) + retry_after)) <= 1
+
+
+def test_a_send_refused_by_the_services_own_minute_limit_says_what_notifea_says(
+    api: InProcessApi, account: V1Account
+) -> None:
+    """Spec §1.5: one message for `too.many.attempts`, whichever per-minute limit was spent."""
+    api.admin("POST", f"/admin/services/{account.service_id}", {"rate_limit": 1})
+    body = {"sms_sender_id": account.sender, "content": "Hi", "recipient": "+447700900123"}
+    assert v1(api, account, "POST", "/v1/sms", body).status == 200
+    limited = v1(api, account, "POST", "/v1/sms", body)
+    assert (limited.status, limited.json()) == (429, {"data": {"message": TOO_MANY}, "code": "too.many.attempts"})
+
+
+def test_an_sms_sender_id_that_is_no_uuid_fails_validation(api: InProcessApi, account: V1Account) -> None:
+    """E5 takes a uuid (spec §1.4): a malformed one is a 422 naming the field, an unknown one the sender's 404."""
+    for sender in ("abc", f"{account.sender}x"):
+        body = {"sms_sender_id": sender, "content": "Hi", "recipient": "+447700900123"}
+        refused = v1(api, account, "POST", "/v1/sms", body)
+        assert (refused.status, refused.json()["code"], refused.json()["data"]["metadata"]) == (
+            422,
+            "validation.failed",
+            ["sms_sender_id"],
+        )
+    unknown = {"sms_sender_id": "00000000-0000-4000-8000-000000000000", "content": "Hi", "recipient": "+447700900123"}
+    assert v1(api, account, "POST", "/v1/sms", unknown).json()["code"] == "user_sms_sender.not.found"
+
+
+def test_a_failed_login_carries_the_limit_it_counted_against(api: InProcessApi) -> None:
+    """Laravel's throttle answers every request it counted with its headers (spec §1.1), refusals included."""
+    refused = api.request("GET", "/v1/sms", headers={"Authorization": "Bearer not.a.token"}, source_ip="192.0.2.44")
+    assert refused.status in (401, 422)
+    assert (refused.headers["x-ratelimit-limit"], refused.headers["x-ratelimit-remaining"]) == ("120", "119")
+
+
+@pytest.mark.parametrize(("method", "path"), [("POST", "/docs"), ("DELETE", "/docs/openapi.json")])
+def test_a_wrong_method_on_the_reference_is_notifeas_405(api: InProcessApi, method: str, path: str) -> None:
+    """Check 30: every error, 405 included, in the v1 envelope; /docs is Notifea's (E13)."""
+    reply = api.request(method, path)
+    assert (reply.status, reply.headers["allow"]) == (405, "GET")
+    assert reply.json() == {"data": {"message": "Method not allowed", "metadata": []}, "code": "method.not.allowed"}
+
+
+def test_the_reference_shares_the_per_ip_limit(api: InProcessApi) -> None:
+    """Spec §1.5: the limit is global, so the public endpoints (the reference, E13, among them) count too."""
+    ip = "192.0.2.13"
+    first = api.request("GET", "/docs/openapi.json", source_ip=ip)
+    assert (first.status, first.headers["x-ratelimit-remaining"]) == (200, "119")
+    assert {api.request("GET", "/v1", source_ip=ip).status for _ in range(119)} == {200}
+    limited = api.request("GET", "/docs", source_ip=ip)
+    assert (limited.status, limited.json()) == (429, {"data": {"message": TOO_MANY}, "code": "too.many.attempts"})
 
 
 def recorded_ids(references: list[dict[str, Any]]) -> list[str]:

@@ -22,6 +22,7 @@ from tidings.domain.models import KeyType, Service
 WINDOW_SECONDS = 60
 TRIAL_DAILY_LIMIT = 50
 V1_REQUESTS_PER_MINUTE = 120
+V1_TOO_MANY = "Too many attempts. Please try again in 1 minute."
 KEY_TYPE_NAMES = {"normal": "LIVE", "team": "TEAM", "test": "TEST"}
 
 
@@ -181,7 +182,7 @@ def v1_request_counter(service: Service | None, client_ip: str, now: datetime) -
         limit=service.v1_rate_limit if service else V1_REQUESTS_PER_MINUTE,
         window_seconds=WINDOW_SECONDS,
         refusal="too.many.attempts",
-        message="Too many attempts. Please try again in 1 minute.",
+        message=V1_TOO_MANY,
     )
     item = day_key(service.id, now) if service else f"v1#{client_ip}#{_day(now)}"
     return item, counter

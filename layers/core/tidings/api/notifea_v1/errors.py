@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from tidings.api.http import rate_limit_headers as ietf_rate_limit_headers
 from tidings.api.http import unavailable_retry_after
 from tidings.domain.errors import BadRequest, InvalidPhone, NotFound, Refused, ValidationFailed
-from tidings.domain.limits import LimitExceeded, Usage
+from tidings.domain.limits import V1_TOO_MANY, LimitExceeded, Usage
 from tidings.observability import logger
 
 V1_LIMIT_CODES = {"RateLimitError": "too.many.attempts", "TooManyRequestsError": "daily.limit.exceeded"}
@@ -51,7 +51,10 @@ def register_v1_errors(app: APIGatewayHttpResolver) -> None:
         headers = {"Retry-After": str(retry), **rate_limit_headers(error.counter.limit, 0, retry)}
         headers["X-RateLimit-Reset"] = str(error.reset_at)  # Laravel's: the epoch second it frees
         code = V1_LIMIT_CODES.get(error.counter.refusal, error.counter.refusal)
-        return v1_error(429, code, error.message, None, headers)  # Notifea's 429 has no metadata
+        # Notifea's one message for its code, whichever per-minute limit was spent (the IP's, or the service's
+        # sends); the day's limit, Tidings' own, says which. Notifea's 429 has no metadata.
+        message = V1_TOO_MANY if code == "too.many.attempts" else error.message
+        return v1_error(429, code, message, None, headers)
 
     @app.exception_handler(ValidationFailed)
     def _invalid(error: ValidationFailed) -> Response[dict[str, object]]:

@@ -42,7 +42,9 @@ def authenticate(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -
                 raise
             bundle, token = authenticate_access_token(header, lambda s: d.bundles.get(s, fresh=True), now, ip)
     except Refused:
-        _count_request(None, ip)  # failed attempts count against the IP, so guessing tokens is throttled too
+        # Failed attempts count against the IP, so guessing tokens is throttled too; their refusal carries the
+        # limit's headers, as every counted answer does.
+        app.append_context(v1_usage=_count_request(None, ip))
         raise
     app.append_context(v1_caller=V1Caller(bundle, token))
     return next_middleware(app)

@@ -11,6 +11,7 @@ from tidings.api.http import json_body, query_pairs
 from tidings.domain.errors import Refused
 
 SENDER_NAME = r"^[A-Za-z0-9_-]{1,11}$"
+UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"  # Laravel's `uuid` rule
 INVALID = "The given data was invalid."
 
 
@@ -44,7 +45,7 @@ class SenderUpdate(V1Request):
 
 
 class SmsCreate(V1Request):
-    sms_sender_id: str = Field(min_length=1)
+    sms_sender_id: str = Field(pattern=UUID, description="the sender's uuid")
     content: str
     recipient: str = Field(min_length=1, description="a mobile number in E.164, with + and the country code")
 

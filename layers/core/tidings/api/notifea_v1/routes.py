@@ -19,8 +19,11 @@ V1_ROUTES: list[tuple[str, str]] = [
     ("PUT", "/v1/user-sms-senders/{uuid}"),
     ("DELETE", "/v1/user-sms-senders/{uuid}"),
 ]
+# The reference Notifea serves beside its API (E13): its errors are the API's too (spec §2).
+DOCS_ROUTES: list[tuple[str, str]] = [("GET", "/docs"), ("GET", "/docs/openapi.json")]
 
 
 def allowed_methods(path: str) -> list[str]:
     """The methods `path` answers to (none for an unknown path): a 405's `Allow` header (RFC 9110 §15.5.6)."""
-    return sorted({method for method, route in V1_ROUTES if re.fullmatch(re.sub(r"\{[^/]+\}", "[^/]+", route), path)})
+    routes = V1_ROUTES + DOCS_ROUTES
+    return sorted({method for method, route in routes if re.fullmatch(re.sub(r"\{[^/]+\}", "[^/]+", route), path)})
