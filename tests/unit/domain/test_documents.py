@@ -136,7 +136,10 @@ def test_links_are_unguessable_and_name_the_service() -> None:
     first, second = new_link("https://api.test/", SERVICE), new_link("https://api.test/", SERVICE)
     assert re.fullmatch(rf"https://api\.test/d/{SERVICE}/[0-9a-f-]{{36}}\?key=[0-9a-f]{{64}}", first.url)
     assert first.file_id != second.file_id and first.key != second.key
-    assert new_link("https://api.test/", SERVICE, simulated=True).url == f"https://api.test/d/{SERVICE}/test-document"
+    assert (
+        new_link("https://api.test/", SERVICE, simulated=True).url
+        == f"https://api.test/services/{SERVICE}/documents/test-document"
+    )
 
 
 def stored(**fields: Any) -> tuple[Document, str]:

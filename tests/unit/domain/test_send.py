@@ -348,7 +348,7 @@ def test_recipient_rules_come_before_the_upload_checks() -> None:
 def test_a_simulated_recipient_gets_the_test_document_link_and_nothing_is_stored() -> None:
     world, documents = World(), InMemoryDocumentStore()
     accepted = send_file(world, documents, recipient="simulate-delivered@notifications.service.gov.uk")
-    assert accepted.notification.body == f"Dear {world.context.root_url}d/{SERVICE_ID}/test-document"
+    assert accepted.notification.body == f"Dear {world.context.root_url}services/{SERVICE_ID}/documents/test-document"
     assert documents.files == {} and not accepted.stored
 
 

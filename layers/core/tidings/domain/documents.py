@@ -124,9 +124,10 @@ def is_file(value: Any) -> bool:
 
 
 def new_link(root_url: str, service_id: str, simulated: bool = False) -> DocumentLink:
-    """A fresh link under `root_url` (`scheme://host/`); a simulated recipient's link names no file."""
+    """A fresh link under `root_url` (`scheme://host/`); a simulated recipient's names no file, in the shape
+    Notify gives it (spec §3.2)."""
     if simulated:
-        return DocumentLink(TEST_DOCUMENT, "", f"{root_url}d/{service_id}/{TEST_DOCUMENT}")
+        return DocumentLink(TEST_DOCUMENT, "", f"{root_url}services/{service_id}/documents/{TEST_DOCUMENT}")
     file_id, key = str(uuid4()), secrets.token_hex(32)  # hex: nothing Markdown could read as emphasis
     return DocumentLink(file_id, key, f"{root_url}d/{service_id}/{file_id}?key={key}")
 
