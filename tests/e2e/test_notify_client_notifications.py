@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import socket
 import time
 import uuid
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 import requests
 from notifications_python_client import NotificationsAPIClient, prepare_upload
+from notifications_python_client.errors import HTTP503Error
 
 from tests.e2e.conftest import RunningStack, Seed, error_of
 
@@ -368,3 +370,18 @@ def test_36_the_iterator_walks_260_notifications_in_3_requests(local_stack: Runn
     walked = [n["id"] for n in client.get_all_notifications_iterator()]
     assert len(walked) == 260 and set(walked) == sent
     assert len(requests_made) == 3
+
+
+def test_48_a_server_that_cannot_be_reached_is_the_clients_503(seed: Seed) -> None:
+    """The client's own answer when no Tidings answers at its base URL (a port bound but never listening, so
+    every connection is refused)."""
+    with socket.socket() as bound:
+        bound.bind(("127.0.0.1", 0))
+        client = NotificationsAPIClient(seed.live, base_url=f"http://127.0.0.1:{bound.getsockname()[1]}")
+        with pytest.raises(HTTP503Error) as failed:
+            client.get_notification_by_id(str(uuid.uuid4()))
+    assert (failed.value.status_code, failed.value.message, str(failed.value)) == (
+        503,
+        "Request failed",
+        "503 - Request failed",
+    )
