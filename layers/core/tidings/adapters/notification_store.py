@@ -7,8 +7,8 @@ receipt never came (`sending`). Both indexes hold keys only and keys that never 
 status: a claim or a receipt writes the item and no index copy (write units are most of what a notification
 costs).
 
-An email's body and subject are kept apart, in a table of their own, when they would make its item bill
-more than one write unit: a claim and a receipt are billed on the whole item (twice, in a transaction), so a
+An email's body and subject are kept apart, in a table of their own (compressed; in parts when longer than one
+item holds), when they would make its item bill more than one write unit: a claim and a receipt are billed on the whole item (twice, in a transaction), so a
 1 KB body would otherwise cost four more units each time its status moves. Its item says `content_apart`;
 reads that show or send the body fetch it (strongly consistent: both are written before the 201), once the
 status item has passed their filters; receipts, the sweeper and reads of what is never apart do not. Only
@@ -63,6 +63,10 @@ AWAITED = UNCLAIMED | {"sending"}
 AWAITING_SHARDS = 8
 MOVES_PER_TRANSACTION = 100  # the most a transaction takes
 CONTENT_APART = "content_apart"
+CONTENT_PARTS = "parts"
+# An item holds at most 400 KB: a long email's compressed content (2,000,000 bytes compress to little more) is
+# kept in parts of this many bytes, 6 at most.
+CONTENT_PART_BYTES = 350_000
 NO_CONTENT = {"body": {"S": ""}, "subject": {"NULL": True}}  # as an item holds a body and subject kept elsewhere
 # What the claim and the receipt add to an item: two timestamps, a longer status, perhaps a failure reason.
 STATUS_CHANGE_ROOM_BYTES = 128
@@ -91,13 +95,9 @@ class DynamoNotificationStore:
         if notification.type == "email" and item_size(item) + STATUS_CHANGE_ROOM_BYTES > WRITE_UNIT_BYTES:
             # What `_item` compressed (a long body) moves as it is; the item keeps an empty body and subject.
             packed = item.pop("content_z", None) or {"B": packed_content(notification.body, notification.subject)}
-            content = {
-                "notification_id": item["notification_id"],
-                "expires_at": item["expires_at"],
-                "content_z": packed,
-            }
             status = item | NO_CONTENT | {CONTENT_APART: {"BOOL": True}}
-            batch_put({self._contents: [content], self._table: [status]})  # both in one call
+            contents = _content_parts(notification.id, item["expires_at"], packed["B"])
+            batch_put({self._contents: contents, self._table: [status]})  # all in one call (8 items at most)
             return
         dynamodb().put_item(TableName=self._table, Item=item)
 
@@ -310,15 +310,28 @@ class DynamoNotificationStore:
         apart = [i["notification_id"]["S"] for i in items if CONTENT_APART in i and i["notification_id"]["S"] in found]
         if not (content and apart):
             return found
-        contents = batch_get(self._contents, [key(notification_id=i) for i in apart], consistent=True)
-        unpacked = {c["notification_id"]["S"]: unpacked_content(c["content_z"]["B"]) for c in contents}
+        unpacked = {i: unpacked_content(packed) for i, packed in self._packed_contents(apart).items()}
         for notification_id in apart:
             if notification_id in unpacked:
                 found[notification_id] = found[notification_id].model_copy(update=unpacked[notification_id])
-            else:  # its accept stopped between the two writes and answered an error: it was never accepted
+            else:  # its accept stopped between the batch's retries and answered an error: it was never accepted
                 logger.warning("notification without its content", extra={"notification_id": notification_id})
                 del found[notification_id]
         return found
+
+    def _packed_contents(self, notification_ids: list[str]) -> dict[str, bytes]:
+        """Each notification's compressed content, from its first part and then (only for the long) the rest;
+        one with a part missing is absent."""
+        firsts = batch_get(self._contents, [key(notification_id=i) for i in notification_ids], consistent=True)
+        parts = {c["notification_id"]["S"]: int(c.get(CONTENT_PARTS, {"N": "1"})["N"]) for c in firsts}
+        rest_keys = [key(notification_id=_part_id(i, n)) for i, count in parts.items() for n in range(1, count)]
+        rest = batch_get(self._contents, rest_keys, consistent=True) if rest_keys else []
+        chunks = {c["notification_id"]["S"]: c["content_z"]["B"] for c in [*firsts, *rest]}
+        return {
+            i: b"".join(chunks[_part_id(i, n)] for n in range(count))
+            for i, count in parts.items()
+            if all(_part_id(i, n) in chunks for n in range(count))
+        }
 
 
 def _item(notification: Notification, **keys: Any) -> dict[str, Any]:
@@ -327,6 +340,23 @@ def _item(notification: Notification, **keys: Any) -> dict[str, Any]:
         return to_item(notification, **keys)
     plain = notification.model_copy(update={"body": "", "subject": None})
     return to_item(plain, **keys) | {"content_z": {"B": packed_content(notification.body, notification.subject)}}
+
+
+def _content_parts(notification_id: str, expires_at: dict[str, Any], packed: bytes) -> list[dict[str, Any]]:
+    """A long email's compressed content as items of the contents table: the first under the notification's id,
+    saying how many there are, the rest under `{id}#{n}`; each expires with the notification."""
+    chunks = [packed[start : start + CONTENT_PART_BYTES] for start in range(0, len(packed), CONTENT_PART_BYTES)]
+    items = [
+        {"notification_id": {"S": _part_id(notification_id, n)}, "expires_at": expires_at, "content_z": {"B": chunk}}
+        for n, chunk in enumerate(chunks or [b""])
+    ]
+    if len(items) > 1:
+        items[0][CONTENT_PARTS] = {"N": str(len(items))}
+    return items
+
+
+def _part_id(notification_id: str, n: int) -> str:
+    return notification_id if n == 0 else f"{notification_id}#{n}"
 
 
 def _notification(item: dict[str, Any]) -> Notification:

@@ -35,8 +35,8 @@ EMAIL_MAX_BYTES = 2_000_000
 # Notify sets no limit on a subject. The longest line RFC 5322 allows in a message is 998 characters, and an
 # unbounded personalised subject made answers (and every later read of it) too long for Lambda.
 SUBJECT_MAX_CHARACTERS = 998
-# One stored notification holds at most 400 KB; long content (body and subject) is kept compressed, and must
-# fit so (emails and letters: an SMS is at most 918 characters).
+# One stored notification holds at most 400 KB; a letter's long content (body and subject) is kept compressed in
+# it, and must fit so (an SMS is at most 918 characters; an email's long content is kept apart, in parts).
 MAX_STORED_CONTENT_BYTES = 300_000
 TEAM_ONLY = "Can’t send to this recipient using a team-only API key"
 NOT_ALLOWED = {
@@ -255,17 +255,19 @@ def _check_length(channel: Channel, body: str, subject: str | None = None) -> No
             f"Your subject is {len(subject)} characters long."
         )
     if channel == "email":
-        check_content_fits("Emails", body, subject)
+        check_content_fits("Emails", body, subject, compressed_limit=None)  # any 2,000,000 bytes can be stored
 
 
-def check_content_fits(kind: str, body: str, subject: str | None) -> None:
-    """Refuse content too large to store, even compressed, or to show in one answer (the 201 and every read of
-    it after): a 400 now, not a 500 once it is queued."""
-    if content_bytes(body, subject) > MAX_STORED_CONTENT_BYTES:
+def check_content_fits(
+    kind: str, body: str, subject: str | None, compressed_limit: int | None = MAX_STORED_CONTENT_BYTES
+) -> None:
+    """Refuse content too large to store, even compressed (where `compressed_limit` bounds that), or to show in
+    one answer (the 201 and every read of it after): a 400 now, not a 500 once it is queued."""
+    if compressed_limit is not None and content_bytes(body, subject) > compressed_limit:
         stored = len(packed_content(body, subject))  # exactly what the store would keep
-        if stored > MAX_STORED_CONTENT_BYTES:
+        if stored > compressed_limit:
             raise BadRequest(
-                f"Your message is too long. {kind} must compress to {MAX_STORED_CONTENT_BYTES} bytes or fewer. "
+                f"Your message is too long. {kind} must compress to {compressed_limit} bytes or fewer. "
                 f"Your message compresses to {stored} bytes."
             )
     shown = shown_bytes({"body": body, "subject": subject})
