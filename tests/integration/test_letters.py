@@ -4,6 +4,7 @@ precompiled, the print handoff (PDF + manifest in the print bucket), the receipt
 from __future__ import annotations
 
 import base64
+import io
 import json
 import os
 import uuid
@@ -13,6 +14,7 @@ from typing import Any
 
 import boto3
 import pytest
+from pypdf import PdfReader
 
 from tests.integration.conftest import InProcessApi, SeededService, empty_queue, seed_service
 from tidings import wiring
@@ -140,6 +142,38 @@ def test_a_templated_letter_is_rendered_handed_to_the_printer_and_received(
     assert get(api, key, sent["id"]).json()["status"] == "received"
     listed = api.v2("GET", "/v2/notifications?status=received&template_type=letter", key).json()
     assert [n["id"] for n in listed["notifications"]] == [sent["id"]]
+
+
+def test_a_letter_s_qr_code_is_checked_when_sent_and_printed_as_one(
+    api: InProcessApi, stack: LocalStack, service: SeededService, letters: Callable[[], None]
+) -> None:
+    """Spec §5.5 step 4 and §5.1: data past 504 bytes is a ValidationError with the data and both sizes."""
+    fields = {"name": "QR", "type": "letter", "subject": "Renew", "content": "Scan to renew:\r\n\r\nqr: ((link))"}
+    template = api.admin("POST", f"/admin/services/{service.id}/templates", fields).json()["data"]["id"]
+    key, link = service.keys["normal"], "https://www.example.gov.uk/renew?ref=" + "A" * 467  # 504 bytes
+    body = {"template_id": template, "personalisation": {**ADDRESS, "link": link + "B"}}
+    refused = api.v2("POST", "/v2/notifications/letter", key, body)
+    assert (refused.status, refused.json()["errors"]) == (
+        400,
+        [
+            {
+                "error": "ValidationError",
+                "message": "Cannot create a usable QR code - the link is too long",
+                "data": link + "B",
+                "num_bytes": 505,
+                "max_bytes": 504,
+            }
+        ],
+    )
+    sent = api.v2("POST", "/v2/notifications/letter", key, {**body, "personalisation": {**ADDRESS, "link": link}})
+    assert sent.status == 201, sent.body
+    letters()
+    [printed] = [
+        pdf for name, pdf in bucket_objects(stack, "PrintBucket").items() if name.endswith(f"{sent.json()['id']}.pdf")
+    ]
+    page = PdfReader(io.BytesIO(printed)).pages[0]
+    assert page.get_contents().get_data().count(b" re f") > 100  # type: ignore[union-attr]
+    assert "Scan to renew:" in page.extract_text() and link not in page.extract_text()  # drawn, not written
 
 
 def test_test_key_letters_are_received_at_once_and_still_have_a_pdf(

@@ -8,8 +8,9 @@ status: a claim or a receipt writes the item and no index copy (write units are 
 costs).
 
 An email's body and subject are kept apart, in a table of their own (compressed; in parts when longer than one
-item holds), when they would make its item bill more than one write unit: a claim and a receipt are billed on the whole item (twice, in a transaction), so a
-1 KB body would otherwise cost four more units each time its status moves. Its item says `content_apart`;
+item holds), when they would make its item bill more than one write unit: a claim and a receipt are billed on
+the whole item (twice, in a transaction), so a 1 KB body would otherwise cost four more units each time its
+status moves. Its item says `content_apart`;
 reads that show or send the body fetch it (strongly consistent: both are written before the 201), once the
 status item has passed their filters; receipts, the sweeper and reads of what is never apart do not. Only
 emails: theirs is the body that can be long (2 MB in Notify), and the price SES charges per email is the one

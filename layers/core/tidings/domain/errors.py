@@ -26,11 +26,13 @@ class AuthError(TidingsError):
 
 
 class ValidationFailed(TidingsError):
-    """Input failed schema validation; one message per distinct problem."""
+    """Input failed schema validation; one message per distinct problem. `details` go beside each message
+    (a QR code's data and sizes, spec §5.1)."""
 
-    def __init__(self, messages: list[str]) -> None:
+    def __init__(self, messages: list[str], details: dict[str, object] | None = None) -> None:
         super().__init__("; ".join(messages))
         self.messages = messages
+        self.details = details or {}
 
 
 class BadRequest(TidingsError):

@@ -24,9 +24,13 @@ UNAVAILABLE = "Service temporarily unavailable, please try again"
 
 
 def v2_error(
-    status: int, errors: list[tuple[str, str]], headers: dict[str, str] | None = None
+    status: int,
+    errors: list[tuple[str, str]],
+    headers: dict[str, str] | None = None,
+    details: dict[str, object] | None = None,
 ) -> Response[dict[str, object]]:
-    body = {"status_code": status, "errors": [{"error": error, "message": m} for error, m in errors]}
+    entries = [{"error": error, "message": m, **(details or {})} for error, m in errors]
+    body = {"status_code": status, "errors": entries}
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body, headers=headers)
 
 
@@ -46,7 +50,7 @@ def register_v2_errors(app: APIGatewayHttpResolver, legacy_not_found_shape: bool
 
     @app.exception_handler(ValidationFailed)
     def _validation(error: ValidationFailed) -> Response[dict[str, object]]:
-        return v2_error(400, [("ValidationError", message) for message in error.messages])
+        return v2_error(400, [("ValidationError", message) for message in error.messages], details=error.details)
 
     @app.exception_handler(BadRequest)
     def _bad_request(error: BadRequest) -> Response[dict[str, object]]:

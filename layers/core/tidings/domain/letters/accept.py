@@ -18,6 +18,7 @@ from tidings.domain.errors import BadRequest, QueueUnavailable
 from tidings.domain.letters.address import INTERNATIONAL_LETTERS, address_slots, validate_address
 from tidings.domain.letters.postage import letter_postage
 from tidings.domain.letters.precompiled import decode_content
+from tidings.domain.letters.qr_codes import check_qr_codes
 from tidings.domain.limits import Counters, day_key, send_counters, take
 from tidings.domain.models import Permission, Postage, Template
 from tidings.domain.notifications import Notification
@@ -101,6 +102,7 @@ def check_letter(request: LetterRequest, context: SendContext) -> Notification:
         raise BadRequest(NOT_ALLOWED)
     template = _template(request.template_id, context)
     rendered = render(template, request.personalisation)
+    check_qr_codes(rendered.body)  # with their personalisation: what prints
     if not rendered.body and template.content.startswith("((") and template.content.endswith("))"):
         raise BadRequest("Your message is empty.")
     if any(isinstance(v, Mapping) and "file" in v for v in request.personalisation.values()):

@@ -4,7 +4,8 @@ fpdf2 (pure Python; it uses fontTools to embed a subset of Liberation Sans, metr
 that Notify prints) is imported on the first render, so only the dispatch function ever loads it.
 
 The body is the Markdown subset Notify letters use: paragraphs, `#` headings, `*` or `-` bullets, numbered
-lists (`1.`), `---` rules, and `***` alone on a line for a page break.
+lists (`1.`), `---` rules, `***` alone on a line for a page break, and `qr: <link>` alone in a paragraph for a
+QR code (segno, pure Python, likewise loaded on the first one drawn).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from tidings.domain.letters.layout import (
     MARGIN_RIGHT,
     MARGIN_TOP,
 )
+from tidings.domain.letters.qr_codes import paragraphs, qr_code_data
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 FONT = "LiberationSans"
 BODY_SIZE, HEADING_SIZE, SMALL_SIZE = 11.0, 12.0, 10.0
 LINE = 5.5  # mm per body line
+QR_SIZE = 30.0  # mm: a QR code's side, quiet zone aside (the white around it is the page's)
 BULLET = re.compile(r"^\s*[*-]\s+(.*)$")
 NUMBERED = re.compile(r"^\s*(\d+)\.\s+(.*)$")
 
@@ -134,9 +137,12 @@ def _fit(pdf: Any, text: str, width: float) -> str:
 
 def _body(pdf: Any, body: str) -> None:
     width = A4_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
-    for block in re.split(r"\n\s*\n", body.replace("\r\n", "\n")):
+    for block in paragraphs(body):
         lines = [line for line in block.split("\n") if line.strip()]
         if not lines:
+            continue
+        if len(lines) == 1 and (data := qr_code_data(lines[0])) is not None:
+            _qr_code(pdf, data)
             continue
         if lines == ["***"]:
             pdf.add_page()
@@ -154,6 +160,30 @@ def _body(pdf: Any, body: str) -> None:
         for line in lines:
             _body_line(pdf, line, width)
         pdf.ln(LINE / 2)
+
+
+def _qr_code(pdf: Any, data: str) -> None:
+    """The data as a QR code QR_SIZE wide at the left margin (medium error correction, as Notify prints them),
+    on the next page when this one has no room; its modules drawn as filled runs, one rectangle per run."""
+    import segno  # noqa: PLC0415 (lazy: only the dispatch path renders)
+
+    matrix = [list(row) for row in segno.make(data, error="m", micro=False).matrix_iter(scale=1, border=0)]
+    module = QR_SIZE / len(matrix)
+    if pdf.get_y() + QR_SIZE > pdf.h - MARGIN_BOTTOM:
+        pdf.add_page()
+    top = pdf.get_y()
+    pdf.set_fill_color(0)
+    for y, row in enumerate(matrix):
+        x = 0
+        while x < len(row):
+            if not row[x]:
+                x += 1
+                continue
+            start = x
+            while x < len(row) and row[x]:
+                x += 1
+            pdf.rect(MARGIN_LEFT + start * module, top + y * module, (x - start) * module, module, style="F")
+    pdf.set_y(top + QR_SIZE + LINE / 2)
 
 
 def _body_line(pdf: Any, line: str, width: float) -> None:
