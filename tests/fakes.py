@@ -22,7 +22,7 @@ from tidings.domain.models import (
     SmsSender,
     Template,
 )
-from tidings.domain.notifications import Notification
+from tidings.domain.notifications import Notification, within_content_bytes
 from tidings.domain.receipts import Receipt
 from tidings.ports import Closing, Move, NotificationQuery
 
@@ -183,7 +183,8 @@ class InMemoryNotificationStore:
             and (query.reference is None or n.reference == query.reference)
             and (query.older_than is None or (n.created_at, n.id) < (query.older_than.created_at, query.older_than.id))
         ]
-        return sorted(found, key=lambda n: (n.created_at, n.id), reverse=True)[: query.limit]
+        newest = sorted(found, key=lambda n: (n.created_at, n.id), reverse=True)[: query.limit]
+        return within_content_bytes(newest, query.content_bytes)
 
     def offset_page(
         self, service_id: str, key_type: str, now: datetime, offset: int, limit: int

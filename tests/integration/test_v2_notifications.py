@@ -266,3 +266,28 @@ def test_a_page_of_long_emails_holds_what_one_lambda_answer_can(
         path = page["links"]["next"].removeprefix("http://api.test")
     assert [len(p) for p in pages] == [4, 2]
     assert [i for p in pages for i in p] == sent[::-1]  # newest first, each once
+
+
+def test_a_page_of_long_emails_reads_the_content_of_no_more_than_it_can_show(
+    api: InProcessApi, service: SeededService, templates: dict[str, str]
+) -> None:
+    """A page reads content newest first until it passes what one answer holds: eight emails of 1.4 MB read
+    five (the fifth passes 6 MB), where every one of them (up to 250, 375 MB) was read and then cut to four."""
+    long_name = "All work and no play. " * (1_400_000 // 22)
+    for _ in range(8):
+        send_email(api, service, templates, long_name, template="email_long")
+    read: list[str] = []
+
+    def record(params: dict[str, Any], **_: Any) -> None:
+        read.extend(
+            k["notification_id"]["S"]
+            for k in params["RequestItems"].get("NotificationContentsTable", {}).get("Keys", [])
+        )
+
+    client = aws.dynamodb()
+    client.meta.events.register("before-parameter-build.dynamodb.BatchGetItem", record, unique_id="page-reads")
+    try:
+        page = api.v2("GET", "/v2/notifications", service.keys["normal"]).json()["notifications"]
+    finally:
+        client.meta.events.unregister("before-parameter-build.dynamodb.BatchGetItem", unique_id="page-reads")
+    assert len(page) == 4 and len(read) == 5 and {n["id"] for n in page} < set(read)

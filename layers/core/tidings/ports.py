@@ -83,6 +83,9 @@ class NotificationQuery:
     reference: str | None = None
     older_than: Notification | None = None
     limit: int = 250
+    # Content is read only until this many bytes of it (body and subject, UTF-8) are in, the notification that
+    # passes it included: a page ends there (long emails make short pages).
+    content_bytes: int | None = None
 
 
 @dataclass(frozen=True)

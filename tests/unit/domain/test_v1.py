@@ -7,13 +7,13 @@ from datetime import timedelta
 import jwt
 import pytest
 
-from tests.fakes import FixedClock, InMemorySenderStore
+from tests.fakes import FixedClock, InMemoryCounters, InMemoryNotificationStore, InMemorySenderStore, RecordingQueue
 from tidings.api.notifea_v1.views import paginated
 from tidings.domain.access_tokens import authenticate_access_token
 from tidings.domain.errors import Refused
-from tidings.domain.models import AccessToken, Service, ServiceBundle, SmsSender
+from tidings.domain.models import AccessToken, OptOut, Service, ServiceBundle, SmsSender
 from tidings.domain.v1_senders import create_sender, delete_sender, update_sender
-from tidings.domain.v1_sms import check_content, parse_recipient, sender_for
+from tidings.domain.v1_sms import check_content, parse_recipient, send_v1_sms, sender_for
 
 NOW = FixedClock().now()
 
@@ -152,3 +152,23 @@ def test_laravel_pagination() -> None:
     assert page["next_page_url"] == "https://x/v1/sms?pageSize=2&page=2"
     empty = paginated([], total=3, page=99, per_page=2, path="p")["paginated_metadata"]
     assert (empty["from"], empty["to"], empty["next_page_url"]) == (None, None, None)
+
+
+@pytest.mark.parametrize(("test_mode", "opted_out"), [(False, True), (True, False)])
+def test_an_opt_out_stops_real_sends_only(test_mode: bool, opted_out: bool) -> None:
+    """A test-mode sender's SMS is simulated, so ends as its number says, as a /v2 test key's (spec §6)."""
+    service = Service(id="svc", name="S", email_from="s", created_at=NOW, restricted=False)
+    bundle = ServiceBundle(service=service, opt_outs=[OptOut(number="447700900123", created_at=NOW)])
+    sender = SmsSender(id="s1", service_id="svc", sms_sender="Shop", test_mode=test_mode, created_at=NOW)
+    store = InMemoryNotificationStore()
+    sent = send_v1_sms(
+        bundle=bundle,
+        sender=sender,
+        content="Hi",
+        recipient="+447700900123",
+        now=NOW,
+        store=store,
+        queue=RecordingQueue(),
+        counters=InMemoryCounters(),
+    )
+    assert store.items[sent.notification.id].opted_out is opted_out

@@ -50,7 +50,13 @@ from tidings.adapters.dynamo_items import (
     query_pages,
     to_item,
 )
-from tidings.domain.notifications import Notification, content_bytes, packed_content, unpacked_content
+from tidings.domain.notifications import (
+    Notification,
+    content_bytes,
+    packed_content,
+    unpacked_content,
+    within_content_bytes,
+)
 from tidings.domain.receipts import Receipt
 from tidings.domain.timefmt import iso_z
 from tidings.observability import logger
@@ -65,6 +71,7 @@ AWAITING_SHARDS = 8
 MOVES_PER_TRANSACTION = 100  # the most a transaction takes
 CONTENT_APART = "content_apart"
 CONTENT_PARTS = "parts"
+CONTENT_SIZE = "content_bytes"  # on the status item of content kept apart: its UTF-8 bytes, body and subject
 # An item holds at most 400 KB: a long email's compressed content (2,000,000 bytes compress to little more) is
 # kept in parts of this many bytes, 6 at most.
 CONTENT_PART_BYTES = 350_000
@@ -96,9 +103,10 @@ class DynamoNotificationStore:
         if notification.type == "email" and item_size(item) + STATUS_CHANGE_ROOM_BYTES > WRITE_UNIT_BYTES:
             # What `_item` compressed (a long body) moves as it is; the item keeps an empty body and subject.
             packed = item.pop("content_z", None) or {"B": packed_content(notification.body, notification.subject)}
-            status = item | NO_CONTENT | {CONTENT_APART: {"BOOL": True}}
+            size = content_bytes(notification.body, notification.subject)  # lists budget their reads by it
+            status = item | NO_CONTENT | {CONTENT_APART: {"BOOL": True}, CONTENT_SIZE: {"N": str(size)}}
             contents = _content_parts(notification.id, item["expires_at"], packed["B"])
-            batch_put({self._contents: contents, self._table: [status]})  # all in one call (8 items at most)
+            batch_put({self._contents: contents, self._table: [status]})  # all in one call (7 items at most)
             return
         dynamodb().put_item(TableName=self._table, Item=item)
 
@@ -227,13 +235,22 @@ class DynamoNotificationStore:
         request = self._listing(query.service_id, query.key_type, query.now, condition, values)
         request["Limit"] = query.limit  # keys a page: no more than one full page of notifications to read
         found: list[Notification] = []
+        apart: dict[str, int] = {}
         for page in query_pages(**request):
             ids = [item["notification_id"]["S"] for item in page]
-            loaded = self._load(ids, consistent=False, keep=lambda n: _listed(n, query))
+            keys = [key(notification_id=i) for i in sorted(set(ids))]
+            loaded, page_apart = _parsed(batch_get(self._table, keys), lambda n: _listed(n, query))
             found += [n for i in ids if (n := loaded.get(i)) is not None]
+            apart |= page_apart
             if len(found) >= query.limit:
                 break
-        return found[: query.limit]
+
+        def size(n: Notification) -> int:  # what its content comes to, apart or not
+            return apart.get(n.id) or content_bytes(n.body, n.subject)
+
+        shown = within_content_bytes(found[: query.limit], query.content_bytes, size)
+        whole = self._filled({n.id: n for n in shown}, [n.id for n in shown if n.id in apart])
+        return [whole[n.id] for n in shown if n.id in whole]
 
     def offset_page(
         self, service_id: str, key_type: str, now: datetime, offset: int, limit: int
@@ -307,9 +324,12 @@ class DynamoNotificationStore:
     ) -> dict[str, Notification]:
         """The items `keep` accepts as notifications, with their content read apart (one call per hundred)
         where it is and `content` asks for it: after the filter, so nothing is read for what is left out."""
-        found = {n.id: n for n in map(_notification, items) if keep(n)}
-        apart = [i["notification_id"]["S"] for i in items if CONTENT_APART in i and i["notification_id"]["S"] in found]
-        if not (content and apart):
+        found, apart = _parsed(items, keep)
+        return self._filled(found, list(apart)) if content else found
+
+    def _filled(self, found: dict[str, Notification], apart: list[str]) -> dict[str, Notification]:
+        """`found` with the content of those `apart` read back; one whose content is missing left out."""
+        if not apart:
             return found
         unpacked = {i: unpacked_content(packed) for i, packed in self._packed_contents(apart).items()}
         for notification_id in apart:
@@ -341,6 +361,19 @@ def _item(notification: Notification, **keys: Any) -> dict[str, Any]:
         return to_item(notification, **keys)
     plain = notification.model_copy(update={"body": "", "subject": None})
     return to_item(plain, **keys) | {"content_z": {"B": packed_content(notification.body, notification.subject)}}
+
+
+def _parsed(
+    items: list[dict[str, Any]], keep: Callable[[Notification], bool]
+) -> tuple[dict[str, Notification], dict[str, int]]:
+    """The items `keep` accepts as notifications, and which of them keep their content apart (with its size)."""
+    found = {n.id: n for n in map(_notification, items) if keep(n)}
+    apart = {
+        i["notification_id"]["S"]: int(i.get(CONTENT_SIZE, {"N": "0"})["N"])
+        for i in items
+        if CONTENT_APART in i and i["notification_id"]["S"] in found
+    }
+    return found, apart
 
 
 def _content_parts(notification_id: str, expires_at: dict[str, Any], packed: bytes) -> list[dict[str, Any]]:

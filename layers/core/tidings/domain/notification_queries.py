@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from tidings.domain.answer_limit import BODY_BYTES
 from tidings.domain.errors import NotFound
 from tidings.domain.notifications import FILTER_ALIASES, STATUSES, Notification
 from tidings.ports import NotificationQuery, NotificationStore
@@ -53,5 +54,6 @@ def list_notifications(
             types=frozenset(types) or None,
             reference=reference,
             older_than=anchor,
+            content_bytes=BODY_BYTES,  # more never fits one answer, however it is sent (answer_limit.py)
         )
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -121,6 +122,21 @@ class Notification(Record):
 
 def content_bytes(body: str, subject: str | None) -> int:
     return len(body.encode()) + len((subject or "").encode())
+
+
+def within_content_bytes(
+    notifications: list[Notification], budget: int | None, size: Callable[[Notification], int] | None = None
+) -> list[Notification]:
+    """The first notifications whose content (`size`, by default their body and subject) comes to `budget`
+    bytes, and the one that passes it: a page of long emails reads only what one answer could show."""
+    if budget is None:
+        return notifications
+    used = 0
+    for count, n in enumerate(notifications, start=1):
+        used += size(n) if size else content_bytes(n.body, n.subject)
+        if used > budget:
+            return notifications[:count]
+    return notifications
 
 
 def packed_content(body: str, subject: str | None) -> bytes:

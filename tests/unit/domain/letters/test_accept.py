@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 from typing import Any
 
 import pytest
@@ -106,6 +107,20 @@ def test_checks_run_in_notify_s_order() -> None:
     assert refused(complete) == (400, "Address must be at least 3 lines")
     assert refused(complete, context(permissions=["sms"])) == (400, "Service is not allowed to send letters")
     assert refused({**complete, "file": {"file": "x"}}) == (400, "Can only send a file by email")
+
+
+def test_a_qr_code_too_long_is_refused_before_missing_personalisation() -> None:
+    """Spec §5.5 step 4: archived, then QR codes, then placeholders; a placeholder missing from the QR code's
+    data counts as it is written."""
+    link = "https://example.gov.uk/" + "a" * 500
+    ctx = context()
+    ctx = dataclasses.replace(ctx, load_template={"letter-t": template(content=f"qr: {link}\n\nDear ((name))")}.get)
+    assert refused({**ADDRESS, "ref": "R", "team": "T"}, ctx) == (
+        400,
+        "Cannot create a usable QR code - the link is too long",
+    )
+    short = dataclasses.replace(ctx, load_template={"letter-t": template(content="qr: https://x.gov.uk/((ref))")}.get)
+    assert refused({**ADDRESS, "team": "T", "name": "Jo"}, short) == (400, "Missing personalisation: ref")
 
 
 def test_test_keys_may_send_letters_in_trial_mode_and_are_simulated() -> None:

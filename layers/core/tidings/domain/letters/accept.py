@@ -24,7 +24,7 @@ from tidings.domain.models import Permission, Postage, Template
 from tidings.domain.notifications import Notification
 from tidings.domain.send import Accepted, SendContext, check_content_fits
 from tidings.domain.templates.placeholders import Personalisation, substitute
-from tidings.domain.templates.render import render
+from tidings.domain.templates.render import body_as_given, render
 from tidings.ports import DispatchQueue, LetterStore, NotificationStore
 
 NOT_ALLOWED = "Service is not allowed to send letters"
@@ -101,8 +101,8 @@ def check_letter(request: LetterRequest, context: SendContext) -> Notification:
     if not service.can(Permission.LETTER):
         raise BadRequest(NOT_ALLOWED)
     template = _template(request.template_id, context)
+    check_qr_codes(body_as_given(template, request.personalisation))  # before missing personalisation, as Notify
     rendered = render(template, request.personalisation)
-    check_qr_codes(rendered.body)  # with their personalisation: what prints
     if not rendered.body and template.content.startswith("((") and template.content.endswith("))"):
         raise BadRequest("Your message is empty.")
     if any(isinstance(v, Mapping) and "file" in v for v in request.personalisation.values()):

@@ -54,12 +54,15 @@ class Personalisation:
         return [p.name for p in placeholders if self.get(p) is None]
 
 
-def substitute(text: str, personalisation: Personalisation, format_value: Any) -> str:
-    """Replace every placeholder; `format_value` turns a supplied value into text for this channel."""
+def substitute(text: str, personalisation: Personalisation, format_value: Any, keep_missing: bool = False) -> str:
+    """Replace every placeholder; `format_value` turns a supplied value into text for this channel. With
+    `keep_missing`, one without a value stays as it is written."""
 
     def replace(match: re.Match[str]) -> str:
         placeholder = Placeholder.parse(match.group(1))
         value = personalisation.get(placeholder)
+        if value is None and keep_missing:
+            return match.group(0)
         if placeholder.conditional_text is not None:
             return placeholder.conditional_text if str(value).lower() in TRUTHY else ""
         return str(format_value(value))

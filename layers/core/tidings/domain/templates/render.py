@@ -41,6 +41,12 @@ def render(template: Template, values: Mapping[str, Any]) -> Rendered:
     return Rendered(body=body, subject=nice_subject(subject))
 
 
+def body_as_given(template: Template, values: Mapping[str, Any]) -> str:
+    """A letter or email body with the personalisation given, any placeholder still missing as it is written:
+    for the checks Notify makes before it looks for missing personalisation (a letter's QR codes)."""
+    return substitute(template.content, Personalisation(values), _markdown_value, keep_missing=True).strip()
+
+
 def _list_items(value: Any) -> list[str] | None:
     if not isinstance(value, list):
         return None
