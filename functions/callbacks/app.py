@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from tidings.adapters.aws import sqs
 from tidings.adapters.webhook_client import AddressNotAllowed, post_json
-from tidings.domain.callbacks import CallbackJob, retryable_response
+from tidings.domain.callbacks import CallbackJob, callback_type, retryable_response
 from tidings.domain.errors import ValidationFailed
 from tidings.domain.urls import check_callback_url
 from tidings.observability import logger
@@ -35,7 +35,7 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext | None = Non
     url, token = job.url, None
     if job.kind != "v1_webhook":
         bundle = d.bundles.get(job.service_id)
-        callback = bundle.callback(job.kind) if bundle else None
+        callback = bundle.callback(callback_type(job.kind)) if bundle else None
         if callback is None:
             logger.info("callback removed since queued; dropped", extra={"kind": job.kind})
             return

@@ -14,13 +14,14 @@ from tidings.api.entry import http_entry
 from tidings.api.http import root_url
 from tidings.api.notifea_v1.gate import throttle
 from tidings.api.notifea_v1.resolver import v1_resolver
-from tidings.api.openapi import openapi_document
 
 app = v1_resolver(authenticated=False)
 
 
 @app.get("/docs/openapi.json", middlewares=[throttle])
 def openapi_json() -> dict[str, Any]:
+    from tidings.api.openapi import openapi_document  # noqa: PLC0415 (every model: loaded to serve, not to refuse)
+
     return openapi_document(root_url(app))
 
 
@@ -29,6 +30,8 @@ def reference() -> Response[str]:
     # Powertools' swagger_ui package brings its OpenAPI models (about a third of this function's start-up):
     # only the page needs it, not the JSON document.
     from aws_lambda_powertools.event_handler.openapi import swagger_ui  # noqa: PLC0415
+
+    from tidings.api.openapi import openapi_document  # noqa: PLC0415
 
     assets = Path(swagger_ui.__file__).parent
     spec = json.dumps(openapi_document(root_url(app))).replace("</", "<\\/")

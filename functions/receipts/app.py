@@ -11,23 +11,28 @@ from aws_lambda_powertools.utilities.data_classes import SQSEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from tidings.api.provider_events import (
+    complaint_from_ses_event,
     from_print_event,
     from_recorded_reference,
     from_ses_event,
     from_sms_log_events,
 )
+from tidings.domain.complaints import announce_complaints
 from tidings.domain.receipts import Receipt, apply_receipts
 from tidings.observability import logger
 from tidings.wiring import deps
 
 
-def _ses_receipt(body: str) -> Receipt | None:
+def _sns_message(body: str) -> str:
+    """The SES or print event inside the SNS envelope, or "" for a body that is none."""
     try:
-        message = json.loads(body).get("Message", "")  # the SNS envelope around the SES event
+        message = json.loads(body).get("Message", "")
     except (ValueError, AttributeError):
-        return None
-    if not isinstance(message, str):
-        return None
+        return ""
+    return message if isinstance(message, str) else ""
+
+
+def _ses_receipt(message: str) -> Receipt | None:
     return from_ses_event(message) or from_print_event(message)  # one topic: SES and the print provider
 
 
@@ -39,10 +44,16 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     elif records[0].get("eventSource") == "aws:dynamodb":
         source, found = "kept", [from_recorded_reference(record) for record in records]
     else:
-        source, found = "ses", [_ses_receipt(record.body) for record in SQSEvent(event).records]
+        messages = [_sns_message(record.body) for record in SQSEvent(event).records]
+        source, found = "ses", [_ses_receipt(message) for message in messages]
     receipts = [receipt for receipt in found if receipt is not None]
     d = deps()
-    moved = apply_receipts(receipts, d.notifications, d.clock.now())
+    now = d.clock.now()
+    moved = apply_receipts(receipts, d.notifications, now)
+    complained = 0
+    if source == "ses":  # after the status: a complaint's email is delivered
+        complaints = [c for m in messages if (c := complaint_from_ses_event(m, now)) is not None]
+        complained = announce_complaints(complaints, d.notifications, d.announcer)
     # Counts only: the events carry addresses and numbers.
     logger.info(
         "receipts",
@@ -51,6 +62,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             "events": len(found),
             "unrecognised": len(found) - len(receipts),
             "applied": len(moved),
+            "complaints": complained,
         },
     )
     return {"batchItemFailures": []}  # a receipt that cannot be applied now never can be: nothing to retry

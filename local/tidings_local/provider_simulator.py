@@ -2,7 +2,8 @@
 
 Email receipts are SES events published to the stack's provider-events topic (so they travel SNS → SQS →
 the receipts function, as deployed); SMS receipts are SNS delivery-status log events, handed to the
-receipts function the way a CloudWatch Logs subscription would. The simulator addresses and numbers fail.
+receipts function the way a CloudWatch Logs subscription would. The simulator addresses and numbers fail, and
+SES's complaint simulator address is delivered, then complained of.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from tidings_local.resources import ACCOUNT
 POLL_INTERVAL_SECONDS = 0.2
 EMAIL_BOUNCES = {"perm-fail@simulator.notify": "Permanent", "temp-fail@simulator.notify": "Transient"}
 SILENT = "silent@simulator.tidings"  # accepted, and no receipt ever comes: for playing with timeouts
+COMPLAINT = "complaint@simulator.amazonses.com"  # SES's simulator: delivered, then the recipient complains
 REFERENCES_TABLE = "ProviderReferencesTable"
 # CloudWatch Logs hands a subscription whatever arrived together; the same as the email receipts' SQS batch.
 SMS_RECEIPTS_PER_DELIVERY = 25
@@ -92,6 +94,15 @@ class ProviderSimulator:
         if bounce:
             event["bounce"] = {"bounceType": bounce, "bouncedRecipients": [{"emailAddress": r} for r in recipients]}
         boto3.client("sns").publish(TopicArn=self._topic, Message=json.dumps(event))
+        if COMPLAINT in recipients:
+            complaint = {
+                "complainedRecipients": [{"emailAddress": COMPLAINT}],
+                "timestamp": _now(),
+                "feedbackId": f"{message.id}-complaint",
+                "complaintFeedbackType": "abuse",
+            }
+            complained = {**event, "eventType": "Complaint", "complaint": complaint}
+            boto3.client("sns").publish(TopicArn=self._topic, Message=json.dumps(complained))
 
     def _sms_receipts(self, sms: dict[str, tuple[str, str]]) -> None:
         log_events = []

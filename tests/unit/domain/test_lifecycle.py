@@ -7,15 +7,20 @@ import gzip
 import json
 from collections.abc import Collection
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.fakes import FixedClock, InMemoryNotificationStore
-from tidings.api.provider_events import from_recorded_reference, from_ses_event, from_sms_log_events
-from tidings.domain.callbacks import Announcer, CallbackJob, delivery_receipt, retryable_response
+from tidings.api.provider_events import (
+    complaint_from_ses_event,
+    from_recorded_reference,
+    from_ses_event,
+    from_sms_log_events,
+)
+from tidings.domain.callbacks import Announcer, CallbackJob, callback_type, delivery_receipt, retryable_response
 from tidings.domain.inbound import IncomingText, build_inbound, opt_out_change
 from tidings.domain.models import Callback, OptOut, Service, ServiceBundle
 from tidings.domain.notifications import Notification
@@ -153,6 +158,21 @@ def test_ses_events() -> None:
     assert from_ses_event("not json") is None
 
 
+def test_ses_complaints_name_their_notification_and_keep_one_id() -> None:
+    """The complaint id comes from SES's feedback id, so a complaint SNS delivers twice is told with one id."""
+    received = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+    event = json.loads(ses("Complaint", tags={"notification_id": ["n1"]}))
+    told = {**event, "complaint": {"feedbackId": "fb-1", "timestamp": "2026-12-04T11:58:30.000Z"}}
+    first, again = (complaint_from_ses_event(json.dumps(told), received) for _ in range(2))
+    assert first == again and first is not None
+    assert (first.notification_id, first.complained_at) == ("n1", datetime(2026, 12, 4, 11, 58, 30, tzinfo=UTC))
+    other = complaint_from_ses_event(json.dumps({**told, "complaint": {"feedbackId": "fb-2"}}), received)
+    assert other is not None and other.complaint_id != first.complaint_id and other.complained_at == received
+    assert complaint_from_ses_event(ses("Delivery", tags={"notification_id": ["n1"]}), received) is None
+    assert complaint_from_ses_event(ses("Complaint"), received) is None  # no notification named
+    assert complaint_from_ses_event("not json", received) is None
+
+
 def test_sms_delivery_logs() -> None:
     entries = [
         {"notification": {"messageId": "a"}, "status": "SUCCESS"},
@@ -260,3 +280,11 @@ def test_an_inbound_texts_id_comes_from_the_providers() -> None:
     same = build_inbound(bundle_with_callbacks(), text).id
     assert build_inbound(bundle_with_callbacks(), text).id == same  # delivered again: the same message
     assert build_inbound(bundle_with_callbacks(), replace(text, message_id="m-2")).id != same
+
+
+def test_a_complaint_goes_to_the_delivery_status_callback() -> None:
+    assert [callback_type(kind) for kind in ("delivery_status", "complaint", "inbound_sms")] == [
+        "delivery_status",
+        "delivery_status",
+        "inbound_sms",
+    ]

@@ -9,12 +9,16 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import uuid
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from tidings.domain.complaints import Complaint
 from tidings.domain.receipts import Receipt
 
+# A complaint also says the email was delivered (its callback is complaints.py's).
 SES_OUTCOMES = {"Delivery": "delivered", "Complaint": "delivered", "Reject": "technical-failure"}
 SES_BOUNCES = {"Permanent": "permanent-failure", "Transient": "temporary-failure", "Undetermined": "temporary-failure"}
 SMS_PERMANENT_HINTS = ("invalid", "opted out", "blocked", "unknown subscriber")
@@ -29,10 +33,16 @@ class _SesBounce(BaseModel):
     bounceType: str = "Undetermined"  # noqa: N815
 
 
+class _SesComplaint(BaseModel):
+    feedbackId: str = ""  # noqa: N815
+    timestamp: datetime | None = None  # when the recipient's provider reported it
+
+
 class _SesEvent(BaseModel):
     eventType: str  # noqa: N815
     mail: _SesMail
     bounce: _SesBounce | None = None
+    complaint: _SesComplaint | None = None
 
 
 class _SmsNotification(BaseModel):
@@ -64,6 +74,21 @@ def from_ses_event(message: str) -> Receipt | None:
     reason = None if status == "delivered" else event.eventType
     named = next(iter(event.mail.tags.get("notification_id", [])), None)
     return Receipt(status=status, provider_reference=event.mail.messageId, reason=reason, notification_id=named)
+
+
+def complaint_from_ses_event(message: str, received_at: datetime) -> Complaint | None:
+    """The complaint an SES Complaint event tells (its feedback id names it: SNS may deliver it twice), about the
+    notification its tag names; `received_at` when the event has no time of its own."""
+    try:
+        event = _SesEvent.model_validate_json(message)
+    except ValidationError:
+        return None
+    named = next(iter(event.mail.tags.get("notification_id", [])), None)
+    if event.eventType != "Complaint" or named is None:
+        return None
+    details = event.complaint or _SesComplaint()
+    complaint_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"ses-complaint:{details.feedbackId or event.mail.messageId}"))
+    return Complaint(notification_id=named, complaint_id=complaint_id, complained_at=details.timestamp or received_at)
 
 
 class _PrintEvent(BaseModel):

@@ -1,4 +1,4 @@
-"""Telling a service what happened: delivery receipts, inbound texts, and /v1 sender webhooks.
+"""Telling a service what happened: delivery receipts, complaints, inbound texts, and /v1 sender webhooks.
 
 A status change is announced by queueing a job that carries the URL and the payload as they were at that
 moment; the callbacks function adds the bearer token (never queued) and POSTs it, retrying on failure.
@@ -10,11 +10,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from tidings.domain.models import InboundSms, ServiceBundle
+from tidings.domain.complaints import Complaint, complaint_payload
+from tidings.domain.models import CallbackType, InboundSms, ServiceBundle
 from tidings.domain.notifications import FINAL, Notification
 from tidings.domain.timefmt import iso_z
 
-JobKind = Literal["delivery_status", "inbound_sms", "v1_webhook"]
+JobKind = Literal["delivery_status", "inbound_sms", "complaint", "v1_webhook"]
+
+
+def callback_type(kind: JobKind) -> CallbackType:
+    """The service's callback a job goes to: complaints go to the delivery-status one, as in Notify."""
+    return "delivery_status" if kind in ("delivery_status", "complaint") else "inbound_sms"
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,12 @@ class Announcer:
         callback = bundle.callback("delivery_status") if bundle else None
         if callback is not None:
             self._queue.enqueue(CallbackJob("delivery_status", n.service_id, callback.url, delivery_receipt(n)))
+
+    def complained(self, n: Notification, complaint: Complaint) -> None:
+        bundle = self._load_bundle(n.service_id)
+        callback = bundle.callback("delivery_status") if bundle else None
+        if callback is not None:
+            self._queue.enqueue(CallbackJob("complaint", n.service_id, callback.url, complaint_payload(n, complaint)))
 
     def inbound(self, bundle: ServiceBundle, message: InboundSms) -> None:
         callback = bundle.callback("inbound_sms")
