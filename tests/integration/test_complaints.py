@@ -12,7 +12,7 @@ import pytest
 
 from tests.integration.conftest import InProcessApi, SeededService, announce_changes, empty_queue
 from tests.integration.faults import spy
-from tests.integration.test_faults_accept import Receiver
+from tests.integration.receivers import Receiver
 from tidings.adapters import aws
 from tidings_local.provider_simulator import COMPLAINT
 from tidings_local.stack import LocalStack

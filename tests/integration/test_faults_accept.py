@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import boto3
@@ -26,6 +25,7 @@ from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 
 from tests.integration.conftest import InProcessApi, Reply, SeededService
 from tests.integration.faults import aws_error, on_table, spy
+from tests.integration.receivers import Receiver
 from tidings import wiring
 from tidings.adapters import aws, webhook_client
 from tidings.domain.callbacks import CallbackJob
@@ -296,42 +296,6 @@ def test_an_enqueue_that_timed_out_after_sqs_took_it_still_sends_once(
 
 
 # ---------------------------------------------------------------- 3. a callback receiver that hangs
-
-
-class Receiver(ThreadingHTTPServer):
-    """A service's callback endpoint on loopback. While `hanging`, it reads each POST and never answers."""
-
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), ReceiverHandler)
-        self.hanging = True
-        self.release = threading.Event()
-        self.heard: list[dict[str, Any]] = []  # every POST that arrived
-        self.answered: list[dict[str, Any]] = []  # the ones answered 200
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/callback"
-
-
-class ReceiverHandler(BaseHTTPRequestHandler):
-    server: Receiver
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        heard = {"authorization": self.headers["Authorization"], "body": body}
-        self.server.heard.append(heard)
-        if self.server.hanging:
-            self.server.release.wait(timeout=30)  # no answer until the test ends: the caller must give up
-            return
-        self.server.answered.append(heard)  # before the answer leaves: the caller may look as soon as it has it
-        self.send_response(200)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @pytest.fixture
