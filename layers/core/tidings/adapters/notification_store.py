@@ -238,8 +238,7 @@ class DynamoNotificationStore:
         apart: dict[str, int] = {}
         for page in query_pages(**request):
             ids = [item["notification_id"]["S"] for item in page]
-            keys = [key(notification_id=i) for i in sorted(set(ids))]
-            loaded, page_apart = _parsed(batch_get(self._table, keys), lambda n: _listed(n, query))
+            loaded, page_apart = self._read(ids, False, lambda n: _listed(n, query))
             found += [n for i in ids if (n := loaded.get(i)) is not None]
             apart |= page_apart
             if len(found) >= query.limit:
@@ -316,8 +315,15 @@ class DynamoNotificationStore:
         content: bool = True,
         keep: Callable[[Notification], bool] = lambda _: True,
     ) -> dict[str, Notification]:
+        found, apart = self._read(notification_ids, consistent, keep)
+        return self._filled(found, list(apart)) if content else found
+
+    def _read(
+        self, notification_ids: Collection[str], consistent: bool, keep: Callable[[Notification], bool]
+    ) -> tuple[dict[str, Notification], dict[str, int]]:
+        """The notifications `keep` accepts among these ids, content apart not read yet (see `_parsed`)."""
         keys = [key(notification_id=i) for i in sorted(set(notification_ids))]
-        return self._whole(batch_get(self._table, keys, consistent=consistent), keep, content)
+        return _parsed(batch_get(self._table, keys, consistent=consistent), keep)
 
     def _whole(
         self, items: list[dict[str, Any]], keep: Callable[[Notification], bool], content: bool

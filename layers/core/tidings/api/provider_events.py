@@ -61,9 +61,8 @@ class _SmsLogEntry(BaseModel):
 
 def from_ses_event(message: str) -> Receipt | None:
     """An SES configuration-set event (the SNS message body)."""
-    try:
-        event = _SesEvent.model_validate_json(message)
-    except ValidationError:
+    event = _ses_event(message)
+    if event is None:
         return None
     if event.eventType == "Bounce":
         status: str | None = SES_BOUNCES.get(event.bounce.bounceType if event.bounce else "Undetermined")
@@ -72,23 +71,31 @@ def from_ses_event(message: str) -> Receipt | None:
     if status is None:
         return None  # Send, DeliveryDelay, Open, Click...: no change of status
     reason = None if status == "delivered" else event.eventType
-    named = next(iter(event.mail.tags.get("notification_id", [])), None)
-    return Receipt(status=status, provider_reference=event.mail.messageId, reason=reason, notification_id=named)
+    return Receipt(status=status, provider_reference=event.mail.messageId, reason=reason, notification_id=_named(event))
 
 
 def complaint_from_ses_event(message: str, received_at: datetime) -> Complaint | None:
     """The complaint an SES Complaint event tells (its feedback id names it: SNS may deliver it twice), about the
     notification its tag names; `received_at` when the event has no time of its own."""
-    try:
-        event = _SesEvent.model_validate_json(message)
-    except ValidationError:
-        return None
-    named = next(iter(event.mail.tags.get("notification_id", [])), None)
-    if event.eventType != "Complaint" or named is None:
+    event = _ses_event(message)
+    named = _named(event) if event is not None else None
+    if event is None or event.eventType != "Complaint" or named is None:
         return None
     details = event.complaint or _SesComplaint()
     complaint_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"ses-complaint:{details.feedbackId or event.mail.messageId}"))
     return Complaint(notification_id=named, complaint_id=complaint_id, complained_at=details.timestamp or received_at)
+
+
+def _ses_event(message: str) -> _SesEvent | None:
+    try:
+        return _SesEvent.model_validate_json(message)
+    except ValidationError:
+        return None
+
+
+def _named(event: _SesEvent) -> str | None:
+    """The notification an SES event names, by the tag dispatch sent the email with."""
+    return next(iter(event.mail.tags.get("notification_id", [])), None)
 
 
 class _PrintEvent(BaseModel):

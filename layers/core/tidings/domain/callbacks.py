@@ -18,9 +18,17 @@ from tidings.domain.timefmt import iso_z
 JobKind = Literal["delivery_status", "inbound_sms", "complaint", "v1_webhook"]
 
 
+# The service's callback each kind of job goes to (a /v1 webhook's URL is its sender's): complaints go to the
+# delivery-status one, as in Notify.
+CALLBACK_OF: dict[JobKind, CallbackType] = {
+    "delivery_status": "delivery_status",
+    "complaint": "delivery_status",
+    "inbound_sms": "inbound_sms",
+}
+
+
 def callback_type(kind: JobKind) -> CallbackType:
-    """The service's callback a job goes to: complaints go to the delivery-status one, as in Notify."""
-    return "delivery_status" if kind in ("delivery_status", "complaint") else "inbound_sms"
+    return CALLBACK_OF[kind]
 
 
 @dataclass(frozen=True)
@@ -80,16 +88,17 @@ class Announcer:
             self._queue.enqueue(CallbackJob("v1_webhook", n.service_id, str(webhook), self._v1_view(n)))
         if n.status not in FINAL or n.type == "letter":  # delivery receipts are for email and SMS (spec §9)
             return
-        bundle = self._load_bundle(n.service_id)
-        callback = bundle.callback("delivery_status") if bundle else None
-        if callback is not None:
-            self._queue.enqueue(CallbackJob("delivery_status", n.service_id, callback.url, delivery_receipt(n)))
+        self._to_delivery_status(n, "delivery_status", delivery_receipt(n))
 
     def complained(self, n: Notification, complaint: Complaint) -> None:
+        self._to_delivery_status(n, "complaint", complaint_payload(n, complaint))
+
+    def _to_delivery_status(self, n: Notification, kind: JobKind, payload: dict[str, Any]) -> None:
+        """Queue `payload` for the service's delivery-status callback, if it has one."""
         bundle = self._load_bundle(n.service_id)
         callback = bundle.callback("delivery_status") if bundle else None
         if callback is not None:
-            self._queue.enqueue(CallbackJob("complaint", n.service_id, callback.url, complaint_payload(n, complaint)))
+            self._queue.enqueue(CallbackJob(kind, n.service_id, callback.url, payload))
 
     def inbound(self, bundle: ServiceBundle, message: InboundSms) -> None:
         callback = bundle.callback("inbound_sms")

@@ -156,6 +156,11 @@ class ServiceBundle(Record):
     def opted_out(self, number: str) -> bool:
         return any(o.number == number for o in self.opt_outs)
 
+    def stops_sms_to(self, number: str, simulated: bool) -> bool:
+        """Whether an opt-out stops an SMS to `number`: a real send only, since a simulated one ends as its
+        number says (spec §6)."""
+        return not simulated and self.opted_out(number)
+
 
 class Template(Record):
     """One version of a template. `archived` and `name` belong to the template as a whole."""

@@ -155,8 +155,7 @@ def check_and_build(request: SendRequest, context: SendContext) -> Accepted:
         rate_multiplier=_multiplier(region),
         sms_rate=rate_table().sms_rate,
         simulate=simulate,
-        # A simulated SMS ends as its number says (spec §6), whoever opted out.
-        opted_out=request.channel == "sms" and not simulate and context.caller.bundle.opted_out(normalised),
+        opted_out=request.channel == "sms" and context.caller.bundle.stops_sms_to(normalised, simulate),
         created_at=context.now,
         expires_at=context.now + _retention(request.channel, sender, context),
     )

@@ -130,7 +130,7 @@ def send_v1_sms(
         rate_multiplier=to.country.multiplier,
         sms_rate=rate_table().sms_rate,
         simulate=sender.test_mode,
-        opted_out=not sender.test_mode and bundle.opted_out(to.e164),  # a test-mode SMS ends as its number says
+        opted_out=bundle.stops_sms_to(to.e164, sender.test_mode),
         dialect="v1",
         created_at=now,
         expires_at=now + timedelta(days=days),  # 0: nothing is kept once it is sent

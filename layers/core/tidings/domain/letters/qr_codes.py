@@ -16,8 +16,9 @@ TOO_LONG = "Cannot create a usable QR code - the link is too long"
 
 
 def qr_code_data(paragraph: str) -> str | None:
-    """The data a paragraph asks to print as a QR code, if it is one."""
-    found = QR_PARAGRAPH.fullmatch(paragraph)
+    """The data a paragraph (a block of `paragraphs`) asks to print as a QR code, if it is one: its only line."""
+    lines = [line for line in paragraph.split("\n") if line.strip()]
+    found = QR_PARAGRAPH.fullmatch(lines[0]) if len(lines) == 1 else None
     return found[1] if found else None
 
 
@@ -29,7 +30,7 @@ def paragraphs(body: str) -> list[str]:
 def check_qr_codes(body: str) -> None:
     """Refuse a letter with a QR code whose data passes QR_CODE_MAX_BYTES (ValidationError naming them)."""
     for paragraph in paragraphs(body):
-        data = qr_code_data(paragraph.strip("\n"))
+        data = qr_code_data(paragraph)
         if data is not None and (size := len(data.encode())) > QR_CODE_MAX_BYTES:
             details: dict[str, object] = {"data": data, "num_bytes": size, "max_bytes": QR_CODE_MAX_BYTES}
             raise ValidationFailed([TOO_LONG], details=details)

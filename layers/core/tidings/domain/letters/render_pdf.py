@@ -138,11 +138,11 @@ def _fit(pdf: Any, text: str, width: float) -> str:
 def _body(pdf: Any, body: str) -> None:
     width = A4_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
     for block in paragraphs(body):
+        if (data := qr_code_data(block)) is not None:
+            _qr_code(pdf, data)
+            continue
         lines = [line for line in block.split("\n") if line.strip()]
         if not lines:
-            continue
-        if len(lines) == 1 and (data := qr_code_data(lines[0])) is not None:
-            _qr_code(pdf, data)
             continue
         if lines == ["***"]:
             pdf.add_page()
