@@ -7,21 +7,19 @@ from typing import Any
 from tidings.api.entry import http_entry
 from tidings.api.http import first_values, root_url, uuid_param
 from tidings.api.notify_v2.auth import current_caller
+from tidings.api.notify_v2.received_texts_query import RECEIVED_QUERY
 from tidings.api.notify_v2.resolver import notify_v2_resolver
-from tidings.api.notify_v2.template_views import UUID_FIELD
-from tidings.api.validation import Schema
 from tidings.domain.timefmt import iso_z
 from tidings.wiring import deps
 
 app = notify_v2_resolver()
-QUERY = Schema({"type": "object", "properties": {"older_than": UUID_FIELD}, "additionalProperties": False})
 
 
 @app.get("/v2/received-text-messages")
 def received() -> dict[str, Any]:
     d, caller = deps(), current_caller(app)
     query = first_values(app)
-    QUERY.check(query)
+    RECEIVED_QUERY.check(query)
     now, anchor = d.clock.now(), None
     if "older_than" in query:
         anchor = d.inbound.find(uuid_param(query["older_than"], "older_than"), now)

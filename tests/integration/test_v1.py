@@ -17,6 +17,7 @@ from tests.integration.conftest import InProcessApi, Reply, V1Account, in_outbox
 from tests.integration.faults import aws_error
 from tidings import wiring
 from tidings.adapters.aws import dynamodb
+from tidings.api.notifea_v1.requests import SmsQuery
 from tidings.api.openapi import openapi_document
 from tidings_local.stack import LocalStack
 
@@ -143,6 +144,21 @@ def test_the_openapi_document_validates_and_lists_every_route(stack: LocalStack)
         if route.path == "/" or route.path.startswith(("/v1", "/v2", "/d/", "/admin"))
     }
     assert documented == routes
+
+
+def test_the_document_lists_the_query_post_sms_checks(api: InProcessApi, account: V1Account) -> None:
+    """POST /v1/sms?live_result=1 answers once the provider took the SMS: the document listed no query for it."""
+    operation = openapi_document()["paths"]["/v1/sms"]["post"]
+    query = {p["name"]: p["schema"] for p in operation["parameters"] if p["in"] == "query"}
+    assert query == SmsQuery.model_json_schema()["properties"]  # from the model the handler parses
+    assert (query["live_result"]["minimum"], query["live_result"]["maximum"]) == (0, 1)
+    body = {"sms_sender_id": account.sender, "content": "Hi", "recipient": "+447700900123"}
+    refused = v1(api, account, "POST", "/v1/sms?live_result=2", body)  # out of the documented range
+    assert (refused.status, refused.json()["code"], refused.json()["data"]["metadata"]) == (
+        422,
+        "validation.failed",
+        ["live_result"],
+    )
 
 
 def test_a_trial_mode_service_sends_only_to_its_guest_list(api: InProcessApi) -> None:

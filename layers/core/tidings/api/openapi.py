@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from tidings import __version__
 from tidings.api.admin import requests as admin
 from tidings.api.notifea_v1 import views as v1
-from tidings.api.notifea_v1.requests import PageQuery, SenderCreate, SenderUpdate, SmsCreate
+from tidings.api.notifea_v1.requests import PageQuery, SenderCreate, SenderUpdate, SmsCreate, SmsQuery
 from tidings.api.notifea_v1.routes import V1_ROUTES
 from tidings.api.notify_v2.notification_views import (
     EMAIL_REQUEST,
@@ -22,8 +22,9 @@ from tidings.api.notify_v2.notification_views import (
     PRECOMPILED_REQUEST,
     SMS_REQUEST,
 )
+from tidings.api.notify_v2.received_texts_query import RECEIVED_QUERY
 from tidings.api.notify_v2.template_views import LIST_QUERY as TEMPLATE_LIST_QUERY
-from tidings.api.notify_v2.template_views import PREVIEW_REQUEST, UUID_FIELD
+from tidings.api.notify_v2.template_views import PREVIEW_REQUEST
 from tidings.domain.template_queries import MAX_VERSION
 
 REF = "#/components/schemas/{model}"
@@ -50,7 +51,6 @@ LEGACY_ERROR = {  # /v2's answer to a URL no route matches (a version that is no
 OBJECT = {"type": "object"}
 DATA = {"type": "object", "required": ["data"], "properties": {"data": {}}}
 HTML = "text/html"
-RECEIVED_QUERY = {"type": "object", "properties": {"older_than": UUID_FIELD}}
 # What /v2 checks in its path: a malformed id is a 400 and a version must be digits (Notify's route), so the
 # document says so. /v1's {uuid} stays any string: an id that is no UUID is simply not found (404).
 PATH_PARAMETERS: dict[str, dict[str, Any]] = {
@@ -139,7 +139,7 @@ def _v2_operations() -> list[Operation]:
         v2("GET", "/v2/template/{template_id}", "Get a template (latest version)"),
         v2("GET", "/v2/template/{template_id}/version/{version}", "Get a version of a template"),
         v2("GET", "/v2/templates", "List templates", query=_clean(TEMPLATE_LIST_QUERY.schema)),
-        v2("GET", "/v2/received-text-messages", "List received text messages", query=_clean(RECEIVED_QUERY)),
+        v2("GET", "/v2/received-text-messages", "List received text messages", query=_clean(RECEIVED_QUERY.schema)),
         v2(
             "POST",
             "/v2/template/{template_id}/preview",
@@ -187,11 +187,15 @@ def _v1_operations(components: dict[str, Any]) -> list[Operation]:
         ("PUT", "/v1/user-sms-senders/{uuid}"): ("Update a sender", "access_token", SenderUpdate, v1.Ok[v1.V1Sender]),
         ("DELETE", "/v1/user-sms-senders/{uuid}"): ("Delete a sender", "access_token", None, v1.Ok[list[str]]),
     }
+    # A GET's request model is its query; a route with a body may take query parameters too (functions/v1_sms
+    # parses SmsQuery beside the body).
+    queries_beside_a_body: dict[tuple[str, str], type[BaseModel]] = {("POST", "/v1/sms"): SmsQuery}
     operations = []
     for method, path in V1_ROUTES:
         summary, security, request, response = summaries[(method, path)]
         body = ref(request) if request is not None and method != "GET" else None
-        query = request.model_json_schema() if request is not None and method == "GET" else None
+        query_model = request if method == "GET" else queries_beside_a_body.get((method, path))
+        query = query_model.model_json_schema() if query_model is not None else None
         operations.append(
             Operation(method, path, summary, security, body=body, query=query, ok=ref(response), error=error)
         )
