@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from tidings.adapters.aws import sqs
 from tidings.adapters.webhook_client import AddressNotAllowed, post_json
-from tidings.domain.callbacks import CallbackJob, callback_type, retryable_response
+from tidings.domain.callbacks import CallbackJob, current_target, retryable_response
 from tidings.domain.errors import ValidationFailed
 from tidings.domain.urls import check_callback_url
 from tidings.observability import logger
@@ -32,16 +32,16 @@ class ReceiverUnavailable(Exception):
 def record_handler(record: SQSRecord, lambda_context: LambdaContext | None = None) -> None:
     job = CallbackJob(**json.loads(record.body))
     d = deps()
-    url, token = job.url, None
-    if job.kind != "v1_webhook":
-        bundle = d.bundles.get(job.service_id)
-        callback = bundle.callback(callback_type(job.kind)) if bundle else None
-        if callback is None:
-            logger.info("callback removed since queued; dropped", extra={"kind": job.kind})
-            return
-        # The service's callback as it is now, URL and token together: a token changed since the job was queued
-        # never goes to the URL it replaced.
-        url, token = callback.url, callback.bearer_token
+    # The callback as it is now, URL and token together: a token changed since the job was queued never goes to
+    # the URL it replaced, and a webhook changed or removed (say, a compromised one) gets nothing more.
+    webhook = job.kind == "v1_webhook"
+    bundle = None if webhook else d.bundles.get(job.service_id)
+    senders = d.service_senders.get(job.service_id) if webhook and job.sender_id else None
+    target = current_target(job, bundle, senders)
+    if target is None:
+        logger.info("callback removed since queued; dropped", extra={"kind": job.kind})
+        return
+    url, token = target
     try:  # checked again at sending: a URL stored before today's rules, or edited in the table, is not called
         check_callback_url(url, d.settings.local_mode)
     except ValidationFailed:

@@ -36,6 +36,7 @@ def put_sender(sender_id: str) -> dict[str, Any]:
         name=request.sender_name,
         sms_live_time=request.sms_live_time,
         test_mode=test_mode,
+        owner_of_number=d.services.owner_of_number,
         webhook_url=request.webhook_url,
     )
     d.service_senders.invalidate(caller.service_id)

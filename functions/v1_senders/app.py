@@ -39,6 +39,7 @@ def post_sender() -> dict[str, Any]:
         sms_live_time=request.sms_live_time,
         test_mode=bool(request.test_mode),
         now=d.clock.now(),
+        owner_of_number=d.services.owner_of_number,
         webhook_url=_checked(request.webhook_url, d.settings.local_mode),
     )
     d.service_senders.invalidate(caller.service_id)

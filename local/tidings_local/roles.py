@@ -32,23 +32,28 @@ _DENIED_STATUS = {"dynamodb": 400, "secretsmanager": 400, "events": 400}
 
 @dataclass(frozen=True)
 class Grant:
-    """One Allow statement: the actions (case-insensitive, with wildcards) on the resources (with wildcards)."""
+    """One Allow statement: the actions (case-insensitive, with wildcards) on the resources (with wildcards), or
+    on every resource but those listed (`NotResource`)."""
 
     actions: tuple[re.Pattern[str], ...]
     resources: tuple[re.Pattern[str], ...]
+    all_but: bool = False  # `resources` are NotResource's: the grant covers every other resource
 
     @classmethod
     def of(cls, statement: Mapping[str, Any]) -> Grant:
-        unsupported = {"NotAction", "NotResource", "Condition"} & set(statement)
+        unsupported = {"NotAction", "Condition"} & set(statement)
         if statement.get("Effect") != "Allow" or unsupported:
             raise ValueError(f"tidings local evaluates Allow statements without conditions only, not {statement}")
+        all_but = "NotResource" in statement
         return cls(
             tuple(_pattern(a, re.IGNORECASE) for a in _listed(statement["Action"])),
-            tuple(_pattern(r) for r in _listed(statement["Resource"])),
+            tuple(_pattern(r) for r in _listed(statement["NotResource" if all_but else "Resource"])),
+            all_but,
         )
 
     def allows(self, action: str, resource: str) -> bool:
-        return any(a.fullmatch(action) for a in self.actions) and any(r.fullmatch(resource) for r in self.resources)
+        listed = any(r.fullmatch(resource) for r in self.resources)
+        return any(a.fullmatch(action) for a in self.actions) and listed != self.all_but
 
 
 @dataclass(frozen=True)

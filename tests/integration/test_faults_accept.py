@@ -13,6 +13,7 @@ import json
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -30,6 +31,7 @@ from tidings import wiring
 from tidings.adapters import aws, webhook_client
 from tidings.domain.callbacks import CallbackJob
 from tidings.domain.limits import day_key
+from tidings.domain.models import SmsSender
 from tidings_local.lambda_runtime import LocalContext
 from tidings_local.outbox import outbox
 from tidings_local.queue_pollers import QueuePoller
@@ -435,6 +437,42 @@ def test_a_callback_queued_before_its_url_changed_goes_to_the_new_url_with_the_n
         assert callbacks.poll_once() == 1
         assert (old.heard, new.answered) == ([], [{"authorization": "Bearer TOKEN-NEW-1111", "body": payload}])
     finally:
+        for receiver in (old, new):
+            receiver.release.set()
+            receiver.shutdown()
+            receiver.server_close()
+
+
+def test_a_v1_webhook_goes_where_its_sender_points_when_sent(service: SeededService, callbacks: QueuePoller) -> None:
+    """A sender's webhook changed after the job was queued (say, a compromised one replaced) gets no more jobs; one
+    removed gets none at all."""
+    old, new = Receiver(), Receiver()
+    for receiver in (old, new):
+        threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    old.hanging = new.hanging = False
+    d = wiring.deps()
+    sender = SmsSender(
+        id=str(uuid.uuid4()),
+        service_id=service.id,
+        sms_sender="Hooked",
+        webhook_url=old.url,
+        created_at=datetime.now(UTC),
+    )
+    try:
+        d.senders.put(sender)
+        d.callbacks.enqueue(CallbackJob("v1_webhook", service.id, old.url, {"n": 1}, sender.id))
+        d.senders.put(sender.model_copy(update={"webhook_url": new.url}))
+        d.service_senders.invalidate(service.id)  # as the /v1 sender routes do
+        assert callbacks.poll_once() == 1
+        assert (old.heard, [h["body"] for h in new.heard]) == ([], [{"n": 1}])
+        d.callbacks.enqueue(CallbackJob("v1_webhook", service.id, new.url, {"n": 2}, sender.id))
+        d.senders.put(sender.model_copy(update={"webhook_url": None}))
+        d.service_senders.invalidate(service.id)
+        assert callbacks.poll_once() == 1
+        assert [h["body"] for h in new.heard] == [{"n": 1}]  # removed: dropped, not sent
+    finally:
+        d.senders.delete(sender.id)
+        d.service_senders.invalidate(service.id)
         for receiver in (old, new):
             receiver.release.set()
             receiver.shutdown()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
+from tidings.adapters import aws
 from tidings.adapters.provider_errors import classify
+from tidings.domain.dispatch import RESERVE_SECONDS
 
 
 def client_error(code: str, status: int, message: str = "") -> ClientError:
@@ -51,3 +55,11 @@ def test_a_connection_error_is_retried() -> None:
 def test_an_invalid_parameter_is_the_recipients_fault_only_when_it_is_the_number(message: str, final: str) -> None:
     error = classify(client_error("InvalidParameter", 400, message))
     assert (error.retryable, error.final_status) == (False, final)
+
+
+def test_a_send_is_tried_once_within_dispatch_s_reserve() -> None:
+    """botocore's retries of a send would take up to three timeouts, more than dispatch keeps in reserve before
+    each notification it claimed: a function stopped there leaves the rest `sending`, never sent."""
+    config: Any = aws.PROVIDER_CONFIG  # what sesv2() and sns() are created with
+    assert config.retries == {"mode": "standard", "max_attempts": 1}
+    assert config.connect_timeout + config.read_timeout <= aws.PROVIDER_CALL_SECONDS < RESERVE_SECONDS

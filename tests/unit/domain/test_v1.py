@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import jwt
 import pytest
@@ -12,8 +13,8 @@ from tidings.api.notifea_v1.views import paginated
 from tidings.domain.access_tokens import authenticate_access_token
 from tidings.domain.errors import Refused
 from tidings.domain.models import AccessToken, OptOut, Service, ServiceBundle, SmsSender
-from tidings.domain.v1_senders import create_sender, delete_sender, update_sender
-from tidings.domain.v1_sms import check_content, parse_recipient, send_v1_sms, sender_for
+from tidings.domain.v1_senders import create_sender, delete_sender, own_sender, update_sender
+from tidings.domain.v1_sms import check_content, own_sms, parse_recipient, send_v1_sms, sender_for
 
 NOW = FixedClock().now()
 
@@ -120,30 +121,72 @@ def test_a_valid_token_from_an_allowed_ip() -> None:
     assert (found.service.id, used.id) == ("svc", "tok")
 
 
+def no_owner(number: str) -> str | None:
+    return None
+
+
 def test_sender_crud_keeps_names_unique() -> None:
     store = InMemorySenderStore()
-    first = create_sender(store, service_id="svc", name="Shop", sms_live_time=15, test_mode=True, now=NOW)
+    first = create_sender(
+        store, service_id="svc", name="Shop", sms_live_time=15, test_mode=True, now=NOW, owner_of_number=no_owner
+    )
     second = create_sender(
-        store, service_id="svc", name="Other", sms_live_time=30, test_mode=False, now=NOW + timedelta(seconds=1)
+        store,
+        service_id="svc",
+        name="Other",
+        sms_live_time=30,
+        test_mode=False,
+        now=NOW + timedelta(seconds=1),
+        owner_of_number=no_owner,
     )
     assert first.is_default and not second.is_default
-    assert (
-        refusal(create_sender, store, service_id="svc", name="Shop", sms_live_time=1, test_mode=False, now=NOW).code
-        == "sms.sender.already.exists"
+    again = refusal(
+        create_sender,
+        store,
+        service_id="svc",
+        name="Shop",
+        sms_live_time=1,
+        test_mode=False,
+        now=NOW,
+        owner_of_number=no_owner,
     )
+    assert again.code == "sms.sender.already.exists"
     renamed = update_sender(
-        store, service_id="svc", sender_id=second.id, name="Second", sms_live_time=0, test_mode=None
+        store,
+        service_id="svc",
+        sender_id=second.id,
+        name="Second",
+        sms_live_time=0,
+        test_mode=None,
+        owner_of_number=no_owner,
     )
     assert (renamed.sms_sender, renamed.sms_live_time, renamed.test_mode) == ("Second", 0, False)
-    assert (
-        refusal(
-            update_sender, store, service_id="svc", sender_id=second.id, name="Shop", sms_live_time=1, test_mode=None
-        ).code
-        == "sms.sender.already.exists"
+    taken = refusal(
+        update_sender,
+        store,
+        service_id="svc",
+        sender_id=second.id,
+        name="Shop",
+        sms_live_time=1,
+        test_mode=None,
+        owner_of_number=no_owner,
     )
+    assert taken.code == "sms.sender.already.exists"
     assert refusal(delete_sender, store, "another-service", first.id).code == "user_sms_sender.not.found"
     delete_sender(store, "svc", first.id)
     assert [s.id for s in store.list_for_service("svc")] == [second.id]
+
+
+def test_a_sender_cannot_send_from_a_number_another_service_receives_on() -> None:
+    store = InMemorySenderStore()
+    owners = {"12025550123": "other-service", "12025550199": "svc"}.get
+    fields: dict[str, Any] = {"service_id": "svc", "sms_live_time": 1, "owner_of_number": owners}
+    taken = refusal(create_sender, store, name="12025550123", test_mode=False, now=NOW, **fields)
+    assert (taken.code, taken.fields) == ("validation.failed", ["sender_name"])
+    ours = create_sender(store, name="12025550199", test_mode=False, now=NOW, **fields)  # its own inbound number
+    moved = refusal(update_sender, store, sender_id=ours.id, name="12025550123", test_mode=None, **fields)
+    assert moved.code == "validation.failed"
+    assert [s.sms_sender for s in store.list_for_service("svc")] == ["12025550199"]
 
 
 def test_laravel_pagination() -> None:
@@ -172,3 +215,20 @@ def test_an_opt_out_stops_real_sends_only(test_mode: bool, opted_out: bool) -> N
         counters=InMemoryCounters(),
     )
     assert store.items[sent.notification.id].opted_out is opted_out
+
+
+class UnaskedNotifications(InMemoryNotificationStore):
+    def find(self, *args: object, **kwargs: object) -> None:
+        raise AssertionError("looked up an id we never issued")
+
+
+class UnaskedSenders(InMemorySenderStore):
+    def get(self, sender_id: str) -> None:
+        raise AssertionError("looked up an id we never issued")
+
+
+@pytest.mark.parametrize("raw", ["x" * 3000, "not-a-uuid", "7D9A4F0E-0C5B-4E43-9A55-3C1A1F0D2B6E"])
+def test_an_id_we_never_issued_is_not_found_without_a_lookup(raw: str) -> None:
+    # DynamoDB refuses a key over 2,048 bytes with a ValidationException, which would answer 500.
+    assert refusal(own_sms, UnaskedNotifications(), "svc", raw, NOW).code == "sms.not.found"
+    assert refusal(own_sender, UnaskedSenders(), "svc", raw).code == "user_sms_sender.not.found"

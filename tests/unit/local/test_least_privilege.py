@@ -10,11 +10,15 @@ from typing import Any
 
 import pytest
 
+from tidings_local.roles import Grant
+
 # Publishing an SMS to a phone number has no resource ARN: only the functions that send SMS may do it.
 WILDCARD_RESOURCE_GRANTS = {
     "DispatchFunctionRole": {"sns:Publish"},
     "V1SmsFunctionRole": {"sns:Publish"},
 }
+# ...and not to a topic: that grant names every resource but SNS's.
+SNS_TOPICS = {"Fn::Sub": "arn:${AWS::Partition}:sns:*:*:*"}
 # Wildcards inside an action name that a SAM policy template writes (SendMessage and SendMessageBatch).
 ALLOWED_WILDCARD_ACTIONS = {"sqs:SendMessage*"}
 
@@ -73,12 +77,15 @@ def test_no_function_has_a_wildcard_it_does_not_need(resources: dict[str, Any]) 
     for name, role in roles.items():
         for statement in _statements(role):
             assert statement["Effect"] == "Allow", (name, statement)
-            assert "NotAction" not in statement and "NotResource" not in statement, (name, statement)
+            assert "NotAction" not in statement, (name, statement)
             actions = _listed(statement["Action"])
             for action in actions:
                 assert action == action.strip() and ":" in action, (name, action)
                 assert "*" not in action or action in ALLOWED_WILDCARD_ACTIONS, (name, action)
-            if "*" in _listed(statement["Resource"]):
+            if "NotResource" in statement:  # every resource but these: a wildcard with its exceptions
+                assert statement["NotResource"] == SNS_TOPICS, (name, statement)
+                wildcard_grants.setdefault(name, set()).update(actions)
+            elif "*" in _listed(statement["Resource"]):
                 wildcard_grants.setdefault(name, set()).update(actions)
     assert wildcard_grants == WILDCARD_RESOURCE_GRANTS
 
@@ -171,9 +178,18 @@ def test_functions_that_count_limits_may_read_their_counter_items(resources: dic
     midnight only."""
     counting = []
     for name, role in _of_type(resources, "AWS::IAM::Role").items():
-        on_counters = [s for s in _statements(role) if "CountersTable" in json.dumps(s["Resource"])]
+        on_counters = [s for s in _statements(role) if "CountersTable" in json.dumps(s.get("Resource"))]
         actions = {a for s in on_counters for a in _listed(s["Action"])}
         if "dynamodb:UpdateItem" in actions:
             counting.append(name)
             assert "dynamodb:GetItem" in actions, name
     assert {"V2SendNotificationFunctionRole", "V1SmsFunctionRole"} <= set(counting)
+
+
+def test_the_sms_grant_publishes_to_phone_numbers_and_no_topic() -> None:
+    grant = Grant.of(
+        {"Effect": "Allow", "Action": "sns:Publish", "NotResource": "arn:aws:sns:*:*:*"}  # as tidings local resolves it
+    )
+    assert grant.allows("sns:Publish", "*")  # a text to a phone number names no resource
+    assert not grant.allows("sns:Publish", "arn:aws:sns:eu-west-2:123456789012:provider-receipts")
+    assert not grant.allows("ses:SendEmail", "*")

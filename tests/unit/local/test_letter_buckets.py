@@ -33,7 +33,7 @@ def _grants(resources: dict[str, Any], bucket: str) -> dict[str, set[str]]:
             continue
         for policy in role["Properties"].get("Policies", []):
             for statement in policy["PolicyDocument"]["Statement"]:
-                if any(bucket in str(resource) for resource in _listed(statement["Resource"])):
+                if any(bucket in str(resource) for resource in _listed(statement.get("Resource", []))):
                     found.setdefault(name, set()).update(_listed(statement["Action"]))
     return found
 

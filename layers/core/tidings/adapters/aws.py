@@ -17,6 +17,11 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
 _CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})
+# A send is tried once: the dispatch queue retries it (after putting it back to `created`). botocore's own retries
+# could take three timeouts, longer than dispatch's reserve, and a function stopped mid-batch strands what it
+# claimed; a retried send that had in fact gone out is also a second message.
+PROVIDER_CALL_SECONDS = 7  # at most: connecting, then reading the answer
+PROVIDER_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 1})
 
 
 @cache
@@ -31,12 +36,12 @@ def sqs() -> SQSClient:
 
 @cache
 def sesv2() -> SESV2Client:
-    return boto3.client("sesv2", config=_CONFIG)
+    return boto3.client("sesv2", config=PROVIDER_CONFIG)
 
 
 @cache
 def sns() -> SNSClient:
-    return boto3.client("sns", config=_CONFIG)
+    return boto3.client("sns", config=PROVIDER_CONFIG)
 
 
 @cache

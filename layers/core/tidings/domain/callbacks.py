@@ -1,17 +1,19 @@
 """Telling a service what happened: delivery receipts, complaints, inbound texts, and /v1 sender webhooks.
 
-A status change is announced by queueing a job that carries the URL and the payload as they were at that
-moment; the callbacks function adds the bearer token (never queued) and POSTs it, retrying on failure.
+A status change is announced by queueing a job that carries the payload as it was at that moment. The
+callbacks function POSTs it to where the service's callback (or the /v1 sender's webhook) points when it is
+sent, with the token it has then (a token is never queued), retrying on failure: a URL changed or removed since
+the job was queued never gets it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from tidings.domain.complaints import Complaint, complaint_payload
-from tidings.domain.models import CallbackType, InboundSms, ServiceBundle
+from tidings.domain.models import CallbackType, InboundSms, ServiceBundle, SmsSender
 from tidings.domain.notifications import FINAL, Notification
 from tidings.domain.timefmt import iso_z
 
@@ -35,8 +37,22 @@ def callback_type(kind: JobKind) -> CallbackType:
 class CallbackJob:
     kind: JobKind
     service_id: str
-    url: str
+    url: str  # where it pointed when queued: what a job is sent to only when nothing names its callback now
     payload: dict[str, Any]
+    sender_id: str | None = None  # a /v1 webhook's sender
+
+
+def current_target(
+    job: CallbackJob, bundle: ServiceBundle | None, senders: Sequence[SmsSender] | None
+) -> tuple[str, str | None] | None:
+    """The URL and bearer token a job goes to now, or None when its callback (or webhook) was removed."""
+    if job.kind == "v1_webhook":
+        if job.sender_id is None:  # queued before jobs named their sender
+            return job.url, None
+        sender = next((s for s in senders or [] if s.id == job.sender_id), None)
+        return (sender.webhook_url, None) if sender and sender.webhook_url else None
+    callback = bundle.callback(callback_type(job.kind)) if bundle else None
+    return (callback.url, callback.bearer_token) if callback else None
 
 
 class CallbackQueue(Protocol):
@@ -83,9 +99,12 @@ class Announcer:
         self._v1_view = v1_view
 
     def status_changed(self, n: Notification) -> None:
-        webhook = n.extra.get("sender", {}).get("webhook_url") if n.dialect == "v1" else None
-        if webhook:
-            self._queue.enqueue(CallbackJob("v1_webhook", n.service_id, str(webhook), self._v1_view(n)))
+        sender = n.extra.get("sender", {}) if n.dialect == "v1" else {}
+        if sender.get("webhook_url"):
+            job = CallbackJob(
+                "v1_webhook", n.service_id, str(sender["webhook_url"]), self._v1_view(n), sender.get("id")
+            )
+            self._queue.enqueue(job)
         if n.status not in FINAL or n.type == "letter":  # delivery receipts are for email and SMS (spec §9)
             return
         self._to_delivery_status(n, "delivery_status", delivery_receipt(n))

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 from tidings.domain.email_address import OBSCURE_WHITESPACE
 from tidings.domain.errors import BadRequest, NotFound, TidingsError, ValidationFailed
+from tidings.domain.ids import is_canonical_uuid
 from tidings.domain.limits import Counter, CounterFull, Counters, retry_after
 from tidings.domain.models import Record
 
@@ -180,7 +181,7 @@ def find_document(
 ) -> Document:
     """The document a link names, looked up under its own service only (another service's id is unknown here),
     if the link's key is right and its retention is not over."""
-    if not (_is_uuid(service_id) and _is_uuid(file_id)):
+    if not (is_canonical_uuid(service_id.lower()) and is_canonical_uuid(file_id.lower())):
         raise NotFound("No file was found at this address")
     return open_document(find(service_id, file_id), key, now)
 
@@ -231,13 +232,6 @@ def normalise_for_comparison(address: str) -> str:
 def wrong_email_message(remaining: int) -> str:
     tries = "1 more try" if remaining == 1 else f"{remaining} more tries"
     return f"That is not the email address the file was sent to. You have {tries} this hour."
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        return str(UUID(value)) == value.lower()
-    except ValueError:
-        return False
 
 
 def _default_name(document: Document) -> str:

@@ -29,6 +29,12 @@ def normalise_sender(raw: str) -> str:
     return value
 
 
+def owned_by_another(sender: str, service_id: str, owner_of_number: Callable[[str], str | None]) -> bool:
+    """Replies to a number reach the service that owns it, and so do its STOPs: another service sending from it
+    would never hear them, and the owner would hear that service's recipients."""
+    return sender.isdigit() and owner_of_number(sender) not in (None, service_id)
+
+
 def add_sms_sender(
     store: SenderStore,
     clock: Clock,
@@ -41,9 +47,7 @@ def add_sms_sender(
     existing = store.list_for_service(service_id)
     if any(sender.sms_sender == name for sender in existing):
         raise BadRequest(f"SMS sender {name} already exists for this service")
-    if owner_of_number(name) not in (None, service_id):
-        # Replies to a number reach the service that owns it, and so do its STOPs: another service sending
-        # from it would never hear them.
+    if owned_by_another(name, service_id, owner_of_number):
         raise BadRequest(f"Inbound number {name} is already in use", status=409)
     inbound = fields.get("inbound_number")
     if inbound is not None:

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from uuid import uuid4
 
 from tidings.domain.errors import Refused, ValidationFailed
+from tidings.domain.ids import is_canonical_uuid
 from tidings.domain.models import SmsSender
+from tidings.domain.sender_admin import owned_by_another
 from tidings.domain.urls import check_callback_url
 from tidings.domain.v1_sms import SENDER_NOT_FOUND
 from tidings.ports import SenderStore
 
 NAME_TAKEN = Refused("sms.sender.already.exists", "SMS Sender with this name already exists", fields=["sender_name"])
+# An all-digit name sends from that number (sns_sms): one another service receives on is not this service's.
+NUMBER_NOT_OURS = Refused("validation.failed", "The given data was invalid.", fields=["sender_name"])
 
 
 def own_sender(store: SenderStore, service_id: str, sender_id: str) -> SmsSender:
-    sender = store.get(sender_id)
+    sender = store.get(sender_id) if is_canonical_uuid(sender_id) else None
     if sender is None or sender.service_id != service_id:
         raise SENDER_NOT_FOUND
     return sender
@@ -29,11 +34,14 @@ def create_sender(
     sms_live_time: int,
     test_mode: bool,
     now: datetime,
+    owner_of_number: Callable[[str], str | None],
     webhook_url: str | None = None,
 ) -> SmsSender:
     existing = store.list_for_service(service_id)
     if any(s.sms_sender == name for s in existing):
         raise NAME_TAKEN
+    if owned_by_another(name, service_id, owner_of_number):
+        raise NUMBER_NOT_OURS
     sender = SmsSender(
         id=str(uuid4()),
         service_id=service_id,
@@ -56,12 +64,15 @@ def update_sender(
     name: str,
     sms_live_time: int,
     test_mode: bool | None,
+    owner_of_number: Callable[[str], str | None],
     webhook_url: str | None = None,
 ) -> SmsSender:
     """Changing `sms_live_time` does not re-date SMS already sent: each keeps the value it was sent with."""
     sender = own_sender(store, service_id, sender_id)
     if any(s.sms_sender == name and s.id != sender.id for s in store.list_for_service(service_id)):
         raise NAME_TAKEN
+    if owned_by_another(name, service_id, owner_of_number):
+        raise NUMBER_NOT_OURS
     changes: dict[str, object] = {"sms_sender": name, "sms_live_time": sms_live_time}
     if test_mode is not None:
         changes["test_mode"] = test_mode

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from uuid import uuid4
 
 from tidings.domain.errors import TRIAL_MODE, QueueUnavailable, Refused
+from tidings.domain.ids import is_canonical_uuid
 from tidings.domain.limits import Counter, Counters, Usage, day_key, send_counters, take
 from tidings.domain.models import AccessToken, Permission, Retention, ServiceBundle, SmsSender
 from tidings.domain.notifications import FINAL, Notification
@@ -155,6 +156,8 @@ def send_v1_sms(
 
 
 def own_sms(store: NotificationStore, service_id: str, sms_id: str, now: datetime) -> Notification:
+    if not is_canonical_uuid(sms_id):
+        raise SMS_NOT_FOUND
     found = store.find(sms_id, now, content=False)  # a /v1 SMS keeps its content inline: only emails go apart
     if found is None or found.service_id != service_id or found.dialect != "v1":
         raise SMS_NOT_FOUND
