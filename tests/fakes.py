@@ -24,7 +24,7 @@ from tidings.domain.models import (
 )
 from tidings.domain.notifications import Notification, within_content_bytes
 from tidings.domain.receipts import Receipt
-from tidings.ports import Closing, Move, NotificationQuery
+from tidings.ports import Closing, ListedPage, Move, NotificationQuery
 
 
 class FixedClock:
@@ -171,7 +171,7 @@ class InMemoryNotificationStore:
         self.items[notification_id] = current.model_copy(update=changes)
         return self.items[notification_id]
 
-    def page(self, query: NotificationQuery) -> list[Notification]:
+    def page(self, query: NotificationQuery) -> ListedPage:
         found = [
             n
             for n in self.items.values()
@@ -184,12 +184,13 @@ class InMemoryNotificationStore:
             and (query.older_than is None or (n.created_at, n.id) < (query.older_than.created_at, query.older_than.id))
         ]
         newest = sorted(found, key=lambda n: (n.created_at, n.id), reverse=True)[: query.limit]
-        return within_content_bytes(newest, query.content_bytes)
+        return ListedPage(within_content_bytes(newest, query.content_bytes))  # no budget: a dict reads fast
 
     def offset_page(
         self, service_id: str, key_type: str, now: datetime, offset: int, limit: int
     ) -> tuple[list[Notification], int]:
-        everything = self.page(NotificationQuery(service_id=service_id, key_type=key_type, now=now, limit=10**9))
+        query = NotificationQuery(service_id=service_id, key_type=key_type, now=now, limit=10**9)
+        everything = self.page(query).notifications
         return everything[offset : offset + limit], len(everything)
 
     def awaiting_dispatch(self, created_before: datetime) -> list[str]:

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from tidings import wiring
+from tidings.adapters import aws
 from tidings.domain.notifications import Notification
-from tidings.ports import Move
+from tidings.ports import Move, NotificationQuery
 from tidings_local.stack import LocalStack
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -81,4 +82,70 @@ def test_the_sweeper_finds_the_unclaimed_and_times_out_only_what_awaits_a_receip
         assert set(overdue) & {n.id for n in waiting.values()} == {waiting["sms sending"].id}
     finally:
         for n in waiting.values():
+            store.delete(n.id)
+
+
+def test_a_notification_is_read_back_strongly_consistent(stored: list[Notification]) -> None:
+    """GET by id follows its 201 at once: an eventually consistent read may not find the item yet (a 404), or
+    show a status from before its last move. moto is always consistent, so the test looks at the request."""
+    asked: list[dict[str, Any]] = []
+    client = aws.dynamodb()
+
+    def record(params: dict[str, Any], **_: Any) -> None:
+        asked.append(params)
+
+    client.meta.events.register("provide-client-params.dynamodb.GetItem", record)
+    try:
+        store = wiring.deps().notifications
+        assert store.find(stored[0].id, NOW) is not None
+        assert store.load_for_dispatch(stored[1].id) is not None
+    finally:
+        client.meta.events.unregister("provide-client-params.dynamodb.GetItem", record)
+    reads = [p for p in asked if p["TableName"].endswith("NotificationsTable")]
+    assert len(reads) == 2 and all(p.get("ConsistentRead") is True for p in reads)
+
+
+def test_an_sms_shown_for_no_time_is_kept_until_it_could_be_sent_and_receipted(stack: LocalStack) -> None:
+    """A /v1 sender's sms_live_time of 0: hidden at once, yet TTL must not delete it before its claim, its send and
+    its receipt (the 72-hour timeout), or it is never sent."""
+    store = wiring.deps().notifications
+    hidden = notification(dialect="v1", expires_at=NOW)
+    store.put(hidden)
+    try:
+        table = stack.resolve({"Ref": "NotificationsTable"})
+        ttl = aws.dynamodb().describe_time_to_live(TableName=table)["TimeToLiveDescription"]
+        item = aws.dynamodb().get_item(TableName=table, Key={"notification_id": {"S": hidden.id}})["Item"]
+        assert ttl["AttributeName"] == "delete_after"
+        assert int(item["delete_after"]["N"]) >= int((NOW + timedelta(hours=72)).timestamp())
+        assert int(item["expires_at"]["N"]) == int(NOW.timestamp())  # still shown for no time at all
+        assert store.find(hidden.id, NOW) is None
+        assert store.load_for_dispatch(hidden.id) is not None  # what the claim reads
+    finally:
+        store.delete(hidden.id)
+
+
+def test_a_filter_that_matches_little_reads_the_list_a_budget_at_a_time(stack: LocalStack) -> None:
+    """Nothing indexes a reference: a page reads at most its budget of the list, and says where it stopped, so
+    a lookup by reference in a long retention answers in time (and the next page goes on from there)."""
+    store = wiring.deps().notifications
+    service = str(uuid.uuid4())
+    made = [notification(service_id=service, created_at=NOW - timedelta(minutes=i)) for i in range(25)]
+    made[-1] = made[-1].model_copy(update={"reference": "order-123"})  # the oldest
+    for n in made:
+        store.put(n)
+    try:
+        pages, anchor = [], None
+        while True:
+            query = NotificationQuery(
+                service_id=service, key_type="normal", now=NOW, reference="order-123", older_than=anchor,
+                keys_budget=10,
+            )  # fmt: skip
+            page = store.page(query)
+            pages.append(([n.id for n in page.notifications], page.resume_after))
+            if page.resume_after is None:
+                break
+            anchor = store.find(page.resume_after, NOW)
+        assert pages == [([], made[9].id), ([], made[19].id), ([made[24].id], None)]
+    finally:
+        for n in made:
             store.delete(n.id)

@@ -86,6 +86,17 @@ class NotificationQuery:
     # Content is read only until this many bytes of it (body and subject, UTF-8) are in, the notification that
     # passes it included: a page ends there (long emails make short pages).
     content_bytes: int | None = None
+    # At most this many of the list's keys are read for one page: filters nothing indexes (reference, status,
+    # type) would otherwise read a service's whole retention for a page that matches little.
+    keys_budget: int | None = None
+
+
+@dataclass(frozen=True)
+class ListedPage:
+    notifications: list[Notification]
+    # Set when the page stopped at `keys_budget` before it was full: the last notification read (matching or not),
+    # where the next page goes on. The list may go on past it.
+    resume_after: str | None = None
 
 
 @dataclass(frozen=True)
@@ -153,7 +164,7 @@ class NotificationStore(Protocol):
         meanwhile, whose receipts the caller applies itself."""
         ...
 
-    def page(self, query: NotificationQuery) -> list[Notification]: ...
+    def page(self, query: NotificationQuery) -> ListedPage: ...
     def offset_page(
         self, service_id: str, key_type: str, now: datetime, offset: int, limit: int
     ) -> tuple[list[Notification], int]:

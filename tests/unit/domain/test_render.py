@@ -44,9 +44,10 @@ def test_personalisation_lists_each_placeholder_once_subject_first() -> None:
     assert [p.name for p in placeholders_of(email)] == ["ref", "First name", "show"]
 
 
-def test_letter_placeholders_include_the_contact_block() -> None:
-    letter = template("letter", "((body))", subject="((heading))", contact="((office))")
-    assert [p.name for p in placeholders_of(letter)] == ["heading", "body", "office"]
+def test_letter_placeholders_start_with_the_contact_block() -> None:
+    # Notify's letter template: the contact block's placeholders, then the subject's, then the body's.
+    letter = template("letter", "((body)) ((office))", subject="((heading))", contact="((office))")
+    assert [p.name for p in placeholders_of(letter)] == ["office", "heading", "body"]
 
 
 @pytest.mark.parametrize(

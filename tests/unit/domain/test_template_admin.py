@@ -79,10 +79,12 @@ def test_letters_default_to_second_class(store: InMemoryTemplateStore) -> None:
 
 def test_lists_hide_archived_and_sort_by_name_then_type(store: InMemoryTemplateStore) -> None:
     b = make(store, name="b")
+    make(store, name="a", type="letter", subject="s")
     make(store, name="a", type="email", subject="s")
     make(store, name="a")
     archived = make(store, name="c")
     update_template(store, FixedClock(), SERVICE, archived.id, {"archived": True})
     listed = list_templates(store, SERVICE)
-    assert [(t.name, t.type) for t in listed] == [("a", "email"), ("a", "sms"), ("b", "sms")]
+    # ties by type in Notify's enum order (sms, email, letter), not alphabetically
+    assert [(t.name, t.type) for t in listed] == [("a", "sms"), ("a", "email"), ("a", "letter"), ("b", "sms")]
     assert [t.id for t in list_templates(store, SERVICE, "sms")][-1] == b.id

@@ -1,11 +1,15 @@
 """Notifications in DynamoDB: one item each, listed per service and key type newest first (GSI).
 
-`expires_at` is the TTL attribute (epoch seconds). TTL deletion is lazy, so every read here filters
-expired items out: no caller can forget. Until a notification is final it also carries `awaiting`, a sparse,
-sharded GSI key the sweeper reads to find notifications whose queue message was lost (`created`) or whose
-receipt never came (`sending`). Both indexes hold keys only and keys that never change before the final
-status: a claim or a receipt writes the item and no index copy (write units are most of what a notification
-costs).
+`expires_at` (epoch seconds) is when a notification stops being shown: reads here that show notifications
+filter expired ones out, so no caller can forget. TTL deletes the item at `delete_after`, never before
+REFERENCE_KEPT_AT_LEAST has passed: a /v1 sender's `sms_live_time` of 0 hides its SMS at once, and the SMS must
+still be claimed, sent and given its receipt (an item TTL deleted first would be lost, never sent).
+
+Until a notification is final it also carries `awaiting`, a sparse, sharded GSI key the sweeper reads to find
+notifications whose queue message was lost (`created`), whose receipt never came (`sending`) or whose check
+never ran (`pending-virus-check`). Both indexes hold keys (the list index also the expiry), none of which
+changes before the final status: a claim or a receipt writes the item and no index copy (write units are
+most of what a notification costs).
 
 An email's body and subject are kept apart, in a table of their own (compressed; in parts when longer than one
 item holds), when they would make its item bill more than one write unit: a claim and a receipt are billed on
@@ -60,7 +64,7 @@ from tidings.domain.notifications import (
 from tidings.domain.receipts import Receipt
 from tidings.domain.timefmt import iso_z
 from tidings.observability import logger
-from tidings.ports import Move, NotificationQuery
+from tidings.ports import ListedPage, Move, NotificationQuery
 
 BY_SERVICE_KEY, BY_AWAITING = "by_service_expiry", "by_awaiting"
 # The sweeper re-enqueues the unclaimed (a precompiled letter waits for its checks as `pending-virus-check`)
@@ -80,6 +84,15 @@ NO_CONTENT = {"body": {"S": ""}, "subject": {"NULL": True}}  # as an item holds 
 STATUS_CHANGE_ROOM_BYTES = 128
 TRANSACTION_ATTEMPTS = 4  # conflicts with another writer are retried; a refused condition drops that move
 REFERENCE_KEPT_AT_LEAST = timedelta(days=4)  # receipts may come until the 72-hour sending timeout
+TTL_ATTRIBUTE = "delete_after"  # the notifications table's TimeToLiveSpecification (template.yaml)
+
+
+def _kept_until(notification: Notification) -> datetime:
+    """When TTL may delete what is kept of a notification: once it is no longer shown, and not before its
+    receipt could still come."""
+    return max(notification.expires_at, notification.created_at + REFERENCE_KEPT_AT_LEAST)
+
+
 UNMATCHED_KEPT = timedelta(days=4)  # a closing write may wait on the queue (and its DLQ) until that timeout too
 CONTENT_INLINE_BYTES = 64_000  # longer content is stored compressed (domain/send.py refuses what cannot fit)
 
@@ -96,6 +109,7 @@ class DynamoNotificationStore:
             "service_key": _service_key(notification),
             "created_key": _created_key(notification),
             "expires_at": int(notification.expires_at.timestamp()),
+            TTL_ATTRIBUTE: int(_kept_until(notification).timestamp()),
         }
         if notification.status in AWAITED:
             keys["awaiting"] = _awaiting(notification.id)
@@ -105,7 +119,7 @@ class DynamoNotificationStore:
             packed = item.pop("content_z", None) or {"B": packed_content(notification.body, notification.subject)}
             size = content_bytes(notification.body, notification.subject)  # lists budget their reads by it
             status = item | NO_CONTENT | {CONTENT_APART: {"BOOL": True}, CONTENT_SIZE: {"N": str(size)}}
-            contents = _content_parts(notification.id, item["expires_at"], packed["B"])
+            contents = _content_parts(notification.id, item[TTL_ATTRIBUTE], packed["B"])
             batch_put({self._contents: contents, self._table: [status]})  # all in one call (7 items at most)
             return
         dynamodb().put_item(TableName=self._table, Item=item)
@@ -131,7 +145,12 @@ class DynamoNotificationStore:
         return self._one(notification_id, content, lambda _: True)
 
     def _one(self, notification_id: str, content: bool, keep: Callable[[Notification], bool]) -> Notification | None:
-        item = dynamodb().get_item(TableName=self._table, Key=key(notification_id=notification_id)).get("Item")
+        # Strongly consistent: a client reads its notification back right after the 201 (an eventually consistent
+        # read may not find it yet, a 404), and a status just moved shows as moved.
+        answer = dynamodb().get_item(
+            TableName=self._table, Key=key(notification_id=notification_id), ConsistentRead=True
+        )
+        item = answer.get("Item")
         return self._whole([item] if item else [], keep, content).get(notification_id)
 
     def transition(self, notification_id: str, from_statuses: Collection[str], changes: dict[str, Any]) -> bool:
@@ -217,7 +236,7 @@ class DynamoNotificationStore:
         raise StoreConflict("the same notifications kept changing under a batch; the queue retries it")
 
     def _reference_item(self, reference: str, notification: Notification) -> dict[str, Any]:
-        kept_until = max(notification.expires_at, notification.created_at + REFERENCE_KEPT_AT_LEAST)
+        kept_until = _kept_until(notification)
         email = notification.type == "email"  # a callback needs neither its body nor its subject
         snapshot = notification.model_copy(update={"body": "", "subject": None}) if email else notification
         return {
@@ -226,22 +245,28 @@ class DynamoNotificationStore:
             "expires_at": {"N": str(int(kept_until.timestamp()))},
         }
 
-    def page(self, query: NotificationQuery) -> list[Notification]:
+    def page(self, query: NotificationQuery) -> ListedPage:
         # The list index holds keys and the expiry (so a status change never rewrites it): read a page of the
         # unexpired keys, then their notifications, and filter here, until the page is full or the list ends.
         condition, values = "", {}
         if query.older_than is not None:
             condition, values = " AND created_key < :anchor", {":anchor": {"S": _created_key(query.older_than)}}
         request = self._listing(query.service_id, query.key_type, query.now, condition, values)
-        request["Limit"] = query.limit  # keys a page: no more than one full page of notifications to read
+        # Keys a query: no more than one full page of notifications to read, nor more than the page's budget.
+        request["Limit"] = min(query.limit, query.keys_budget or query.limit)
         found: list[Notification] = []
         apart: dict[str, int] = {}
+        read, resume_after = 0, None
         for page in query_pages(**request):
             ids = [item["notification_id"]["S"] for item in page]
             loaded, page_apart = self._read(ids, False, lambda n: _listed(n, query))
             found += [n for i in ids if (n := loaded.get(i)) is not None]
             apart |= page_apart
+            read += len(ids)
             if len(found) >= query.limit:
+                break
+            if query.keys_budget is not None and read >= query.keys_budget and ids:
+                resume_after = ids[-1]
                 break
 
         def size(n: Notification) -> int:  # what its content comes to, apart or not
@@ -249,7 +274,8 @@ class DynamoNotificationStore:
 
         shown = within_content_bytes(found[: query.limit], query.content_bytes, size)
         whole = self._filled({n.id: n for n in shown}, [n.id for n in shown if n.id in apart])
-        return [whole[n.id] for n in shown if n.id in whole]
+        listed = [whole[n.id] for n in shown if n.id in whole]
+        return ListedPage(listed, resume_after if len(listed) == len(found) else None)  # cut short: goes on from it
 
     def offset_page(
         self, service_id: str, key_type: str, now: datetime, offset: int, limit: int

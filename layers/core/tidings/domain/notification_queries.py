@@ -7,9 +7,13 @@ from datetime import datetime
 from tidings.domain.answer_limit import BODY_BYTES
 from tidings.domain.errors import NotFound
 from tidings.domain.notifications import FILTER_ALIASES, STATUSES, Notification
-from tidings.ports import NotificationQuery, NotificationStore
+from tidings.ports import ListedPage, NotificationQuery, NotificationStore
 
 REPORTABLE = frozenset(STATUSES) - {"failed"}
+# The most of the list one page reads (40 index pages and 100 batch reads, a few seconds): nothing indexes a
+# reference, status or type, so a filter that matches little would otherwise read the whole retention in one
+# request, past the function's timeout. A page cut here says where the next goes on (its `next` link).
+LIST_KEYS_BUDGET = 10_000
 
 
 def get_notification(
@@ -39,12 +43,12 @@ def list_notifications(
     types: list[str],
     reference: str | None,
     older_than: str | None,
-) -> list[Notification]:
+) -> ListedPage:
     anchor = None
     if older_than is not None:
         anchor = store.find(older_than, now, content=False)  # only its place in the list matters
         if anchor is None or anchor.service_id != service_id:
-            return []  # an unknown id, or another service's, lists nothing
+            return ListedPage([])  # an unknown id, or another service's, lists nothing
     return store.page(
         NotificationQuery(
             service_id=service_id,
@@ -55,5 +59,6 @@ def list_notifications(
             reference=reference,
             older_than=anchor,
             content_bytes=BODY_BYTES,  # more never fits one answer, however it is sent (answer_limit.py)
+            keys_budget=LIST_KEYS_BUDGET,
         )
     )

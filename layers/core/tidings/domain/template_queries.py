@@ -20,13 +20,17 @@ def get_template(store: TemplateStore, service_id: str, template_id: str, versio
     return template
 
 
+# Notify sorts by name, then by its template_type, a Postgres enum: in the order it declares them.
+TYPE_ORDER = ("sms", "email", "letter")
+
+
 def list_templates(store: TemplateStore, service_id: str, template_type: TemplateType | None = None) -> list[Template]:
     templates = [
         t
         for t in store.list_for_service(service_id)
         if not t.archived and (template_type is None or t.type == template_type)
     ]
-    return sorted(templates, key=lambda t: (t.name, t.type))
+    return sorted(templates, key=lambda t: (t.name, TYPE_ORDER.index(t.type)))
 
 
 def preview_template(

@@ -100,7 +100,8 @@ def test_checks_run_in_notify_s_order() -> None:
         400,
         "sms template is not suitable for letter notification",
     )
-    assert refused(everything_wrong) == (400, "Missing personalisation: ref, name, team")  # subject, body, contact
+    # as Notify's letter template lists them: contact block, subject, body
+    assert refused(everything_wrong) == (400, "Missing personalisation: team, ref, name")
     complete = {**everything_wrong, "name": "Jo", "ref": "R", "team": "T"}
     assert refused(complete, context("team")) == (403, "Cannot send letters with a team api key")
     assert refused(complete, context(restricted=True)) == (403, "Cannot send letters when service is in trial mode")

@@ -3,6 +3,7 @@ precompiled PDFs are refused when they are not PDFs, not A4, too long or have no
 
 from __future__ import annotations
 
+import base64
 import logging
 import re
 from datetime import UTC, datetime
@@ -12,12 +13,14 @@ import pytest
 from fpdf import FPDF
 
 import tidings
+from tidings.domain.answer_limit import BODY_BYTES, base64_bytes
 from tidings.domain.errors import BadRequest
 from tidings.domain.letters.layout import ADDRESS_FONT_SIZE, ADDRESS_INSET, ADDRESS_WINDOW, CONTACT_BLOCK, MM_PER_POINT
 from tidings.domain.letters.precompiled import (
     NO_ADDRESS,
     NOT_A4,
     NOT_A_PDF,
+    PDF_MAX_BYTES,
     TOO_LONG,
     check_pdf,
     decode_content,
@@ -165,6 +168,16 @@ def test_content_must_be_base64() -> None:
         with pytest.raises(BadRequest) as caught:
             decode_content(bad)
         assert caught.value.message == "Cannot decode letter content (invalid base64 encoding)"
+
+
+def test_a_pdf_its_download_could_never_carry_is_refused() -> None:
+    # GET /v2/notifications/{id}/pdf answers with the PDF in base64, within Lambda's 6 MB answer.
+    largest = base64.b64encode(b"%PDF-" + b"0" * (PDF_MAX_BYTES - 5)).decode()
+    assert len(decode_content(largest)) == PDF_MAX_BYTES
+    with pytest.raises(BadRequest) as caught:
+        decode_content(base64.b64encode(b"%PDF-" + b"0" * (PDF_MAX_BYTES - 2)).decode())
+    assert caught.value.message == f"Letter content is too large: a PDF can be at most {PDF_MAX_BYTES:,} bytes"
+    assert base64_bytes(PDF_MAX_BYTES) <= BODY_BYTES < base64_bytes(PDF_MAX_BYTES + 1)
 
 
 def test_rendering_logs_nothing_of_the_letter(caplog: pytest.LogCaptureFixture) -> None:

@@ -15,6 +15,7 @@ from tidings.domain.letters.postage import estimated_delivery
 from tidings.domain.notifications import STATUSES, Notification, cost
 from tidings.domain.send import Accepted
 from tidings.domain.timefmt import iso_z
+from tidings.ports import ListedPage
 
 SCHEDULED_FOR = {"type": ["string", "null"]}
 COMMON = {
@@ -187,18 +188,21 @@ def _address_lines(n: Notification) -> dict[str, Any]:
     return {**{f"line_{i}": slots[i - 1] for i in range(1, 7)}, "postcode": slots[6]}
 
 
-def list_json(notifications: list[Notification], query: dict[str, Any], root: str) -> dict[str, Any]:
-    """A page of at most 250, and fewer when they would not fit one Lambda answer (long emails): `next` goes on
-    from the last one shown, and the clients' iterators follow it until a page is empty."""
-    shown = [notification_json(n, root) for n in notifications]
+def list_json(page: ListedPage, query: dict[str, Any], root: str) -> dict[str, Any]:
+    """A page of at most 250, and fewer when they would not fit one Lambda answer (long emails) or when the page
+    read its budget of the list first (a filter that matches little): `next` goes on from the last one shown, or
+    from the last one read, and the clients' iterators follow it until a page is empty."""
+    shown = [notification_json(n, root) for n in page.notifications]
     shown = shown[: how_many_fit(shown)]
-    notifications = notifications[: len(shown)]
+    resume_after = page.resume_after if len(shown) == len(page.notifications) else None
+    if resume_after is None and shown:
+        resume_after = page.notifications[len(shown) - 1].id
     base = f"{root}v2/notifications"
     links = {"current": _with_query(base, query)}
-    if notifications:
+    if resume_after is not None:
         rest = {k: v for k, v in query.items() if k != "older_than"}
         # older_than first: the Notify clients page with the first UUID in this link, and a reference may be one
-        links["next"] = _with_query(base, {"older_than": notifications[-1].id, **rest})
+        links["next"] = _with_query(base, {"older_than": resume_after, **rest})
     return {"notifications": shown, "links": links}
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
+from tidings.domain.answer_limit import BODY_BYTES, base64_bytes
 from tidings.domain.errors import BadRequest
 from tidings.domain.letters.address import MIN_LINES
 from tidings.domain.letters.layout import (
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from pypdf import PageObject, PdfReader
 
 NOT_BASE64 = "Cannot decode letter content (invalid base64 encoding)"
+PDF_MAX_BYTES = BODY_BYTES // 4 * 3  # the most whose base64 one answer carries
+TOO_LARGE = f"Letter content is too large: a PDF can be at most {PDF_MAX_BYTES:,} bytes"
 NOT_A_PDF = "The file is not a PDF that can be read"
 NOT_A4 = "Every page must be A4 (210 mm × 297 mm, portrait)"
 TOO_LONG = f"Letters must be {MAX_SHEETS} sheets of paper or fewer"
@@ -54,9 +57,12 @@ class PlacedText:
 
 def decode_content(content: str) -> bytes:
     try:
-        return base64.b64decode(content, validate=True)
+        pdf = base64.b64decode(content, validate=True)
     except (binascii.Error, ValueError) as error:
         raise BadRequest(NOT_BASE64) from error
+    if base64_bytes(len(pdf)) > BODY_BYTES:  # GET …/pdf could never answer with it (API Gateway's 500)
+        raise BadRequest(TOO_LARGE)
+    return pdf
 
 
 def _reader(pdf: bytes) -> PdfReader:

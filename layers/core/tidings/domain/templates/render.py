@@ -20,12 +20,13 @@ class Rendered:
 
 
 def placeholders_of(template: Template) -> list[Placeholder]:
-    """Every placeholder a caller must supply, subject first, as the v2 `personalisation` lists them."""
+    """Every placeholder a caller must supply, in the order the v2 `personalisation` lists them: the subject's,
+    then the body's; a letter's contact block comes before both, as in Notify's letter template."""
     if template.type == "sms":
         return placeholders_in(template.content)
     if template.type == "email":
         return placeholders_in(template.subject, template.content)
-    return placeholders_in(template.subject, template.content, template.letter_contact_block)
+    return placeholders_in(template.letter_contact_block, template.subject, template.content)
 
 
 def render(template: Template, values: Mapping[str, Any]) -> Rendered:
