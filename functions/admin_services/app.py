@@ -43,7 +43,8 @@ def post_service_update(service_id: str) -> dict[str, Any]:
 def get_notification(service_id: str, notification_id: str) -> dict[str, Any]:
     """The stored notification as the platform sees it, with why it failed (e.g. the recipient opted out)."""
     d = deps()
-    found = d.notifications.load_for_dispatch(notification_id, content=False)  # its status, not its content
+    # Its status, not its content; past its retention it is gone here too (TTL may not have deleted it yet).
+    found = d.notifications.find(notification_id, d.clock.now(), content=False)
     if found is None or found.service_id != service_id:
         raise NotFound()
     return data(

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from tests.integration.conftest import InProcessApi, SeededService
+from tidings import wiring
 from tidings.adapters import aws
 from tidings.api.admin import requests
 from tidings.api.openapi import openapi_document
+from tidings.domain.notifications import Notification
 
 
 def test_a_service_round_trips_with_defaults(api: InProcessApi) -> None:
@@ -323,3 +327,21 @@ def test_no_two_services_send_from_one_address(api: InProcessApi) -> None:
     assert moved.status == 409
     api.admin("POST", f"/admin/services/{first.json()['data']['id']}", {"email_from": f"{address}.old"})
     assert api.admin("POST", f"/admin/services/{other['id']}", {"email_from": address}).status == 200
+
+
+def test_a_notification_past_its_retention_is_not_shown_to_admins_either(
+    api: InProcessApi, service: SeededService
+) -> None:
+    """TTL deletes lazily, and not before 4 days (delete_after): every read filters expired items out."""
+    now = datetime.now(UTC)
+    fields: dict[str, Any] = {
+        "service_id": service.id, "key_type": "normal", "type": "sms", "template_id": "t", "template_version": 1,
+        "to": "07700900123", "normalised_to": "447700900123", "body": "Hi", "sender": "S", "created_at": now,
+    }  # fmt: skip
+    kept = Notification.model_validate({**fields, "id": str(uuid.uuid4()), "expires_at": now + timedelta(days=1)})
+    gone = Notification.model_validate({**fields, "id": str(uuid.uuid4()), "expires_at": now - timedelta(seconds=1)})
+    for n in (kept, gone):
+        wiring.deps().notifications.put(n)
+    base = f"/admin/services/{service.id}/notifications"
+    assert api.admin("GET", f"{base}/{kept.id}").status == 200
+    assert api.admin("GET", f"{base}/{gone.id}").status == 404
