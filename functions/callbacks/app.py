@@ -9,7 +9,6 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from tidings.adapters.aws import sqs
 from tidings.adapters.webhook_client import AddressNotAllowed, post_json
 from tidings.domain.callbacks import CallbackJob, current_target, retryable_response
 from tidings.domain.errors import ValidationFailed
@@ -58,10 +57,7 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext | None = Non
     attempt = int(record.attributes.approximate_receive_count or 1)
     logger.info("callback", extra={"kind": job.kind, "status": status, "attempt": attempt})
     if retryable_response(status):
-        queue_url = d.settings.callbacks_queue_url
-        sqs().change_message_visibility(
-            QueueUrl=queue_url, ReceiptHandle=record.receipt_handle, VisibilityTimeout=d.settings.callback_retry_seconds
-        )
+        d.callbacks.retry_later(record.receipt_handle, d.settings.callback_retry_seconds)
         raise ReceiverUnavailable(f"status {status}")  # after the queue's maxReceiveCount: the DLQ
 
 

@@ -10,35 +10,21 @@ its shard for a day: it is set aside whole on the change events DLQ, logged, and
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import BotoCoreError, ClientError
 
-from tidings.adapters.dead_letters import SqsDeadLetters
-from tidings.adapters.dynamo_items import from_item
-from tidings.adapters.eventbridge import EventBridgePublisher
-from tidings.api.notifea_v1.views import sender_json, sms_json
+from tidings.api.change_records import CONTENT_Z, Change, read_change
+from tidings.api.notifea_v1.views import sender_json
 from tidings.api.stream_batch import StreamBatch
-from tidings.domain.change_events import Kind, event_name, status_changed
+from tidings.domain.change_events import Kind
 from tidings.domain.models import Retention, SmsSender
 from tidings.domain.notifications import Notification
 from tidings.observability import logger
 from tidings.wiring import deps
 
-TTL_PRINCIPAL = "dynamodb.amazonaws.com"
 OUTAGES = (BotoCoreError, ClientError)  # worth delivering again; any other failure is the record's own
-CONTENT_Z = "content_z"  # where the notifications table keeps a long email's compressed body and subject
-
-
-class Change(NamedTuple):  # not a dataclass: Lambda's loader does not register the handler module's name
-    """What one record calls for: an event (a /v1 SMS's detail, or a sender still to render), or a callback."""
-
-    position: int
-    name: str | None = None
-    detail: dict[str, Any] | None = None
-    sender: SmsSender | None = None
-    changed: Notification | None = None
 
 
 @logger.inject_lambda_context
@@ -59,7 +45,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, l
             _set_aside(batch, change.position, error)
             continue
         entries.append((change.position, (change.name, detail or {})))
-    refused = EventBridgePublisher(deps().settings.event_bus_name).publish_all([entry for _, entry in entries])
+    refused = deps().change_events.publish_all([entry for _, entry in entries])
     if refused is not None:
         logger.warning("an event was not accepted; the stream delivers it again")
         batch.fail(entries[refused][0])
@@ -74,7 +60,7 @@ def _read_all(batch: StreamBatch) -> list[Change]:
     changes = []
     for position, record in enumerate(batch.records):
         try:
-            change = _read(position, record, tables)
+            change = read_change(position, record, tables)
         except Exception as error:
             if not _set_aside(batch, position, error):
                 break
@@ -108,7 +94,7 @@ def _set_aside(batch: StreamBatch, position: int, error: Exception) -> bool:
         extra={"event_id": record.get("eventID"), "error": type(error).__name__},
     )
     try:
-        SqsDeadLetters(deps().settings.change_events_dlq_url).keep(record, leave_out=CONTENT_Z)
+        deps().change_dead_letters.keep(record, leave_out=CONTENT_Z)
     except Exception:
         logger.exception("the change events DLQ refused a record; the stream delivers it again")
         batch.fail(position)
@@ -119,37 +105,6 @@ def _set_aside(batch: StreamBatch, position: int, error: Exception) -> bool:
 def _tables() -> dict[str, Kind]:
     settings = deps().settings
     return {settings.notifications_table: "sms", settings.senders_table: "sender"}
-
-
-def _read(position: int, record: dict[str, Any], tables: dict[str, Kind]) -> Change | None:
-    """Pure: what the record calls for, or None. Anything it raises is the record's fault, not an outage's."""
-    kind = tables.get(record["eventSourceARN"].split(":table/", 1)[-1].split("/", 1)[0])
-    image = record["dynamodb"].get("NewImage") or record["dynamodb"].get("OldImage") or {}
-    if kind is None or not image:
-        return None
-    if kind == "sms" and record["eventName"] == "MODIFY":
-        if status_changed(_status(record["dynamodb"].get("OldImage")), _status(image)):
-            return Change(position, changed=_notification(image))
-        return None
-    by_ttl = record.get("userIdentity", {}).get("principalId") == TTL_PRINCIPAL
-    is_v1 = image.get("dialect", {}).get("S") == "v1"
-    name = event_name(kind, record["eventName"], is_v1, by_ttl)
-    if name is None:
-        return None
-    if kind == "sms":
-        return Change(position, name=name, detail=sms_json(_notification(image)))
-    return Change(position, name=name, sender=from_item(SmsSender, image))
-
-
-def _notification(image: dict[str, Any]) -> Notification:
-    """The notification a record shows. A long email's compressed content is left out: no callback or event
-    shows it, and Lambda's stream events carry binary attributes as base64 text, which boto3's reader refuses."""
-    return from_item(Notification, {name: value for name, value in image.items() if name != CONTENT_Z})
-
-
-def _status(image: dict[str, Any] | None) -> str | None:
-    status = (image or {}).get("status", {}).get("S")
-    return str(status) if status is not None else None
 
 
 def _sender_detail(sender: SmsSender) -> dict[str, Any]:

@@ -4,26 +4,17 @@ A message may instead hold an earlier batch's closing writes, which the store re
 applied here, and retried by the queue until the store takes them (then the DLQ keeps them).
 """
 
-# No `from __future__ import annotations`: pydantic resolves the message model's fields at class creation.
+from __future__ import annotations
+
 from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes import SQSEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, TypeAdapter
 
-from tidings.adapters.dispatch_queue import ClosingMessage
+from tidings.adapters.dispatch_queue import ClosingMessage, read_message
 from tidings.domain.dispatch import DispatchContext, Job, Outcome, close_batch, dispatch_batch
-from tidings.domain.notifications import Notification
 from tidings.observability import logger
 from tidings.wiring import deps
-
-
-class DispatchMessage(BaseModel):
-    notification_id: str
-    notification: Notification | None = None  # absent when it was too large, or the sweeper re-queued it
-
-
-MESSAGE: TypeAdapter[DispatchMessage | ClosingMessage] = TypeAdapter(DispatchMessage | ClosingMessage)
 
 
 @logger.inject_lambda_context
@@ -34,7 +25,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     closings = 0
     for record in SQSEvent(event).records:
         try:
-            message = MESSAGE.validate_json(record.body)
+            message = read_message(record.body)
             if isinstance(message, ClosingMessage):
                 close_batch(message.to_closing(), d.notifications)
                 closings += 1

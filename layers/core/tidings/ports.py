@@ -192,7 +192,15 @@ class InboundStore(Protocol):
 
 
 class EventPublisher(Protocol):
-    def publish(self, detail_type: str, detail: dict[str, Any]) -> None: ...
+    def publish_all(self, entries: list[tuple[str, dict[str, Any]]]) -> int | None:
+        """Publish (detail type, detail) pairs in order; the position of the first not accepted, or None."""
+        ...
+
+
+class DeadLetters(Protocol):
+    def keep(self, record: dict[str, Any], leave_out: str | None = None) -> None:
+        """Keep a stream record no retry would mend, without its images' `leave_out` attribute."""
+        ...
 
 
 class DispatchQueue(Protocol):

@@ -17,14 +17,16 @@ from tidings.adapters.sender_store import DynamoSenderStore
 from tidings.adapters.service_store import DynamoServiceStore
 from tidings.adapters.template_store import DynamoTemplateStore
 from tidings.config import Settings, get_settings
-from tidings.domain.callbacks import Announcer, CallbackQueue
+from tidings.domain.callbacks import Announcer
 from tidings.domain.models import ServiceBundle, SmsSender, Template
 from tidings.domain.notifications import Notification
 from tidings.ports import (
     Clock,
+    DeadLetters,
     DispatchQueue,
     DocumentStore,
     EmailProvider,
+    EventPublisher,
     InboundStore,
     LetterStore,
     NotificationStore,
@@ -52,13 +54,37 @@ class Deps:
     counters: DynamoLimitCounters
     providers: Providers
     inbound: InboundStore
-    callbacks: CallbackQueue
+    callbacks: SqsCallbackQueue  # the callbacks function also holds a job back between attempts
     announcer: Announcer
 
     @property
     def documents(self) -> DocumentStore:
         """Files sent by email (S3); only the send and download functions use them."""
         return _document_store(self.settings.documents_bucket)
+
+    @property
+    def change_events(self) -> EventPublisher:
+        """The /v1 change events' bus; only the change events function publishes."""
+        return _event_publisher(self.settings.event_bus_name)
+
+    @property
+    def change_dead_letters(self) -> DeadLetters:
+        """Where the change events function sets aside a stream record it can never announce."""
+        return _dead_letters(self.settings.change_events_dlq_url)
+
+
+@cache
+def _event_publisher(bus: str) -> EventPublisher:
+    from tidings.adapters.eventbridge import EventBridgePublisher  # noqa: PLC0415 (one function uses it)
+
+    return EventBridgePublisher(bus)
+
+
+@cache
+def _dead_letters(queue_url: str) -> DeadLetters:
+    from tidings.adapters.dead_letters import SqsDeadLetters  # noqa: PLC0415 (one function uses it)
+
+    return SqsDeadLetters(queue_url)
 
 
 @cache

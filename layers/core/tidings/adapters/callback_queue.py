@@ -15,3 +15,7 @@ class SqsCallbackQueue:
 
     def enqueue(self, job: CallbackJob) -> None:
         sqs().send_message(QueueUrl=self._url, MessageBody=json.dumps(asdict(job)))
+
+    def retry_later(self, receipt_handle: str, seconds: int) -> None:
+        """Hold a received job back for `seconds` before its next attempt (the queue counts its receives)."""
+        sqs().change_message_visibility(QueueUrl=self._url, ReceiptHandle=receipt_handle, VisibilityTimeout=seconds)

@@ -5,11 +5,11 @@ It also keeps a batch's closing writes (`{"closing": …}`) when the store refus
 applies them when they come back, and the queue's retries and DLQ keep them until then."""
 
 # No `from __future__ import annotations`: pydantic resolves the message model's fields at class creation.
-import json
+from functools import cache
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from tidings.adapters.aws import sqs
 from tidings.domain.errors import QueueUnavailable
@@ -25,12 +25,10 @@ class SqsDispatchQueue:
         self._url = queue_url
 
     def enqueue(self, notification_id: str, snapshot: Notification | None = None) -> None:
-        body = json.dumps({"notification_id": notification_id})
+        body = DispatchMessage.body_for(notification_id)
         if snapshot is not None:
-            with_snapshot = json.dumps(
-                {"notification_id": notification_id, "notification": snapshot.model_dump(mode="json")}
-            )
-            body = with_snapshot if len(with_snapshot.encode()) <= SNAPSHOT_LIMIT_BYTES else body
+            with_snapshot = DispatchMessage.body_for(notification_id, snapshot)
+            body = with_snapshot if _fits(with_snapshot) else body
         try:
             sqs().send_message(QueueUrl=self._url, MessageBody=body)
         except (BotoCoreError, ClientError) as error:
@@ -51,6 +49,30 @@ class SqsDispatchQueue:
             "closing writes deferred to the queue",
             extra={"references": len(closing.references), "moves": len(closing.moves)},
         )
+
+
+class DispatchMessage(BaseModel):
+    """A dispatch queue message for one notification: written here, read by dispatch."""
+
+    model_config = ConfigDict(defer_build=True)  # built on first use: every function imports this module
+
+    notification_id: str
+    notification: Notification | None = None  # absent when it was too large, or the sweeper re-queued it
+
+    @classmethod
+    def body_for(cls, notification_id: str, snapshot: Notification | None = None) -> str:
+        message = cls.model_construct(notification_id=notification_id, notification=snapshot)
+        return message.model_dump_json(exclude_none=True)
+
+
+def read_message(body: str) -> "DispatchMessage | ClosingMessage":
+    """A dispatch queue message, of either kind; pydantic's ValidationError for one that is neither."""
+    return _messages().validate_json(body)
+
+
+@cache
+def _messages() -> "TypeAdapter[DispatchMessage | ClosingMessage]":
+    return TypeAdapter(DispatchMessage | ClosingMessage)
 
 
 class ClosingMove(BaseModel):

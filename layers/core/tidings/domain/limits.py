@@ -17,11 +17,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from tidings.domain.errors import TidingsError
-from tidings.domain.models import KeyType, Service
+from tidings.domain.models import V1_REQUESTS_PER_MINUTE, KeyType, Service
 
 WINDOW_SECONDS = 60
 TRIAL_DAILY_LIMIT = 50
-V1_REQUESTS_PER_MINUTE = 120
 V1_TOO_MANY = "Too many attempts. Please try again in 1 minute."
 KEY_TYPE_NAMES = {"normal": "LIVE", "team": "TEAM", "test": "TEST"}
 

@@ -14,6 +14,10 @@ Postage = Literal["first", "second", "economy", "europe", "rest-of-world"]
 CallbackType = Literal["delivery_status", "inbound_sms"]
 
 
+MAX_SMS_LIVE_TIME = 30  # days a /v1 sender keeps each SMS, at most (Notifea's rule)
+V1_REQUESTS_PER_MINUTE = 120  # Notifea's /v1 limit per client IP, unless raised for a service
+
+
 class Permission(StrEnum):
     SMS = "sms"
     EMAIL = "email"
@@ -53,7 +57,7 @@ class Service(Record):
     email_message_limit: int = 250_000
     letter_message_limit: int = 20_000
     international_sms_message_limit: int = 100
-    v1_rate_limit: int = 120  # /v1 requests per minute per client IP
+    v1_rate_limit: int = V1_REQUESTS_PER_MINUTE
     permissions: list[Permission] = Field(default_factory=lambda: list(DEFAULT_PERMISSIONS))
     email_from: str
     retention_days: Retention = Field(default_factory=Retention)
@@ -185,7 +189,7 @@ class SmsSender(Record):
     service_id: str
     sms_sender: str
     is_default: bool = False
-    sms_live_time: int | None = Field(default=None, ge=0, le=30)
+    sms_live_time: int | None = Field(default=None, ge=0, le=MAX_SMS_LIVE_TIME)
     test_mode: bool = False
     inbound_number: str | None = None
     webhook_url: str | None = None  # /v1: gets the SMS object on each status change

@@ -13,15 +13,13 @@ from uuid import uuid4
 from tidings.domain.errors import TRIAL_MODE, QueueUnavailable, Refused
 from tidings.domain.ids import is_canonical_uuid
 from tidings.domain.limits import Counter, Counters, Usage, day_key, send_counters, take
-from tidings.domain.models import AccessToken, Permission, Retention, ServiceBundle, SmsSender
+from tidings.domain.models import MAX_SMS_LIVE_TIME, AccessToken, Permission, Retention, ServiceBundle, SmsSender
 from tidings.domain.notifications import FINAL, Notification
 from tidings.domain.phone import NO_COUNTRY_PREFIX, PhoneNumberError, parse_phone_number
 from tidings.domain.rates import Country, rate_table
-from tidings.domain.templates.sms_encoding import fragment_count
+from tidings.domain.templates.sms_encoding import SMS_MAX_CHARACTERS, fragment_count
 from tidings.ports import DispatchQueue, NotificationStore
 
-CONTENT_MAX_CHARACTERS = 918
-MAX_SMS_LIVE_TIME = 30  # days (spec E9)
 UK = 44
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 ALLOWED_CONTROLS = frozenset("\n\r\t")
@@ -64,7 +62,7 @@ def parse_recipient(raw: str, may_send_abroad: bool) -> Recipient:
 
 def check_content(content: str) -> None:
     control = any(unicodedata.category(c) == "Cc" and c not in ALLOWED_CONTROLS for c in content)
-    if not content.strip() or len(content) > CONTENT_MAX_CHARACTERS or control:
+    if not content.strip() or len(content) > SMS_MAX_CHARACTERS or control:
         raise Refused("content.not.valid", "SMS content violates validation rules", fields=["content"])
 
 

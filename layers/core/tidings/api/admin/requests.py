@@ -21,7 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from tidings.api.http import canonical_id, json_body
 from tidings.domain.errors import ValidationFailed
-from tidings.domain.models import CallbackType, KeyType, Permission, TemplateType
+from tidings.domain.models import MAX_SMS_LIVE_TIME, CallbackType, KeyType, Permission, TemplateType
 
 Name = Field(min_length=1, max_length=255)
 OptionalName = Field(default=None, min_length=1, max_length=255)
@@ -106,7 +106,7 @@ class ReplaceGuestList(AdminRequest):
 class CreateSmsSender(AdminRequest):
     sms_sender: str
     is_default: StrictBool = False
-    sms_live_time: StrictInt | None = Field(default=None, ge=0, le=30)
+    sms_live_time: StrictInt | None = Field(default=None, ge=0, le=MAX_SMS_LIVE_TIME)
     test_mode: StrictBool = False
     inbound_number: str | None = None
     webhook_url: str | None = Field(default=None, max_length=2000)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from tidings.api.http import json_body, query_pairs
 from tidings.domain.errors import Refused
+from tidings.domain.models import MAX_SMS_LIVE_TIME
 
 SENDER_NAME = r"^[A-Za-z0-9_-]{1,11}$"
 UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"  # Laravel's `uuid` rule
@@ -32,14 +33,16 @@ class V1Request(BaseModel):
 
 class SenderCreate(V1Request):
     sender_name: str = Field(pattern=SENDER_NAME, description="≤ 11 letters, digits, - or _; unique")
-    sms_live_time: Number = Field(default=30, ge=0, le=30, description="days to keep each SMS; 0 keeps nothing")
+    sms_live_time: Number = Field(
+        default=MAX_SMS_LIVE_TIME, ge=0, le=MAX_SMS_LIVE_TIME, description="days to keep each SMS; 0 keeps nothing"
+    )
     test_mode: Number = Field(default=0, ge=0, le=1, description="1: never handed to a carrier")
     webhook_url: str | None = Field(default=None, description="gets the SMS object on each status change")
 
 
 class SenderUpdate(V1Request):
     sender_name: str = Field(pattern=SENDER_NAME)
-    sms_live_time: Number = Field(ge=0, le=30)
+    sms_live_time: Number = Field(ge=0, le=MAX_SMS_LIVE_TIME)
     test_mode: Number | None = Field(default=None, ge=0, le=1)
     webhook_url: str | None = None
 
