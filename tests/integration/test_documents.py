@@ -13,7 +13,10 @@ import boto3
 import pytest
 
 from tests.integration.conftest import InProcessApi, Reply, SeededService, seed_service
+from tests.integration.faults import aws_error
+from tidings.adapters import aws
 from tidings.adapters.document_store import S3DocumentStore
+from tidings.api.http import UNAVAILABLE_RETRY_AFTER_SECONDS
 from tidings.domain.documents import new_link, parse_upload, stored_file
 from tidings_local.stack import LocalStack
 
@@ -204,3 +207,16 @@ def test_no_address_or_file_content_reaches_the_logs(
     assert "document downloaded" in text
     for secret in (RECIPIENT, "wrong.person", base64.b64encode(PDF).decode(), link.partition("key=")[2]):
         assert secret not in text
+
+
+@pytest.mark.parametrize(("code", "status", "answer"), [("SlowDown", 503, 503), ("InternalError", 500, 503)])
+def test_s3_throttled_or_down_is_a_page_to_try_again_not_a_bare_500(
+    api: InProcessApi, service: SeededService, email_template: str, code: str, status: int, answer: int
+) -> None:
+    link = link_of(send(api, service, email_template))
+    with aws_error(aws.s3(), "HeadObject", code, status) as fault:
+        shown = api.request("GET", link)
+    assert fault.hits  # the page's lookup met the fault
+    assert (shown.status, shown.headers["retry-after"]) == (answer, str(UNAVAILABLE_RETRY_AFTER_SECONDS))
+    assert b"cannot be shown right now" in shown.body
+    assert api.request("GET", link).status == 200  # and once S3 answers again, the page is back

@@ -17,6 +17,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests.integration.conftest import InProcessApi, SeededService, empty_queue, seed_service
+from tests.integration.test_bad_input_edges import v2_errors
 from tidings import wiring
 from tidings.adapters.virus_scan import EICAR
 from tidings.domain.letters.delivery import NOT_STORED
@@ -278,6 +279,11 @@ def test_a_precompiled_letter_whose_pdf_went_missing_fails_as_missing(
     assert get(api, key, notification_id).json()["status"] == "technical-failure"
     failed = wiring.deps().notifications.load_for_dispatch(notification_id)
     assert failed is not None and failed.failure_reason == NOT_STORED
+    pdf = api.v2("GET", f"/v2/notifications/{notification_id}/pdf", key)  # spec §3.7
+    assert (pdf.status, v2_errors(pdf)) == (
+        400,
+        [("BadRequestError", "PDF not available for letters in status technical-failure")],
+    )
 
 
 @pytest.mark.parametrize(

@@ -47,6 +47,17 @@ def test_the_next_link_puts_older_than_first(
     assert parse_qsl(next_link.query) == [("older_than", sent["id"]), ("reference", reference)]
 
 
+def test_include_jobs_takes_true_only(api: InProcessApi, service: SeededService, templates: dict[str, str]) -> None:
+    """Spec §3.6: the official client never sends it, but Notify's schema allows `true` (or `True`) alone."""
+    send_sms(api, service, templates)
+    assert api.v2("GET", "/v2/notifications?include_jobs=true", service.keys["normal"]).status == 200
+    refused = api.v2("GET", "/v2/notifications?include_jobs=yes", service.keys["normal"])
+    assert (refused.status, v2_errors(refused)) == (
+        400,
+        [("ValidationError", "include_jobs yes is not one of [true, True]")],
+    )
+
+
 def test_received_texts_refuse_unknown_query_parameters(
     api: InProcessApi, service: SeededService, templates: dict[str, str]
 ) -> None:

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 
+from tidings.api.http import unavailable_retry_after
 from tidings.domain.documents import Document, DocumentGone, TooManyAttempts, content_disposition
 from tidings.domain.errors import NotFound
 from tidings.observability import logger
@@ -114,7 +115,8 @@ def file_response(document: Document, content: bytes) -> Response[bytes]:
 
 
 def register_download_errors(app: APIGatewayHttpResolver) -> None:
-    """Every refusal of a download is a page: unknown (404), expired (410), too many wrong addresses (429)."""
+    """Every refusal of a download is a page: unknown (404), expired (410), too many wrong addresses (429), and
+    S3 or DynamoDB throttled or down (503, with Retry-After) rather than API Gateway's bare 500."""
 
     @app.exception_handler(NotFound)
     def _not_found(_: NotFound) -> Response[str]:
@@ -132,6 +134,16 @@ def register_download_errors(app: APIGatewayHttpResolver) -> None:
     def _too_many(error: TooManyAttempts) -> Response[str]:
         logger.info("document attempts exhausted")
         return too_many_page(error.retry_after)
+
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception) -> Response[str]:
+        retry = unavailable_retry_after(error)
+        if retry is None:
+            logger.exception("unhandled error", extra={"error_type": type(error).__name__})
+            return page(500, "Sorry, there is a problem", "<h1>Sorry, there is a problem</h1>\n<p>Try again later.</p>")
+        logger.warning("backend unavailable", extra={"error_type": type(error).__name__})
+        body = "<h1>Sorry, the file cannot be shown right now</h1>\n<p>Try again in a minute.</p>"
+        return page(503, "Sorry, the file cannot be shown right now", body, {"Retry-After": str(retry)})
 
 
 def _describe(document: Document) -> str:
