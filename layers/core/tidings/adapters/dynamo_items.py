@@ -40,12 +40,18 @@ def key(**values: str | int) -> dict[str, Any]:
 
 def query_pages(**request: Any) -> Iterator[list[dict[str, Any]]]:
     """The items a Query matches, a page at a time, following LastEvaluatedKey until the caller stops."""
+    for answer in query_answers(**request):
+        yield answer["Items"]
+
+
+def query_answers(**request: Any) -> Iterator[dict[str, Any]]:
+    """Each Query answer whole (Items, ScannedCount, LastEvaluatedKey), following LastEvaluatedKey."""
     while True:
-        page = dynamodb().query(**request)
-        yield page["Items"]
-        if "LastEvaluatedKey" not in page:
+        answer: dict[str, Any] = dict(dynamodb().query(**request))
+        yield answer
+        if "LastEvaluatedKey" not in answer:
             return
-        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
 
 
 def query_all(limit: int | None = None, **request: Any) -> list[dict[str, Any]]:

@@ -51,6 +51,7 @@ from tidings.adapters.dynamo_items import (
     item_size,
     key,
     query_all,
+    query_answers,
     query_pages,
     to_item,
 )
@@ -256,17 +257,17 @@ class DynamoNotificationStore:
         request["Limit"] = min(query.limit, query.keys_budget or query.limit)
         found: list[Notification] = []
         apart: dict[str, int] = {}
-        read, resume_after = 0, None
-        for page in query_pages(**request):
-            ids = [item["notification_id"]["S"] for item in page]
+        scanned, resume_after = 0, None
+        for answer in query_answers(**request):
+            ids = [item["notification_id"]["S"] for item in answer["Items"]]
             loaded, page_apart = self._read(ids, False, lambda n: _listed(n, query))
             found += [n for i in ids if (n := loaded.get(i)) is not None]
             apart |= page_apart
-            read += len(ids)
+            scanned += answer.get("ScannedCount", len(ids))  # expired keys the index filter dropped count too
             if len(found) >= query.limit:
                 break
-            if query.keys_budget is not None and read >= query.keys_budget and ids:
-                resume_after = ids[-1]
+            if query.keys_budget is not None and scanned >= query.keys_budget and "LastEvaluatedKey" in answer:
+                resume_after = answer["LastEvaluatedKey"]["notification_id"]["S"]  # the last key read
                 break
 
         def size(n: Notification) -> int:  # what its content comes to, apart or not
@@ -275,7 +276,8 @@ class DynamoNotificationStore:
         shown = within_content_bytes(found[: query.limit], query.content_bytes, size)
         whole = self._filled({n.id: n for n in shown}, [n.id for n in shown if n.id in apart])
         listed = [whole[n.id] for n in shown if n.id in whole]
-        return ListedPage(listed, resume_after if len(listed) == len(found) else None)  # cut short: goes on from it
+        # Cut short by content, the next page goes on from the last one listed; else from the last key read.
+        return ListedPage(listed, resume_after if len(shown) == len(found) else None)
 
     def offset_page(
         self, service_id: str, key_type: str, now: datetime, offset: int, limit: int

@@ -10,9 +10,9 @@ from tidings.domain.notifications import FILTER_ALIASES, STATUSES, Notification
 from tidings.ports import ListedPage, NotificationQuery, NotificationStore
 
 REPORTABLE = frozenset(STATUSES) - {"failed"}
-# The most of the list one page reads (40 index pages and 100 batch reads, a few seconds): nothing indexes a
-# reference, status or type, so a filter that matches little would otherwise read the whole retention in one
-# request, past the function's timeout. A page cut here says where the next goes on (its `next` link).
+# The most of the list one page reads, expired keys included (40 index queries, up to 120 batch reads). Nothing
+# indexes a reference, status or type, so a filter that matches little would otherwise read the whole retention
+# in one request, past the function's timeout. A page cut here says where the next goes on (its `next` link).
 LIST_KEYS_BUDGET = 10_000
 
 
@@ -46,7 +46,9 @@ def list_notifications(
 ) -> ListedPage:
     anchor = None
     if older_than is not None:
-        anchor = store.find(older_than, now, content=False)  # only its place in the list matters
+        # Only its place in the list matters, so an expired one still anchors (a page that stopped at its budget
+        # goes on from the last key it read, which may be an expired one TTL has not deleted yet).
+        anchor = store.load_for_dispatch(older_than, content=False)
         if anchor is None or anchor.service_id != service_id:
             return ListedPage([])  # an unknown id, or another service's, lists nothing
     return store.page(
