@@ -35,8 +35,8 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext | None = Non
     # the URL it replaced, and a webhook changed or removed (say, a compromised one) gets nothing more.
     webhook = job.kind == "v1_webhook"
     bundle = None if webhook else d.bundles.get(job.service_id)
-    senders = d.service_senders.get(job.service_id) if webhook and job.sender_id else None
-    target = current_target(job, bundle, senders)
+    sender = d.senders.get(job.sender_id) if webhook and job.sender_id else None  # read now, never cached
+    target = current_target(job, bundle, sender)
     if target is None:
         logger.info("callback removed since queued; dropped", extra={"kind": job.kind})
         return

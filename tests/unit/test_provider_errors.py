@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError, EndpointConnectionError
+from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 
 from tidings.adapters import aws
-from tidings.adapters.provider_errors import classify
+from tidings.adapters.provider_errors import PAUSES_SECONDS, classify, sent_once
 from tidings.domain.dispatch import RESERVE_SECONDS
+from tidings.domain.errors import ProviderError
 
 
 def client_error(code: str, status: int, message: str = "") -> ClientError:
@@ -57,9 +58,59 @@ def test_an_invalid_parameter_is_the_recipients_fault_only_when_it_is_the_number
     assert (error.retryable, error.final_status) == (False, final)
 
 
-def test_a_send_is_tried_once_within_dispatch_s_reserve() -> None:
+def test_a_send_is_tried_once_within_dispatch_s_reserve(monkeypatch: pytest.MonkeyPatch) -> None:
     """botocore's retries of a send would take up to three timeouts, more than dispatch keeps in reserve before
     each notification it claimed: a function stopped there leaves the rest `sending`, never sent."""
-    config: Any = aws.PROVIDER_CONFIG  # what sesv2() and sns() are created with
-    assert config.retries == {"mode": "standard", "max_attempts": 1}
-    assert config.connect_timeout + config.read_timeout <= aws.PROVIDER_CALL_SECONDS < RESERVE_SECONDS
+    for name, value in {
+        "AWS_DEFAULT_REGION": "eu-west-2",
+        "AWS_ACCESS_KEY_ID": "x",
+        "AWS_SECRET_ACCESS_KEY": "x",
+    }.items():
+        monkeypatch.setenv(name, value)  # no credential lookup: the clients are built, never called
+    for make in (aws.sesv2, aws.sns):
+        make.cache_clear()
+        config: Any = make().meta.config
+        make.cache_clear()  # the next caller builds its own, under its own environment
+        assert config.retries["total_max_attempts"] == 1
+        assert config.connect_timeout + config.read_timeout <= aws.PROVIDER_CALL_SECONDS
+    worst = sum(2 * p for p in PAUSES_SECONDS)  # the pauses, at most doubled by their jitter
+    assert aws.PROVIDER_CALL_SECONDS + worst < RESERVE_SECONDS  # throttled twice, then a full call
+
+
+class Sends:
+    def __init__(self, *answers: Exception | str) -> None:
+        self.answers, self.calls, self.pauses = list(answers), 0, list[float]()
+
+    def __call__(self) -> str:
+        self.calls += 1
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def pause(self, seconds: float) -> None:
+        self.pauses.append(seconds)
+
+
+def test_a_throttled_or_unconnected_send_is_tried_again_after_a_pause() -> None:
+    """A throttle, or a connection never made, says the message did not go out: worth two more tries at once
+    rather than a wait of the queue's visibility timeout (and one of its five receives)."""
+    send = Sends(client_error("Throttled", 429), EndpointConnectionError(endpoint_url="https://sns"), "mid-1")
+    assert sent_once(send, send.pause) == "mid-1"
+    assert send.calls == 3 and len(send.pauses) == 2
+    assert all(p <= s <= 2 * p for p, s in zip(PAUSES_SECONDS, send.pauses, strict=True))
+
+
+def test_a_send_that_may_have_gone_out_or_was_refused_is_not_tried_again() -> None:
+    for failure in (ReadTimeoutError(endpoint_url="https://sns"), client_error("MessageRejected", 400)):
+        send = Sends(failure, "never")
+        with pytest.raises(ProviderError):
+            sent_once(send, send.pause)
+        assert (send.calls, send.pauses) == (1, [])
+
+
+def test_a_throttle_that_lasts_goes_back_to_the_queue() -> None:
+    send = Sends(*[client_error("TooManyRequestsException", 429)] * 3)
+    with pytest.raises(ProviderError) as refused:
+        sent_once(send, send.pause)
+    assert (refused.value.retryable, send.calls) == (True, 3)

@@ -21,7 +21,7 @@ _CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard",
 # could take three timeouts, longer than dispatch's reserve, and a function stopped mid-batch strands what it
 # claimed; a retried send that had in fact gone out is also a second message.
 PROVIDER_CALL_SECONDS = 7  # at most: connecting, then reading the answer
-PROVIDER_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 1})
+PROVIDER_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "total_max_attempts": 1})
 
 
 @cache

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from botocore.exceptions import BotoCoreError, ClientError
+import random
+import time
+from collections.abc import Callable
+
+from botocore.exceptions import BotoCoreError, ClientError, ConnectTimeoutError, EndpointConnectionError
 
 from tidings.domain.errors import ProviderError
 
@@ -20,12 +24,45 @@ RECIPIENT_CODES = frozenset({"MessageRejected", "OptedOut"})
 PARAMETER_CODES = frozenset({"InvalidParameter", "InvalidParameterException"})
 
 
+# A send is tried once by botocore (adapters/aws.py). Only what says no message went out is tried again here,
+# after a short pause: a throttle, or a connection never made. Two more tries at most (well within dispatch's
+# reserve); a timeout once connected may have sent, so it goes back to the queue, as every other failure does.
+PAUSES_SECONDS = (0.1, 0.3)
+
+
+def sent_once(send: Callable[[], str], pause: Callable[[float], None] = time.sleep) -> str:
+    """The provider's message id for `send`, or the ProviderError its last failure classifies as."""
+    for wait in PAUSES_SECONDS:
+        try:
+            return send()
+        except (BotoCoreError, ClientError) as error:
+            if not _nothing_sent(error):
+                raise classify(error) from error
+        pause(wait * (1 + random.random()))  # noqa: S311 (jitter, not a secret)
+    try:
+        return send()
+    except (BotoCoreError, ClientError) as error:
+        raise classify(error) from error
+
+
+def _nothing_sent(error: Exception) -> bool:
+    if isinstance(error, ClientError):
+        return _throttled(error)
+    return isinstance(error, (EndpointConnectionError, ConnectTimeoutError))  # never connected
+
+
+def _throttled(error: ClientError) -> bool:
+    """SNS answers `Throttled` (429), KMS `KMSThrottling` (400), SES `TooManyRequestsException` (429)."""
+    code = error.response.get("Error", {}).get("Code", "")
+    status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 400)
+    return status == 429 or "Throttl" in code or code == "TooManyRequestsException"
+
+
 def classify(error: Exception) -> ProviderError:
     if isinstance(error, ClientError):
         code = error.response.get("Error", {}).get("Code", "Unknown")
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 400)
-        # SNS answers `Throttled` (429), KMS `KMSThrottling` (400): any throttle is worth waiting for
-        if code in RETRYABLE_CODES or status >= 500 or status == 429 or "Throttl" in code:
+        if code in RETRYABLE_CODES or status >= 500 or _throttled(error):  # any throttle is worth waiting for
             return ProviderError(code, retryable=True)
         message = str(error.response.get("Error", {}).get("Message", ""))
         recipient = code in RECIPIENT_CODES or (code in PARAMETER_CODES and "PhoneNumber" in message)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from tidings.adapters.aws import sesv2
-from tidings.adapters.provider_errors import classify
+from tidings.adapters.provider_errors import sent_once
 
 
 class SesEmailProvider:
@@ -49,7 +47,4 @@ class SesEmailProvider:
             request["ReplyToAddresses"] = [reply_to]
         if self._configuration_set:
             request["ConfigurationSetName"] = self._configuration_set
-        try:
-            return str(sesv2().send_email(**request)["MessageId"])
-        except (BotoCoreError, ClientError) as error:
-            raise classify(error) from error
+        return sent_once(lambda: str(sesv2().send_email(**request)["MessageId"]))

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from tidings.adapters.aws import sns
-from tidings.adapters.provider_errors import classify
+from tidings.adapters.provider_errors import sent_once
 
 
 class SnsSmsProvider:
@@ -17,7 +15,6 @@ class SnsSmsProvider:
             attributes["AWS.MM.SMS.OriginationNumber"] = {"DataType": "String", "StringValue": f"+{sender}"}
         else:
             attributes["AWS.SNS.SMS.SenderID"] = {"DataType": "String", "StringValue": sender}
-        try:
-            return str(sns().publish(PhoneNumber=f"+{to}", Message=body, MessageAttributes=attributes)["MessageId"])
-        except (BotoCoreError, ClientError) as error:
-            raise classify(error) from error
+        return sent_once(
+            lambda: str(sns().publish(PhoneNumber=f"+{to}", Message=body, MessageAttributes=attributes)["MessageId"])
+        )

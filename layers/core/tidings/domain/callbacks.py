@@ -8,7 +8,7 @@ the job was queued never gets it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -43,14 +43,15 @@ class CallbackJob:
 
 
 def current_target(
-    job: CallbackJob, bundle: ServiceBundle | None, senders: Sequence[SmsSender] | None
+    job: CallbackJob, bundle: ServiceBundle | None, sender: SmsSender | None
 ) -> tuple[str, str | None] | None:
-    """The URL and bearer token a job goes to now, or None when its callback (or webhook) was removed."""
+    """The URL and bearer token a job goes to now, or None when its callback (or webhook) was removed. `sender`:
+    a /v1 webhook's sender as stored now (None when it is gone)."""
     if job.kind == "v1_webhook":
         if job.sender_id is None:  # queued before jobs named their sender
             return job.url, None
-        sender = next((s for s in senders or [] if s.id == job.sender_id), None)
-        return (sender.webhook_url, None) if sender and sender.webhook_url else None
+        ours = sender is not None and sender.service_id == job.service_id
+        return (sender.webhook_url, None) if ours and sender and sender.webhook_url else None
     callback = bundle.callback(callback_type(job.kind)) if bundle else None
     return (callback.url, callback.bearer_token) if callback else None
 
