@@ -257,7 +257,7 @@ def test_24_update_and_a_zero_live_time(local_stack: RunningStack) -> None:
     shown = fresh.call("GET", f"/v1/user-sms-senders/{fresh.s1}").json()["data"]
     assert (shown["sender_name"], shown["sms_live_time"]) == ("Shop2", 0)
     sms = send(fresh).json()["data"]
-    assert sms["delete_at"] == sms["created_at"]  # documented: nothing is kept...
+    assert sms["delete_at"] == sms["created_at"]  # documented: shown for no time...
     is_error(fresh.call("GET", f"/v1/sms/{sms['uuid']}"), 404, "sms.not.found")  # ...so it cannot be read back
 
 

@@ -16,7 +16,7 @@ TTL_PRINCIPAL = "dynamodb.amazonaws.com"
 CONTENT_Z = "content_z"  # where the notifications table keeps a long email's compressed body and subject
 
 
-class Change(NamedTuple):  # not a dataclass: Lambda's loader does not register the handler module's name
+class Change(NamedTuple):
     """What one record calls for: an event (a /v1 SMS's detail, or a sender still to render), or a callback."""
 
     position: int

@@ -132,7 +132,7 @@ def send_v1_sms(
         opted_out=bundle.stops_sms_to(to.e164, sender.test_mode),
         dialect="v1",
         created_at=now,
-        expires_at=now + timedelta(days=days),  # 0: nothing is kept once it is sent
+        expires_at=now + timedelta(days=days),  # 0: shown to no read once sent (TTL: delete_after)
         extra={
             "country": {"id": to.country.id, "nice_name": to.country.name},
             "sender": {

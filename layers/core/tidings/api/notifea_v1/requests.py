@@ -34,7 +34,7 @@ class V1Request(BaseModel):
 class SenderCreate(V1Request):
     sender_name: str = Field(pattern=SENDER_NAME, description="≤ 11 letters, digits, - or _; unique")
     sms_live_time: Number = Field(
-        default=MAX_SMS_LIVE_TIME, ge=0, le=MAX_SMS_LIVE_TIME, description="days to keep each SMS; 0 keeps nothing"
+        default=MAX_SMS_LIVE_TIME, ge=0, le=MAX_SMS_LIVE_TIME, description="days each SMS is shown; 0: none once sent"
     )
     test_mode: Number = Field(default=0, ge=0, le=1, description="1: never handed to a carrier")
     webhook_url: str | None = Field(default=None, description="gets the SMS object on each status change")

@@ -116,7 +116,7 @@ def sms_json(n: Notification) -> dict[str, Any]:
         recipient=n.to,
         content=n.body,
         result=result_of(n),
-        # Exact, from the live time it was sent with (the TTL attribute keeps whole seconds only).
+        # Exact, from the live time it was sent with (the stored `expires_at` keeps whole seconds only).
         delete_at=iso_z(n.created_at + timedelta(days=int(sender["sms_live_time"]))) or "",
         created_at=iso_z(n.created_at) or "",
         user_sms_sender=V1EmbeddedSender(
