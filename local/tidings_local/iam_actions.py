@@ -87,6 +87,18 @@ def _dynamodb(operation: str, params: Mapping[str, Any], place: Place) -> list[A
     return None
 
 
+def leading_keys(service: str, operation: str, params: Mapping[str, Any]) -> frozenset[str] | None:
+    """The partition keys a DynamoDB call touches, as `dynamodb:LeadingKeys` sees them, when a single-key `Key`
+    names them; None when this cannot tell (a grant conditioned on them then refuses, as failing closed)."""
+    if service != "dynamodb" or operation not in ("GetItem", "UpdateItem", "DeleteItem"):
+        return None
+    key = params.get("Key", {})
+    if len(key) != 1:  # a sort key too: which attribute is the partition key needs the table's schema
+        return None
+    value = next(iter(key.values()))
+    return frozenset({str(value["S"])}) if "S" in value else None
+
+
 def _sqs(operation: str, params: Mapping[str, Any], place: Place) -> list[Asked] | None:
     if operation in _ON_ONE_QUEUE:
         name = str(params["QueueUrl"]).rstrip("/").rsplit("/", 1)[-1]

@@ -23,7 +23,7 @@ from typing import Any
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
-from tidings_local.iam_actions import NotDescribed, Place, asked, bucket_arn
+from tidings_local.iam_actions import NotDescribed, Place, asked, bucket_arn, leading_keys
 
 # The error code each service answers a refused call with.
 _DENIED_CODES = {"sns": "AuthorizationError", "sqs": "AccessDenied", "s3": "AccessDenied"}
@@ -38,22 +38,36 @@ class Grant:
     actions: tuple[re.Pattern[str], ...]
     resources: tuple[re.Pattern[str], ...]
     all_but: bool = False  # `resources` are NotResource's: the grant covers every other resource
+    # `ForAllValues:StringLike` on `dynamodb:LeadingKeys`: every partition key the call touches must match one
+    leading_keys: tuple[re.Pattern[str], ...] | None = None
 
     @classmethod
     def of(cls, statement: Mapping[str, Any]) -> Grant:
-        unsupported = {"NotAction", "Condition"} & set(statement)
+        condition = statement.get("Condition")
+        leading = _leading_key_patterns(condition) if condition is not None else None
+        unsupported = "NotAction" in statement or (condition is not None and leading is None)
         if statement.get("Effect") != "Allow" or unsupported:
-            raise ValueError(f"tidings local evaluates Allow statements without conditions only, not {statement}")
+            raise ValueError(
+                "tidings local evaluates Allow statements without conditions only (but for dynamodb:LeadingKeys), "
+                f"not {statement}"
+            )
         all_but = "NotResource" in statement
         return cls(
             tuple(_pattern(a, re.IGNORECASE) for a in _listed(statement["Action"])),
             tuple(_pattern(r) for r in _listed(statement["NotResource" if all_but else "Resource"])),
             all_but,
+            leading,
         )
 
-    def allows(self, action: str, resource: str) -> bool:
+    def allows(self, action: str, resource: str, leading_keys: frozenset[str] | None = None) -> bool:
+        """`leading_keys`: the partition keys the call touches, when known (unknown fails a conditional grant)."""
         listed = any(r.fullmatch(resource) for r in self.resources)
-        return any(a.fullmatch(action) for a in self.actions) and listed != self.all_but
+        if not (any(a.fullmatch(action) for a in self.actions) and listed != self.all_but):
+            return False
+        if self.leading_keys is None:
+            return True
+        patterns = self.leading_keys
+        return leading_keys is not None and all(any(p.fullmatch(k) for p in patterns) for k in leading_keys)
 
 
 @dataclass(frozen=True)
@@ -83,15 +97,24 @@ class Roles:
             grants[name] = tuple(Grant.of(resolve(s)) for s in statements)
         return cls(grants, place)
 
-    def allows(self, function: str, action: str, resource: str) -> bool:
-        return any(grant.allows(action, resource) for grant in self.grants[function])
+    def allows(self, function: str, action: str, resource: str, leading_keys: frozenset[str] | None = None) -> bool:
+        return any(grant.allows(action, resource, leading_keys) for grant in self.grants[function])
 
     def note(self, refusal: Refusal) -> None:
         with self._lock:
             self.refused.append(refusal)
 
-    def check(self, function: str, service: str, operation: str, action: str, resource: str) -> None:
-        if self.allows(function, action, resource):
+    def check(
+        self,
+        function: str,
+        service: str,
+        operation: str,
+        action: str,
+        resource: str,
+        *,
+        leading_keys: frozenset[str] | None = None,
+    ) -> None:
+        if self.allows(function, action, resource, leading_keys):
             return
         self.note(Refusal(function, action, resource))
         role = f"arn:aws:sts::{self.place.account}:assumed-role/{function}Role/{function}"
@@ -135,8 +158,9 @@ def enforce_roles() -> None:
         except NotDescribed:
             roles.note(Refusal(function, f"{service}.{operation}", "(not described)"))
             raise
+        keys = leading_keys(service, operation, params)
         for action, resource in wanted:
-            roles.check(function, service, operation, action, resource)
+            roles.check(function, service, operation, action, resource, leading_keys=keys)
         try:
             return original(self, operation, params)
         except ClientError as error:
@@ -156,6 +180,15 @@ def _missing(error: ClientError) -> bool:
 def _pattern(text: str, flags: int = 0) -> re.Pattern[str]:
     """IAM's wildcards: `*` any run of characters, `?` any one; everything else literal."""
     return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text), flags)
+
+
+def _leading_key_patterns(condition: Mapping[str, Any]) -> tuple[re.Pattern[str], ...] | None:
+    """The patterns of a condition that is exactly `ForAllValues:StringLike` on `dynamodb:LeadingKeys`."""
+    if set(condition) != {"ForAllValues:StringLike"} or set(condition["ForAllValues:StringLike"]) != {
+        "dynamodb:LeadingKeys"
+    }:
+        return None
+    return tuple(_pattern(p) for p in _listed(condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]))
 
 
 def _listed(value: Any) -> list[Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tidings_local.iam_actions import NotDescribed, Place, asked
+from tidings_local.iam_actions import NotDescribed, Place, asked, leading_keys
 from tidings_local.roles import Grant
 
 PLACE = Place(
@@ -111,8 +111,31 @@ def test_wildcards_match_as_iam_s_do() -> None:
         {"Effect": "Deny", "Action": "s3:*", "Resource": "*"},
         {"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"},
         {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"Bool": {"x": "true"}}},
+        {
+            "Effect": "Allow",
+            "Action": "dynamodb:GetItem",
+            "Resource": "*",
+            "Condition": {"ForAnyValue:StringLike": {"dynamodb:LeadingKeys": ["a*"]}},  # any, not all
+        },
     ],
 )
 def test_a_statement_it_cannot_evaluate_is_refused_when_the_roles_are_read(statement: dict[str, object]) -> None:
     with pytest.raises(ValueError, match="Allow statements without conditions"):
         Grant.of(statement)
+
+
+def test_a_grant_on_leading_keys_allows_only_calls_whose_keys_all_match() -> None:
+    """The unauthenticated download function may count wrong addresses on `document#…` items only."""
+    grant = Grant.of(
+        {
+            "Effect": "Allow",
+            "Action": ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+            "Resource": f"{TABLE}/Counters",
+            "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["document#*"]}},
+        }
+    )
+    doc = {"TableName": "Counters", "Key": {"counter_key": {"S": "document#f1"}}}
+    day = {"TableName": "Counters", "Key": {"counter_key": {"S": "day#svc#2026-12-04"}}}
+    assert grant.allows("dynamodb:UpdateItem", f"{TABLE}/Counters", leading_keys("dynamodb", "UpdateItem", doc))
+    assert not grant.allows("dynamodb:UpdateItem", f"{TABLE}/Counters", leading_keys("dynamodb", "UpdateItem", day))
+    assert not grant.allows("dynamodb:GetItem", f"{TABLE}/Counters", None)  # keys unknown: refused
