@@ -68,6 +68,8 @@ def _send() -> Response[dict[str, Any]]:
             email=d.providers.email,
             now=now,
             queue=d.queue,  # closing writes the store refuses after the send wait there
+            # the send starts only with dispatch's reserve left (else the queued copy sends it)
+            time_left=lambda: app.lambda_context.get_remaining_time_in_millis() / 1000,
         )
         dispatch_batch([Job(notification.id, notification)], context)  # a retryable failure: the queue retries
         notification = d.notifications.load_for_dispatch(notification.id, content=False) or notification  # inline

@@ -120,6 +120,11 @@ def test_an_sms_shown_for_no_time_is_kept_until_it_could_be_sent_and_receipted(s
         assert int(item["expires_at"]["N"]) == int(NOW.timestamp())  # still shown for no time at all
         assert store.find(hidden.id, NOW) is None
         assert store.load_for_dispatch(hidden.id) is not None  # what the claim reads
+        kept = notification(expires_at=NOW + timedelta(days=7))  # a service's retention: a day's margin after it
+        store.put(kept)
+        item = aws.dynamodb().get_item(TableName=table, Key={"notification_id": {"S": kept.id}})["Item"]
+        assert int(item["delete_after"]["N"]) == int((NOW + timedelta(days=8)).timestamp())
+        store.delete(kept.id)
     finally:
         store.delete(hidden.id)
 

@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 
 from tidings.adapters import aws
-from tidings.adapters.provider_errors import PAUSES_SECONDS, classify, sent_once
+from tidings.adapters.provider_errors import PAUSES_SECONDS, RETRY_WINDOW_SECONDS, classify, sent_once
 from tidings.domain.dispatch import RESERVE_SECONDS
 from tidings.domain.errors import ProviderError
 
@@ -73,16 +73,20 @@ def test_a_send_is_tried_once_within_dispatch_s_reserve(monkeypatch: pytest.Monk
         make.cache_clear()  # the next caller builds its own, under its own environment
         assert config.retries["total_max_attempts"] == 1
         assert config.connect_timeout + config.read_timeout <= aws.PROVIDER_CALL_SECONDS
-    worst = sum(2 * p for p in PAUSES_SECONDS)  # the pauses, at most doubled by their jitter
-    assert aws.PROVIDER_CALL_SECONDS + worst < RESERVE_SECONDS  # throttled twice, then a full call
+    # Tried again only within the retry window, then one full try: within the reserve, however slow each was.
+    assert RETRY_WINDOW_SECONDS + aws.PROVIDER_CALL_SECONDS < RESERVE_SECONDS
 
 
 class Sends:
-    def __init__(self, *answers: Exception | str) -> None:
+    """A provider's answers in turn, each taking `took` seconds on an injected clock; pauses advance it too."""
+
+    def __init__(self, *answers: Exception | str, took: float = 0.01) -> None:
         self.answers, self.calls, self.pauses = list(answers), 0, list[float]()
+        self.now, self.took = 0.0, took
 
     def __call__(self) -> str:
         self.calls += 1
+        self.now += self.took
         answer = self.answers.pop(0)
         if isinstance(answer, Exception):
             raise answer
@@ -90,13 +94,17 @@ class Sends:
 
     def pause(self, seconds: float) -> None:
         self.pauses.append(seconds)
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now
 
 
 def test_a_throttled_or_unconnected_send_is_tried_again_after_a_pause() -> None:
     """A throttle, or a connection never made, says the message did not go out: worth two more tries at once
     rather than a wait of the queue's visibility timeout (and one of its five receives)."""
     send = Sends(client_error("Throttled", 429), EndpointConnectionError(endpoint_url="https://sns"), "mid-1")
-    assert sent_once(send, send.pause) == "mid-1"
+    assert sent_once(send, send.pause, send.clock) == "mid-1"
     assert send.calls == 3 and len(send.pauses) == 2
     assert all(p <= s <= 2 * p for p, s in zip(PAUSES_SECONDS, send.pauses, strict=True))
 
@@ -105,12 +113,20 @@ def test_a_send_that_may_have_gone_out_or_was_refused_is_not_tried_again() -> No
     for failure in (ReadTimeoutError(endpoint_url="https://sns"), client_error("MessageRejected", 400)):
         send = Sends(failure, "never")
         with pytest.raises(ProviderError):
-            sent_once(send, send.pause)
+            sent_once(send, send.pause, send.clock)
         assert (send.calls, send.pauses) == (1, [])
 
 
 def test_a_throttle_that_lasts_goes_back_to_the_queue() -> None:
     send = Sends(*[client_error("TooManyRequestsException", 429)] * 3)
     with pytest.raises(ProviderError) as refused:
-        sent_once(send, send.pause)
+        sent_once(send, send.pause, send.clock)
     assert (refused.value.retryable, send.calls) == (True, 3)
+
+
+def test_a_slow_failure_is_not_tried_again_past_the_retry_window() -> None:
+    """Two connect timeouts (2 s each) would leave too little of dispatch's reserve for a third, full try."""
+    send = Sends(EndpointConnectionError(endpoint_url="https://sns"), "never", took=2.0)
+    with pytest.raises(ProviderError) as refused:
+        sent_once(send, send.pause, send.clock)
+    assert (refused.value.retryable, send.calls, send.pauses) == (True, 1, [])

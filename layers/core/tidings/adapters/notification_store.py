@@ -1,9 +1,10 @@
 """Notifications in DynamoDB: one item each, listed per service and key type newest first (GSI).
 
 `expires_at` (epoch seconds) is when a notification stops being shown: reads here that show notifications
-filter expired ones out, so no caller can forget. TTL deletes the item at `delete_after`, never before
-REFERENCE_KEPT_AT_LEAST has passed: a /v1 sender's `sms_live_time` of 0 hides its SMS at once, and the SMS must
-still be claimed, sent and given its receipt (an item TTL deleted first would be lost, never sent).
+filter expired ones out, so no caller can forget. TTL deletes the item at `delete_after`: a day after it
+expires (a list page may go on from an expired key), and never before REFERENCE_KEPT_AT_LEAST has passed: a
+/v1 sender's `sms_live_time` of 0 hides its SMS at once, and the SMS must still be claimed, sent and given its
+receipt (an item TTL deleted first would be lost, never sent).
 
 Until a notification is final it also carries `awaiting`, a sparse, sharded GSI key the sweeper reads to find
 notifications whose queue message was lost (`created`), whose receipt never came (`sending`) or whose check
@@ -85,13 +86,14 @@ NO_CONTENT = {"body": {"S": ""}, "subject": {"NULL": True}}  # as an item holds 
 STATUS_CHANGE_ROOM_BYTES = 128
 TRANSACTION_ATTEMPTS = 4  # conflicts with another writer are retried; a refused condition drops that move
 REFERENCE_KEPT_AT_LEAST = timedelta(days=4)  # receipts may come until the 72-hour sending timeout
+ANCHOR_KEPT = timedelta(days=1)
 TTL_ATTRIBUTE = "delete_after"  # the notifications table's TimeToLiveSpecification (template.yaml)
 
 
 def _kept_until(notification: Notification) -> datetime:
-    """When TTL may delete what is kept of a notification: once it is no longer shown, and not before its
-    receipt could still come."""
-    return max(notification.expires_at, notification.created_at + REFERENCE_KEPT_AT_LEAST)
+    """When TTL may delete what is kept of a notification: a day after it is no longer shown (a list page that
+    stopped at its budget may name it as where the next goes on), and not before its receipt could still come."""
+    return max(notification.expires_at + ANCHOR_KEPT, notification.created_at + REFERENCE_KEPT_AT_LEAST)
 
 
 UNMATCHED_KEPT = timedelta(days=4)  # a closing write may wait on the queue (and its DLQ) until that timeout too

@@ -25,20 +25,29 @@ PARAMETER_CODES = frozenset({"InvalidParameter", "InvalidParameterException"})
 
 
 # A send is tried once by botocore (adapters/aws.py). Only what says no message went out is tried again here,
-# after a short pause: a throttle, or a connection never made. Two more tries at most (well within dispatch's
-# reserve); a timeout once connected may have sent, so it goes back to the queue, as every other failure does.
+# after a short pause: a throttle, or a connection never made. Two more tries at most, and only while the send
+# has taken less than RETRY_WINDOW_SECONDS: with one full try after it (PROVIDER_CALL_SECONDS), a send stays
+# within dispatch's reserve. A timeout once connected may have sent, so it goes back to the queue, as every
+# other failure does.
 PAUSES_SECONDS = (0.1, 0.3)
+RETRY_WINDOW_SECONDS = 1.5
 
 
-def sent_once(send: Callable[[], str], pause: Callable[[float], None] = time.sleep) -> str:
+def sent_once(
+    send: Callable[[], str],
+    pause: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> str:
     """The provider's message id for `send`, or the ProviderError its last failure classifies as."""
+    started = clock()
     for wait in PAUSES_SECONDS:
         try:
             return send()
         except (BotoCoreError, ClientError) as error:
-            if not _nothing_sent(error):
+            jittered = wait * (1 + random.random())  # noqa: S311 (jitter, not a secret)
+            if not _nothing_sent(error) or clock() - started + jittered > RETRY_WINDOW_SECONDS:
                 raise classify(error) from error
-        pause(wait * (1 + random.random()))  # noqa: S311 (jitter, not a secret)
+        pause(jittered)
     try:
         return send()
     except (BotoCoreError, ClientError) as error:

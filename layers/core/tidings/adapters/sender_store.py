@@ -14,7 +14,8 @@ class DynamoSenderStore:
         self._table = table
 
     def get(self, sender_id: str) -> SmsSender | None:
-        item = dynamodb().get_item(TableName=self._table, Key=key(sender_id=sender_id))
+        # Strongly consistent: a webhook changed or removed a moment ago gets no more callbacks.
+        item = dynamodb().get_item(TableName=self._table, Key=key(sender_id=sender_id), ConsistentRead=True)
         return from_item(SmsSender, item["Item"]) if "Item" in item else None
 
     def list_for_service(self, service_id: str) -> list[SmsSender]:
