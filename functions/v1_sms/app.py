@@ -34,7 +34,7 @@ def list_sms() -> dict[str, Any]:
 
 @app.post("/v1/sms")  # counts the caller's /v1 request limit in the same write as the send limits
 def post_sms() -> Response[dict[str, Any]]:
-    with refusals_counted(lambda: count_refused(app)):  # refused before that write: counted alone
+    with refusals_counted(lambda _: count_refused(app)):  # refused before that write: counted alone
         return _send()
 
 

@@ -25,6 +25,7 @@ from tidings.api.notify_v2.notification_views import (
     precompiled_json,
 )
 from tidings.api.notify_v2.resolver import notify_v2_resolver
+from tidings.domain.errors import TidingsError
 from tidings.domain.limits import take_for_refused
 from tidings.domain.send import Accepted, SendContext, SendRequest, send_notification
 from tidings.observability import logger
@@ -43,7 +44,12 @@ def _counting_refusals(channel: str) -> Callable[[Route], Route]:
         def counted() -> Response[dict[str, Any]]:
             d, caller = deps(), current_caller(app)
             service, key_type = caller.bundle.service, caller.key.key_type
-            with refusals_counted(lambda: take_for_refused(d.counters, service, key_type, channel, d.clock.now())):
+
+            def count(refusal: TidingsError) -> None:
+                international = refusal.after_international_recipient
+                take_for_refused(d.counters, service, key_type, channel, d.clock.now(), international=international)
+
+            with refusals_counted(count):
                 return route()
 
         return counted

@@ -94,3 +94,24 @@ def test_a_repeated_query_parameter_counts_with_its_first_value(
     assert valid_first.status == 200, valid_first.body
     invalid_first = api.v2("GET", f"/v2/received-text-messages?older_than=bad&older_than={uuid.uuid4()}", key)
     assert invalid_first.status == 400
+
+
+def test_the_international_daily_limit_comes_before_the_length_check(
+    api: InProcessApi, service: SeededService, templates: dict[str, str]
+) -> None:
+    """Spec §5.5 step 7: recipient rules, then the international SMS daily limit, then the length."""
+    limited = {"international_sms_message_limit": 1, "permissions": ["sms", "email", "letter", "international_sms"]}
+    assert api.admin("POST", f"/admin/services/{service.id}", limited).status == 200
+    assert send_sms(api, service, templates, to="+12025550123")["id"]  # the day's one international SMS
+    too_long = {"template_id": templates["sms"], "personalisation": {"name": "x" * 1000}}
+
+    def send(to: str) -> tuple[int, list[tuple[str, str]]]:
+        reply = api.v2("POST", SEND_PATHS[0], service.keys["normal"], {**too_long, "phone_number": to})
+        return reply.status, v2_errors(reply)
+
+    assert send("+12025550124") == (
+        429,
+        [("TooManyRequestsError", "Exceeded send limits (international_sms: 1) for today")],
+    )
+    status, errors = send("07700900123")  # a UK number is not held to it: its length is the answer
+    assert status == 400 and errors[0][1].startswith("Your message is too long. Text messages cannot be longer")

@@ -14,7 +14,15 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as AwsConnectionError
 
-from tidings.domain.errors import BadRequest, InvalidPhone, NotFound, ProviderError, Refused, ValidationFailed
+from tidings.domain.errors import (
+    BadRequest,
+    InvalidPhone,
+    NotFound,
+    ProviderError,
+    Refused,
+    TidingsError,
+    ValidationFailed,
+)
 from tidings.observability import logger
 
 LONE_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # where one may be: a \uD800-\uDFFF escape
@@ -140,15 +148,15 @@ REFUSALS = (ValidationFailed, BadRequest, InvalidPhone, NotFound, Refused)
 
 
 @contextmanager
-def refusals_counted(count: Callable[[], None]) -> Iterator[None]:
-    """A refusal raised inside is counted against its rate limit with `count`, then goes on. A spent limit
-    turns it into a 429 (LimitExceeded goes on instead); a backend that cannot count it now must not turn it
-    into a 503, so it is answered as it was."""
+def refusals_counted(count: Callable[[TidingsError], None]) -> Iterator[None]:
+    """A refusal raised inside is counted against its rate limit with `count` (given the refusal), then goes on.
+    A spent limit turns it into a 429 (LimitExceeded goes on instead); a backend that cannot count it now must
+    not turn it into a 503, so it is answered as it was."""
     try:
         yield
-    except REFUSALS:
+    except REFUSALS as refusal:
         try:
-            count()
+            count(refusal)
         except Exception as error:
             if unavailable_retry_after(error) is None:
                 raise

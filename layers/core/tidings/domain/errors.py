@@ -12,6 +12,10 @@ TRIAL_MODE = (
 class TidingsError(Exception):
     """Base class: a failure the caller can be told about (never a 500)."""
 
+    # Raised once the recipient had passed as an international mobile number: its daily limit comes first (spec
+    # §5.5 step 7), so a refusal of what follows (files, length) is a 429 once that limit is spent.
+    after_international_recipient = False
+
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message

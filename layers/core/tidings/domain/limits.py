@@ -222,12 +222,16 @@ def _usage(first: Counter, counts: dict[str, int], now: datetime) -> Usage:
     return Usage(limit=first.limit, remaining=remaining, reset_seconds=retry_after(first, now, counts))
 
 
-def take_for_refused(store: Counters, service: Service, key_type: KeyType, channel: str, now: datetime) -> None:
+def take_for_refused(
+    store: Counters, service: Service, key_type: KeyType, channel: str, now: datetime, *, international: bool = False
+) -> None:
     """Notify spends a request's rate-limit token before it validates it, and checks the day's limit for the
     URL's channel then too (spec §5.5 step 1). Here a request refused before its one write (the write that
     counts a send) takes its token alone, and answers 429 instead if that minute, or that day, is spent. Only
-    refusals pay this second write."""
-    take_first_check_rest(store, day_key(service.id, now), send_counters(service, key_type, channel, False, now), now)
+    refusals pay this second write. `international`: refused after its recipient passed as an international
+    mobile number, whose daily limit is checked before what refused it (step 7)."""
+    counters = send_counters(service, key_type, channel, international, now)
+    take_first_check_rest(store, day_key(service.id, now), counters, now)
 
 
 def take_first_check_rest(store: Counters, item_key: str, counters: Sequence[Counter], now: datetime) -> Usage:

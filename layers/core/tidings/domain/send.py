@@ -13,7 +13,7 @@ from tidings.domain.answer_limit import CONTENT_BYTES, shown_bytes
 from tidings.domain.auth import Caller
 from tidings.domain.documents import DocumentLink, StoredFile, is_file, new_link, parse_upload, stored_file
 from tidings.domain.email_address import EmailAddressError, normalise_email_address
-from tidings.domain.errors import TRIAL_MODE, BadRequest, InvalidPhone, QueueUnavailable
+from tidings.domain.errors import TRIAL_MODE, BadRequest, InvalidPhone, QueueUnavailable, TidingsError
 from tidings.domain.limits import Counters, Usage, day_key, send_counters, take, take_first_check_rest
 from tidings.domain.models import Permission, SmsSender, Template
 from tidings.domain.notifications import (
@@ -133,8 +133,12 @@ def check_and_build(request: SendRequest, context: SendContext) -> Accepted:
         sender, sender_name = None, f"{service.email_from}@{context.email_domain}"
         reply_to = _reply_to(request, context)
     normalised, region, international = _recipient(request, context)
-    files = _uploads(request, links, normalised, context)
-    _check_length(request.channel, rendered.body, rendered.subject)
+    try:
+        files = _uploads(request, links, normalised, context)
+        _check_length(request.channel, rendered.body, rendered.subject)
+    except TidingsError as error:
+        error.after_international_recipient = international
+        raise
     simulate = context.caller.key.key_type == "test" or bool(sender and sender.test_mode)
     notification = Notification(
         id=str(uuid4()),
