@@ -16,12 +16,17 @@ if TYPE_CHECKING:
     from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
 
-_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "total_max_attempts": 3})
+CONNECT_SECONDS, READ_SECONDS = 2, 5
+_CONFIG = Config(
+    connect_timeout=CONNECT_SECONDS, read_timeout=READ_SECONDS, retries={"mode": "standard", "total_max_attempts": 3}
+)
 # A send is tried once: the dispatch queue retries it (after putting it back to `created`). botocore's own retries
 # could take three timeouts, longer than dispatch's reserve, and a function stopped mid-batch strands what it
 # claimed; a retried send that had in fact gone out is also a second message.
-PROVIDER_CALL_SECONDS = 7  # at most: connecting, then reading the answer
-PROVIDER_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "total_max_attempts": 1})
+PROVIDER_CALL_SECONDS = CONNECT_SECONDS + READ_SECONDS  # one try at most: connecting, then reading the answer
+PROVIDER_CONFIG = Config(
+    connect_timeout=CONNECT_SECONDS, read_timeout=READ_SECONDS, retries={"mode": "standard", "total_max_attempts": 1}
+)
 
 
 @cache

@@ -50,8 +50,9 @@ def current_target(
     if job.kind == "v1_webhook":
         if job.sender_id is None:  # queued before jobs named their sender
             return job.url, None
-        ours = sender is not None and sender.service_id == job.service_id
-        return (sender.webhook_url, None) if ours and sender and sender.webhook_url else None
+        if sender is None or sender.service_id != job.service_id or not sender.webhook_url:
+            return None
+        return sender.webhook_url, None
     callback = bundle.callback(callback_type(job.kind)) if bundle else None
     return (callback.url, callback.bearer_token) if callback else None
 

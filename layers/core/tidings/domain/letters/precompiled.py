@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
-from tidings.domain.answer_limit import BODY_BYTES, base64_bytes
+from tidings.domain.answer_limit import BODY_BYTES
 from tidings.domain.errors import BadRequest
 from tidings.domain.letters.address import MIN_LINES
 from tidings.domain.letters.layout import (
@@ -60,7 +60,7 @@ def decode_content(content: str) -> bytes:
         pdf = base64.b64decode(content, validate=True)
     except (binascii.Error, ValueError) as error:
         raise BadRequest(NOT_BASE64) from error
-    if base64_bytes(len(pdf)) > BODY_BYTES:  # GET …/pdf could never answer with it (API Gateway's 500)
+    if len(pdf) > PDF_MAX_BYTES:  # GET …/pdf could never answer with it (API Gateway's 500)
         raise BadRequest(TOO_LARGE)
     return pdf
 
