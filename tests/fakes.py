@@ -133,6 +133,9 @@ class InMemorySenderStore:
         found = [s for s in self.senders.values() if s.service_id == service_id]
         return sorted(found, key=lambda s: s.created_at, reverse=True)
 
+    def services_sending_as(self, sms_sender: str) -> set[str]:
+        return {s.service_id for s in self.senders.values() if s.sms_sender == sms_sender}
+
     def put(self, sender: SmsSender) -> None:
         self.senders[sender.id] = sender
 

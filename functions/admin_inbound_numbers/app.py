@@ -19,7 +19,8 @@ app = admin_resolver()
 @app.post("/admin/services/<service_id>/inbound-numbers")
 def post_inbound_number(service_id: str) -> Response[dict[str, Any]]:
     request = parse_body(app, CreateInboundNumber)
-    inbound = add_inbound_number(deps().services, deps().clock, service_id, request.number)
+    d = deps()
+    inbound = add_inbound_number(d.services, d.senders, d.clock, service_id, request.number)
     return Response(201, content_types.APPLICATION_JSON, data({"number": inbound.number, "service_id": service_id}))
 
 

@@ -210,6 +210,12 @@ def test_settings_routes_store_what_later_issues_use(api: InProcessApi, service:
     assert posing.json()["errors"][0]["message"] == "Inbound number 447700900456 is already in use"
     own = api.admin("POST", f"{base}/sms-senders", {"sms_sender": "07700900456"})
     assert own.status == 201, own.body
+    # The other way round: a number this service sends as does not become another's inbound number.
+    assert api.admin("POST", f"{base}/sms-senders", {"sms_sender": "07700900789"}).status == 201
+    sent_as = api.admin("POST", f"/admin/services/{taken}/inbound-numbers", {"number": "+447700900789"})
+    assert sent_as.status == 409
+    assert sent_as.json()["errors"][0]["message"] == "Inbound number 447700900789 is already in use"
+    assert api.admin("POST", f"{base}/inbound-numbers", {"number": "07700900789"}).status == 201
 
 
 def test_retention_days_change_per_channel_and_a_null_contact_link_clears_it(

@@ -141,10 +141,10 @@ def test_callback_urls(
 def test_an_inbound_number_belongs_to_one_service(
     store: InMemoryServiceStore, clock: FixedClock, service_id: str
 ) -> None:
-    assert add_inbound_number(store, clock, service_id, "07700900456").number == "447700900456"
+    assert add_inbound_number(store, InMemorySenderStore(), clock, service_id, "07700900456").number == "447700900456"
     other = create_service(store, clock, {"name": "Other"}).id
     with pytest.raises(BadRequest) as error:
-        add_inbound_number(store, clock, other, "+447700900456")
+        add_inbound_number(store, InMemorySenderStore(), clock, other, "+447700900456")
     assert error.value.status == 409
 
 
@@ -152,7 +152,7 @@ def test_another_services_inbound_number_is_no_sender(
     store: InMemoryServiceStore, clock: FixedClock, service_id: str
 ) -> None:
     """Replies and STOPs to a number reach the service that owns it: another may not send from it."""
-    add_inbound_number(store, clock, service_id, "07700900456")
+    add_inbound_number(store, InMemorySenderStore(), clock, service_id, "07700900456")
     own = add_sms_sender(
         InMemorySenderStore(), clock, store.bundles[service_id], {"sms_sender": "07700900456"}, store.owner_of_number
     )
@@ -163,6 +163,20 @@ def test_another_services_inbound_number_is_no_sender(
             InMemorySenderStore(), clock, store.bundles[other], {"sms_sender": "+44 7700 900456"}, store.owner_of_number
         )
     assert (error.value.status, error.value.message) == (409, "Inbound number 447700900456 is already in use")
+
+
+def test_a_number_another_service_sends_as_is_no_inbound_number(
+    store: InMemoryServiceStore, clock: FixedClock, service_id: str
+) -> None:
+    """The other direction: its replies and STOPs would reach the new owner, not the service that sent."""
+    senders = InMemorySenderStore()
+    add_sms_sender(senders, clock, store.bundles[service_id], {"sms_sender": "07700900456"}, store.owner_of_number)
+    other = create_service(store, clock, {"name": "Other"}).id
+    with pytest.raises(BadRequest) as error:
+        add_inbound_number(store, senders, clock, other, "+44 7700 900456")
+    assert (error.value.status, error.value.message) == (409, "Inbound number 447700900456 is already in use")
+    assert store.owner_of_number("447700900456") is None  # nothing claimed
+    assert add_inbound_number(store, senders, clock, service_id, "07700900456").service_id == service_id  # its own
 
 
 def test_senders_are_unique_and_one_is_default(store: InMemoryServiceStore, clock: FixedClock, service_id: str) -> None:

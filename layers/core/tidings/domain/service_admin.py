@@ -22,7 +22,7 @@ from tidings.domain.models import (
 )
 from tidings.domain.phone import PhoneNumberError, parse_phone_number
 from tidings.domain.urls import check_callback_url
-from tidings.ports import Clock, ServiceStore
+from tidings.ports import Clock, SenderStore, ServiceStore
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 EMAIL_FROM_MAX = 64  # an address's local part (RFC 5321)
@@ -156,14 +156,18 @@ def set_callback(
     return callback
 
 
-def add_inbound_number(store: ServiceStore, clock: Clock, service_id: str, raw_number: str) -> InboundNumber:
+def add_inbound_number(
+    store: ServiceStore, senders: SenderStore, clock: Clock, service_id: str, raw_number: str
+) -> InboundNumber:
+    """Refused while another service owns the number, or sends as it: that service's recipients' replies and
+    STOPs would reach this one. (Senders check the other way round: see `sender_admin.owned_by_another`.)"""
     load_bundle(store, service_id)
     try:
         number = parse_phone_number(raw_number).e164
     except PhoneNumberError as error:
         raise ValidationFailed([f"number {error}"]) from error
     inbound = InboundNumber(number=number, service_id=service_id, created_at=clock.now())
-    if not store.claim_inbound_number(inbound):
+    if senders.services_sending_as(number) - {service_id} or not store.claim_inbound_number(inbound):
         raise BadRequest(f"Inbound number {number} is already in use", status=409)
     return inbound
 
