@@ -1,5 +1,6 @@
 # The interface for people and CI. `make run` and `make test` do all the set-up on a fresh machine.
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c # a recipe piped through grep fails when its command does (bench-check)
 .DEFAULT_GOAL := help
 PYTHON ?= python3.11
 VENV := .venv
