@@ -59,6 +59,17 @@ def test_a_closed_window_restarts_only_the_windowed_counter(stack: LocalStack) -
     assert (after["m"], after["d"], after["m_window"]) == (1, 2, int(NOW.timestamp()) + 60)
 
 
+def test_a_daily_limit_of_zero_lets_nothing_through_while_the_minute_is_open(stack: LocalStack) -> None:
+    """A counter never taken is missing from the item: the condition must not read that as room."""
+    counters, item = DynamoLimitCounters("CountersTable"), f"zero-{uuid.uuid4()}"
+    minute = Counter("minute_normal", 100, window_seconds=60)
+    counters.take(item, [minute, Counter("day_sms", 10)], NOW, EXPIRES)  # opens the minute's window
+    with pytest.raises(CounterFull) as full:
+        counters.take(item, [minute, Counter("day_sms", 10), Counter("day_international_sms", 0)], NOW, EXPIRES)
+    assert full.value.counter.name == "day_international_sms"
+    assert "day_international_sms" not in counters.read(item) and counters.read(item)["minute_normal"] == 1
+
+
 def test_429s_carry_retry_after_and_rate_limit_headers(api: InProcessApi, service: SeededService) -> None:
     base = f"/admin/services/{service.id}"
     api.admin("POST", base, {"sms_message_limit": 1})

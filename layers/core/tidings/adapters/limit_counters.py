@@ -109,8 +109,10 @@ class DynamoLimitCounters:
             values[f":l{i}"] = counter.limit
             if counter.window_seconds is not None:
                 conditions.append(f"#w{i} > :cut{i} AND #c{i} < :l{i}")
-            else:
+            elif counter.limit > 0:  # never taken yet: room for one
                 conditions.append(f"attribute_not_exists(#c{i}) OR #c{i} < :l{i}")
+            else:  # a limit of 0 has no room, taken before or not (a missing count compares false)
+                conditions.append(f"#c{i} < :l{i}")
         if adds:
             values[":one"] = 1
         update = "SET " + ", ".join(sets) + (" ADD " + ", ".join(adds) if adds else "")
