@@ -63,6 +63,21 @@ def test_live_time_15_sets_delete_at_and_the_ttl_instant(api: InProcessApi, acco
     assert "Item" in still_stored  # DynamoDB's TTL has not run; reads hide it anyway
 
 
+def test_a_daily_limit_reached_through_v1_is_its_429_with_notifys_message(
+    api: InProcessApi, account: V1Account
+) -> None:
+    """The day's SMS limit is the service's, shared with /v2; Notifea has no code for it (README)."""
+    assert api.admin("POST", f"/admin/services/{account.service_id}", {"sms_message_limit": 1}).status == 200
+    body = {"sms_sender_id": account.sender, "content": "Hi", "recipient": "+447700900123"}
+    assert v1(api, account, "POST", "/v1/sms", body).status == 200
+    refused = v1(api, account, "POST", "/v1/sms", body)
+    assert (refused.status, refused.json()) == (
+        429,
+        {"data": {"message": "Exceeded send limits (sms: 1) for today"}, "code": "daily.limit.exceeded"},
+    )
+    assert 1 <= int(refused.headers["retry-after"]) <= 86_400
+
+
 def test_7_an_expired_token(api: InProcessApi, account: V1Account, clock_at: Any) -> None:
     expires = (datetime.now(UTC) + timedelta(days=1)).isoformat()
     issued = api.admin(
