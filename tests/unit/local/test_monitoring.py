@@ -54,10 +54,25 @@ def test_alarm_topic_is_encrypted_with_a_key_cloudwatch_may_use(template: dict[s
     assert len(grants) == 1 and set(grants[0]["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey*"}
 
 
+def _on_failure_queues(node: Any) -> set[str]:
+    """Queues named as a stream mapping's (or an async invocation's) OnFailure destination, anywhere below `node`."""
+    if isinstance(node, list):
+        return set().union(*map(_on_failure_queues, node))
+    if not isinstance(node, dict):
+        return set()
+    found: set[str] = set().union(*map(_on_failure_queues, node.values()))
+    match node.get("OnFailure"):
+        case {"Destination": {"Fn::GetAtt": [queue, "Arn"]}}:
+            found.add(queue)
+    return found
+
+
 def test_every_dead_letter_queue_has_a_depth_alarm(template: dict[str, Any]) -> None:
+    """Redrive targets, and the queues stream consumers set failed batches aside on."""
     queues = _of_type(template, "AWS::SQS::Queue")
     dlqs = {q["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0] for q in queues.values() if "RedrivePolicy" in q}
-    assert len(dlqs) >= 4
+    dlqs |= _on_failure_queues(_of_type(template, "AWS::Serverless::Function")) & set(queues)
+    assert len(dlqs) >= 4 and "ChangeEventsDLQ" in dlqs
     watched = {
         _dimension(a, "QueueName")["Fn::GetAtt"][0]
         for a in _alarms_on(template, "AWS/SQS", "ApproximateNumberOfMessagesVisible")
@@ -70,6 +85,22 @@ def test_dispatch_queue_age_is_watched(template: dict[str, Any]) -> None:
     (alarm,) = _alarms_on(template, "AWS/SQS", "ApproximateAgeOfOldestMessage")
     assert _dimension(alarm, "QueueName") == {"Fn::GetAtt": ["DispatchQueue", "QueueName"]}
     assert 0 < alarm["Threshold"] <= 3600
+
+
+def test_every_stream_consumer_is_watched_for_falling_behind(template: dict[str, Any]) -> None:
+    """A stream keeps records 24 hours: a consumer whose batch keeps failing must be seen long before that."""
+    readers = {
+        name
+        for name, function in _of_type(template, "AWS::Serverless::Function").items()
+        if any(event["Type"] == "DynamoDB" for event in function.get("Events", {}).values())
+    }
+    assert {"ChangeEventsFunction", "ReceiptsFunction"} <= readers
+    watched = {
+        _dimension(a, "FunctionName")["Ref"]
+        for a in _alarms_on(template, "AWS/Lambda", "IteratorAge")
+        if a["Statistic"] == "Maximum" and 0 < a["Threshold"] <= 3_600_000
+    }
+    assert readers <= watched, readers - watched
 
 
 def test_every_consumer_function_has_an_errors_alarm(template: dict[str, Any]) -> None:
