@@ -113,7 +113,7 @@ class Bench:
     @contextmanager
     def counting(self) -> Iterator[CallLog]:
         self.log = log = CallLog()
-        clients = [aws.dynamodb(), aws.sqs(), aws.sesv2(), aws.sns()]
+        clients = [aws.dynamodb(), aws.sqs(), aws.sesv2(), aws.sns(), aws.events(), aws.s3()]  # every one adapters use
         for client in clients:
             client.meta.events.register("before-parameter-build", log.record, unique_id="bench-count")
         try:

@@ -19,6 +19,7 @@ from tests.integration.conftest import InProcessApi, SeededService, in_outbox, s
 from tidings import wiring
 from tidings.adapters import aws
 from tidings.adapters.sns_sms import SnsSmsProvider
+from tidings.api.notify_v2.notification_views import ISO_FORMAT_HELP
 from tidings.domain.errors import ProviderError
 from tidings_local.lambda_runtime import RESPONSE_PAYLOAD_BYTES
 from tidings_local.queue_pollers import QueuePoller
@@ -291,3 +292,31 @@ def test_a_page_of_long_emails_reads_the_content_of_no_more_than_it_can_show(
     finally:
         client.meta.events.unregister("before-parameter-build.dynamodb.BatchGetItem", unique_id="page-reads")
     assert len(page) == 4 and len(read) == 5 and {n["id"] for n in page} < set(read)
+
+
+@pytest.mark.parametrize(
+    ("offset", "given", "message"),
+    [
+        (timedelta(hours=1), None, None),  # accepted, and ignored as Notify does
+        (timedelta(hours=23, minutes=59), None, None),
+        (-timedelta(minutes=1), None, "scheduled_for datetime can not be in the past"),
+        (timedelta(hours=24, minutes=1), None, "scheduled_for datetime can only be 24 hours in the future"),
+        (None, "tomorrow at noon", "scheduled_for datetime format is invalid. " + ISO_FORMAT_HELP),
+    ],
+    ids=["an-hour-ahead", "just-within-a-day", "in-the-past", "over-a-day-ahead", "not-a-date"],
+)
+def test_scheduled_for_is_checked_then_ignored(
+    api: InProcessApi,
+    service: SeededService,
+    templates: dict[str, str],
+    offset: timedelta | None,
+    given: str | None,
+    message: str | None,
+) -> None:
+    when = given if offset is None else (datetime.now(UTC) + offset).isoformat()
+    body = {"phone_number": "07700900123", "template_id": templates["sms"], "personalisation": {"name": "Jo"}}
+    reply = api.v2("POST", "/v2/notifications/sms", service.keys["test"], body | {"scheduled_for": when})
+    if message is None:
+        assert (reply.status, reply.json()["scheduled_for"]) == (201, None)
+    else:
+        assert (reply.status, reply.json()["errors"]) == (400, [{"error": "ValidationError", "message": message}])
