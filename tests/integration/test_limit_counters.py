@@ -70,6 +70,31 @@ def test_a_daily_limit_of_zero_lets_nothing_through_while_the_minute_is_open(sta
     assert "day_international_sms" not in counters.read(item) and counters.read(item)["minute_normal"] == 1
 
 
+def test_a_day_item_keeps_only_the_client_ips_seen_lately(stack: LocalStack) -> None:
+    """300 client IPs a day, one every 10 s: each would add two attributes to the service's day item for the
+    rest of the day (past 400 KB every send fails). Windows long closed go as new ones open; open ones stay."""
+    counters, item = DynamoLimitCounters("CountersTable"), f"ips-{uuid.uuid4()}"
+    day = Counter("day_sms", 1000)
+
+    def from_ip(ip: str, limit: int = 120) -> Counter:
+        return Counter(f"v1_requests_{ip}", limit, window_seconds=60, family="v1_requests_")
+
+    busy = from_ip("192.0.2.1", limit=2)
+    counters.take(item, [busy, day], NOW, EXPIRES)
+    counters.take(item, [busy, day], NOW, EXPIRES)
+    for k in range(300):
+        at = NOW + timedelta(seconds=10 * k)
+        counters.take(item, [from_ip(f"10.0.{k // 256}.{k % 256}"), day], at, EXPIRES)
+        if k == 5:  # 50 s on, other IPs' windows opened meanwhile: the busy IP's is still spent
+            with pytest.raises(CounterFull):
+                counters.take(item, [busy, day], at, EXPIRES)
+    kept = counters.read(item)
+    windows = [name for name in kept if name.startswith("v1_requests_") and name.endswith("_window")]
+    assert len(windows) <= 13 + 20  # those opened within two windows, and at most one write's removals more
+    assert "v1_requests_10.0.1.43_window" in windows and "v1_requests_192.0.2.1" not in kept  # the last; long gone
+    assert kept["day_sms"] == 302  # the day's count is untouched
+
+
 def test_429s_carry_retry_after_and_rate_limit_headers(api: InProcessApi, service: SeededService) -> None:
     base = f"/admin/services/{service.id}"
     api.admin("POST", base, {"sms_message_limit": 1})

@@ -10,9 +10,11 @@ import pytest
 from tests.fakes import FixedClock, InMemoryCounters, InMemoryNotificationStore, RecordingQueue
 from tidings.domain.auth import Caller
 from tidings.domain.limits import (
+    Counter,
     LimitExceeded,
     day_key,
     send_counters,
+    stale_members,
     take,
     take_for_refused,
     usage_today,
@@ -203,3 +205,24 @@ def test_the_window_carried_is_looked_for_on_yesterdays_item_in_a_days_first_min
     assert window_carried_from("svc#2026-11-23", midnight + timedelta(seconds=60)) is None
     assert window_carried_from("svc#2026-11-22", BEFORE_MIDNIGHT) is None
     assert window_carried_from("document#d1", midnight) is None  # not a day's item
+
+
+def test_stale_members_are_other_ips_closed_a_window_ago_or_more() -> None:
+    now = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+    second = int(now.timestamp())
+    taken = Counter("v1_requests_192.0.2.1", 120, window_seconds=60, family="v1_requests_")
+    counts = {
+        "v1_requests_192.0.2.1": 3,
+        "v1_requests_192.0.2.1_window": second - 500,  # the one being taken: its own write reopens it
+        "v1_requests_10.0.0.1_window": second - 120,  # closed a whole window ago: stale
+        "v1_requests_10.0.0.2_window": second - 119,  # closed less than a window ago: kept
+        "v1_requests_2001:db8::1_window": second - 3600,
+        "minute_normal_window": second - 3600,  # not of the family
+        "day_sms": 5,
+    }
+    stale = stale_members([taken, Counter("day_sms", 10)], counts, now)
+    assert [c.name for c in stale] == ["v1_requests_10.0.0.1", "v1_requests_2001:db8::1"]
+    assert all(c.window_seconds == 60 for c in stale)
+    many = {f"v1_requests_10.1.0.{i}_window": second - 600 for i in range(50)}
+    assert len(stale_members([taken], many, now)) == 20  # a write's share; the next window's write takes more
+    assert stale_members([Counter("minute_normal", 1, window_seconds=60)], counts, now) == []  # no family

@@ -5,6 +5,9 @@ is still open; once it has closed (at most once a window) a second write opens t
 minute while today's item has none, carries on the window yesterday's item still has open (a read more, until
 a request is counted on today's). Conditions make concurrent requests exact: the limit N lets exactly N
 through in each window (across midnight, less any requests still in flight to yesterday's item).
+
+A write that opens a window also removes members of its family (other client IPs' /v1 counters) whose windows
+closed long ago, as the failed write's old item shows them, so a day item holds only the IPs seen lately.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from tidings.domain.limits import (
     CounterFull,
     Window,
     epoch_second,
+    stale_members,
     window_closed,
     window_cutoff,
     window_key,
@@ -44,15 +48,17 @@ class DynamoLimitCounters:
         carry_from: str | None = None,
     ) -> dict[str, int]:
         opened: dict[str, Window] = {}  # windows this request opens (or carries on), by counter
+        stale: list[Counter] = []  # other members of a family whose windows closed long ago, to remove
         for _ in range(ATTEMPTS):
             try:
-                return self._update(item_key, counters, opened, now, epoch_second(expires_at))
+                return self._update(item_key, counters, opened, stale=stale, now=now, expires=epoch_second(expires_at))
             except ClientError as error:
                 if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                     raise
                 item: Any = error.response.get("Item", {})  # ALL_OLD: the item as the condition saw it
                 old = _numbers(item)
             opened = self._windows_to_open(counters, old, now, carry_from)
+            stale = stale_members(counters, old, now) if opened else []
             full = next((c for c in counters if _is_full(c, old, opened.get(c.name))), None)
             if full is not None:
                 window = opened.get(full.name)
@@ -90,7 +96,14 @@ class DynamoLimitCounters:
                 raise
 
     def _update(
-        self, item_key: str, counters: Sequence[Counter], opened: dict[str, Window], now: datetime, expires: int
+        self,
+        item_key: str,
+        counters: Sequence[Counter],
+        opened: dict[str, Window],
+        *,
+        stale: Sequence[Counter],
+        now: datetime,
+        expires: int,
     ) -> dict[str, int]:
         names: dict[str, str] = {"#exp": "expires_at"}
         values: dict[str, Any] = {":exp": expires}
@@ -113,9 +126,17 @@ class DynamoLimitCounters:
                 conditions.append(f"attribute_not_exists(#c{i}) OR #c{i} < :l{i}")
             else:  # a limit of 0 has no room, taken before or not (a missing count compares false)
                 conditions.append(f"#c{i} < :l{i}")
+        removes = []
+        for j, member in enumerate(stale):  # unless its window reopened since the item was read
+            names[f"#s{j}"], names[f"#sw{j}"] = member.name, window_key(member)
+            values[f":scut{j}"] = window_cutoff(member, now)
+            removes += [f"#s{j}", f"#sw{j}"]
+            conditions.append(f"attribute_not_exists(#sw{j}) OR #sw{j} <= :scut{j}")
         if adds:
             values[":one"] = 1
         update = "SET " + ", ".join(sets) + (" ADD " + ", ".join(adds) if adds else "")
+        if removes:
+            update += " REMOVE " + ", ".join(removes)
         result = dynamodb().update_item(
             TableName=self._table,
             Key=key(counter_key=item_key),

@@ -23,6 +23,7 @@ WINDOW_SECONDS = 60
 TRIAL_DAILY_LIMIT = 50
 V1_TOO_MANY = "Too many attempts. Please try again in 1 minute."
 KEY_TYPE_NAMES = {"normal": "LIVE", "team": "TEAM", "test": "TEST"}
+V1_FAMILY = "v1_requests_"  # then the client IP
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,9 @@ class Counter:
     window_seconds: int | None = None  # windowed: a window opens at the first take and restarts once closed
     refusal: str = ""  # the error class Notify names: RateLimitError or TooManyRequestsError
     message: str = ""
+    # Windowed counters of one family share an item, one per key (a /v1 client's IP): the name is the family
+    # then the key. A member whose window has long closed counts for nothing, so a write may remove it.
+    family: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,29 @@ def window_closed(counter: Counter, counts: dict[str, int], now: datetime) -> bo
         return False
     opened = counts.get(window_key(counter))
     return opened is None or opened <= window_cutoff(counter, now)
+
+
+# A member closed for a whole window more may go: one reopened a moment ago is never mistaken for it.
+STALE_AFTER_WINDOWS = 2
+PRUNED_PER_WRITE = 20  # keeps the write's expressions short; each window a request opens removes as many more
+
+
+def stale_members(counters: Sequence[Counter], counts: dict[str, int], now: datetime) -> list[Counter]:
+    """Other members of the windowed families being taken whose windows closed a window ago or more, by the
+    item's numbers (`counts`): a day item would otherwise grow by each client IP seen that day, billing every
+    write on it more and, past 400 KB, failing them all."""
+    taken = {c.name for c in counters}
+    stale: list[Counter] = []
+    for counter in counters:
+        if not counter.family or counter.window_seconds is None:
+            continue
+        long_ago = epoch_second(now) - STALE_AFTER_WINDOWS * counter.window_seconds
+        for name, value in counts.items():
+            member = name.removesuffix("_window")
+            of_family = name.endswith("_window") and member.startswith(counter.family) and member not in taken
+            if of_family and value <= long_ago:
+                stale.append(Counter(member, 0, counter.window_seconds, family=counter.family))
+    return stale[:PRUNED_PER_WRITE]
 
 
 @dataclass(frozen=True)
@@ -177,11 +204,12 @@ def v1_request_counter(service: Service | None, client_ip: str, now: datetime) -
     """The /v1 limit per client IP: on the service's day item once the caller is known (so POST /v1/sms counts
     it in the same write as the send limits), else on an item of the IP's own."""
     counter = Counter(
-        name=f"v1_requests_{client_ip}",
+        name=f"{V1_FAMILY}{client_ip}",
         limit=service.v1_rate_limit if service else V1_REQUESTS_PER_MINUTE,
         window_seconds=WINDOW_SECONDS,
         refusal="too.many.attempts",
         message=V1_TOO_MANY,
+        family=V1_FAMILY,
     )
     item = day_key(service.id, now) if service else f"v1#{client_ip}#{_day(now)}"
     return item, counter
