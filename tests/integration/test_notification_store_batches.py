@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.integration.faults import spy
 from tidings import wiring
 from tidings.adapters import aws
 from tidings.domain.notifications import Notification
@@ -129,30 +130,52 @@ def test_an_sms_shown_for_no_time_is_kept_until_it_could_be_sent_and_receipted(s
         store.delete(hidden.id)
 
 
-def test_a_filter_that_matches_little_reads_the_list_a_budget_at_a_time(stack: LocalStack) -> None:
-    """Nothing indexes a reference: a page reads at most its budget of the list, and says where it stopped, so
-    a lookup by reference in a long retention answers in time (and the next page goes on from there)."""
-    store = wiring.deps().notifications
-    service = str(uuid.uuid4())
+@pytest.fixture
+def long_list(stack: LocalStack) -> Iterator[list[Notification]]:
+    """25 of one service, newest first; only the oldest has a reference and is delivered. Five in the middle are
+    past their retention, not yet deleted by TTL: the index still holds them, and a page looks at them too."""
+    store, service = wiring.deps().notifications, str(uuid.uuid4())
     made = [notification(service_id=service, created_at=NOW - timedelta(minutes=i)) for i in range(25)]
-    made[-1] = made[-1].model_copy(update={"reference": "order-123"})  # the oldest
-    for i in range(3, 8):  # past their retention, not yet deleted by TTL: read (and counted) in the index all the same
+    made[-1] = made[-1].model_copy(update={"reference": "order-123", "status": "delivered"})
+    for i in range(3, 8):
         made[i] = made[i].model_copy(update={"expires_at": NOW - timedelta(seconds=1)})
     for n in made:
         store.put(n)
-    try:
-        pages, anchor = [], None
-        while True:
-            query = NotificationQuery(
-                service_id=service, key_type="normal", now=NOW, reference="order-123", older_than=anchor,
-                keys_budget=10,
-            )  # fmt: skip
-            page = store.page(query)
-            pages.append(([n.id for n in page.notifications], page.resume_after))
-            if page.resume_after is None:
-                break
-            anchor = store.load_for_dispatch(page.resume_after)  # as list_notifications anchors older_than
-        assert pages == [([], made[9].id), ([], made[19].id), ([made[24].id], None)]
-    finally:
-        for n in made:
-            store.delete(n.id)
+    yield made
+    for n in made:
+        store.delete(n.id)
+
+
+def pages_of(**filters: Any) -> list[tuple[list[str], str | None]]:
+    """Each page's notifications and where it stopped at its budget, following on as list_notifications does."""
+    store, pages, anchor = wiring.deps().notifications, [], None
+    while True:
+        page = store.page(NotificationQuery(key_type="normal", now=NOW, older_than=anchor, **filters))
+        pages.append(([n.id for n in page.notifications], page.resume_after))
+        if page.resume_after is None:
+            return pages
+        anchor = store.load_for_dispatch(page.resume_after)
+
+
+def test_a_reference_is_looked_up_in_the_list_index_reading_only_what_matches(long_list: list[Notification]) -> None:
+    """The index holds each reference: a lookup passes over the rest without reading them."""
+    with spy(aws.dynamodb(), "BatchGetItem") as reads:
+        pages = pages_of(service_id=long_list[0].service_id, reference="order-123", keys_budget=10)
+    assert pages == [([long_list[24].id], None)]
+    read = [k["notification_id"]["S"] for r in reads for t in r["RequestItems"].values() for k in t["Keys"]]
+    assert read == [long_list[24].id]
+    by_type = pages_of(service_id=long_list[0].service_id, types=frozenset({"email"}), keys_budget=10)
+    assert by_type == [([], None)]  # no email among them: nothing read, nothing shown
+
+
+def test_a_page_looks_at_no_more_of_the_index_than_its_budget(long_list: list[Notification]) -> None:
+    """A lookup in a long retention answers in time, and says where it stopped (the next page goes on there)."""
+    pages = pages_of(service_id=long_list[0].service_id, reference="order-123", index_keys_budget=10)
+    assert pages == [([], long_list[9].id), ([], long_list[19].id), ([long_list[24].id], None)]
+
+
+def test_a_status_filter_reads_the_list_a_budget_of_notifications_at_a_time(long_list: list[Notification]) -> None:
+    """Nothing indexes a status, which changes: the notifications are read, at most the budget a page (the five
+    expired are left out in the index, unread)."""
+    pages = pages_of(service_id=long_list[0].service_id, statuses=frozenset({"delivered"}), keys_budget=10)
+    assert pages == [([], long_list[19].id), ([long_list[24].id], None)]

@@ -87,16 +87,19 @@ class NotificationQuery:
     # Content is read only until this many bytes of it (body and subject, UTF-8) are in, the notification that
     # passes it included: a page ends there (long emails make short pages).
     content_bytes: int | None = None
-    # At most this many of the list's keys are read for one page: filters nothing indexes (reference, status,
-    # type) would otherwise read a service's whole retention for a page that matches little.
+    # At most this many notifications are read for one page: a status filter (the list index cannot hold a
+    # status, which changes) would otherwise read a service's whole retention for a page that matches little.
     keys_budget: int | None = None
+    # At most this many of the list index's keys are looked at for one page, expired ones included: a reference
+    # or type filter, which the index holds, passes over what it leaves out without reading those notifications.
+    index_keys_budget: int | None = None
 
 
 @dataclass(frozen=True)
 class ListedPage:
     notifications: list[Notification]
-    # Set when the page stopped at `keys_budget` before it was full: the last notification read (matching or not),
-    # where the next page goes on. The list may go on past it.
+    # Set when the page stopped at a budget before it was full: the last key looked at (matching or not), where
+    # the next page goes on. The list may go on past it.
     resume_after: str | None = None
 
 

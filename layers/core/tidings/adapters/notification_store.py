@@ -8,9 +8,9 @@ receipt (an item TTL deleted first would be lost, never sent).
 
 Until a notification is final it also carries `awaiting`, a sparse, sharded GSI key the sweeper reads to find
 notifications whose queue message was lost (`created`), whose receipt never came (`sending`) or whose check
-never ran (`pending-virus-check`). Both indexes hold keys (the list index also the expiry), none of which
-changes before the final status: a claim or a receipt writes the item and no index copy (write units are
-most of what a notification costs).
+never ran (`pending-virus-check`). Both indexes hold keys (the list index also the expiry, reference and type),
+none of which changes before the final status: a claim or a receipt writes the item and no index copy (write
+units are most of what a notification costs).
 
 An email's body and subject are kept apart, in a table of their own (compressed; in parts when longer than one
 item holds), when they would make its item bill more than one write unit: a claim and a receipt are billed on
@@ -75,6 +75,8 @@ UNCLAIMED = frozenset({"created", "pending-virus-check"})
 AWAITED = UNCLAIMED | {"sending"}
 AWAITING_SHARDS = 8
 MOVES_PER_TRANSACTION = 100  # the most a transaction takes
+READ_TOGETHER = 100  # the most one BatchGetItem reads
+INDEX_KEYS_PER_QUERY = 5_000  # list-index keys one filtered Query looks at: about 600 KB of its 1 MB
 CONTENT_APART = "content_apart"
 CONTENT_PARTS = "parts"
 CONTENT_SIZE = "content_bytes"  # on the status item of content kept apart: its UTF-8 bytes, body and subject
@@ -249,27 +251,35 @@ class DynamoNotificationStore:
         }
 
     def page(self, query: NotificationQuery) -> ListedPage:
-        # The list index holds keys and the expiry (so a status change never rewrites it): read a page of the
-        # unexpired keys, then their notifications, and filter here, until the page is full or the list ends.
+        # The list index holds keys, the expiry, the reference and the type, none of which a status change
+        # rewrites: read a page of the unexpired keys that match those, then their notifications, and filter the
+        # status here, until the page is full or the list ends.
         condition, values = "", {}
         if query.older_than is not None:
             condition, values = " AND created_key < :anchor", {":anchor": {"S": _created_key(query.older_than)}}
         request = self._listing(query.service_id, query.key_type, query.now, condition, values)
-        # Keys a query: no more than one full page of notifications to read, nor more than the page's budget.
-        request["Limit"] = min(query.limit, query.keys_budget or query.limit)
+        if _filtered_in_index(request, query):  # what it leaves out costs a look at its key, not a read
+            request["Limit"] = min(INDEX_KEYS_PER_QUERY, query.index_keys_budget or INDEX_KEYS_PER_QUERY)
+        else:  # each key is a notification to read: no more than one full page of them, nor the page's budget
+            request["Limit"] = min(query.limit, query.keys_budget or query.limit)
         found: list[Notification] = []
         apart: dict[str, int] = {}
-        scanned, resume_after = 0, None
+        looked_at, read, resume_after = 0, 0, None
         for answer in query_answers(**request):
             ids = [item["notification_id"]["S"] for item in answer["Items"]]
-            loaded, page_apart = self._read(ids, False, lambda n: _listed(n, query))
-            found += [n for i in ids if (n := loaded.get(i)) is not None]
-            apart |= page_apart
-            scanned += answer.get("ScannedCount", len(ids))  # expired keys the index filter dropped count too
+            looked_at += answer.get("ScannedCount", len(ids))  # expired keys the index filter dropped count too
+            for start in range(0, len(ids), READ_TOGETHER):  # no more than the page still needs, a batch at a time
+                batch = ids[start : start + READ_TOGETHER]
+                loaded, batch_apart = self._read(batch, False, lambda n: _listed(n, query))
+                found += [n for i in batch if (n := loaded.get(i)) is not None]
+                apart |= batch_apart
+                read += len(batch)
+                if len(found) >= query.limit:
+                    break
             if len(found) >= query.limit:
                 break
-            if query.keys_budget is not None and scanned >= query.keys_budget and "LastEvaluatedKey" in answer:
-                resume_after = answer["LastEvaluatedKey"]["notification_id"]["S"]  # the last key read
+            if "LastEvaluatedKey" in answer and _over_budget(query, read, looked_at):
+                resume_after = answer["LastEvaluatedKey"]["notification_id"]["S"]  # the last key looked at
                 break
 
         def size(n: Notification) -> int:  # what its content comes to, apart or not
@@ -472,6 +482,28 @@ def _created_key(notification: Notification) -> str:
 def _awaiting(notification_id: str) -> str:
     # One key for `created` and `sending` alike, so a claim does not move the item within the index.
     return f"awaiting#{zlib.crc32(notification_id.encode()) % AWAITING_SHARDS}"
+
+
+def _filtered_in_index(request: dict[str, Any], query: NotificationQuery) -> bool:
+    """Add the query's reference and type filters to a list-index Query `request`; whether it has any."""
+    names: dict[str, str] = {}
+    values: dict[str, Any] = request["ExpressionAttributeValues"]
+    if query.reference is not None:
+        names["#ref"], values[":ref"] = "reference", {"S": query.reference}
+        request["FilterExpression"] += " AND #ref = :ref"
+    if query.types is not None:
+        types = sorted(query.types)
+        names["#type"] = "type"
+        values |= {f":type{i}": {"S": t} for i, t in enumerate(types)}
+        request["FilterExpression"] += f" AND #type IN ({', '.join(f':type{i}' for i in range(len(types)))})"
+    if names:
+        request["ExpressionAttributeNames"] = names
+    return bool(names)
+
+
+def _over_budget(query: NotificationQuery, read: int, looked_at: int) -> bool:
+    over_reads = query.keys_budget is not None and read >= query.keys_budget
+    return over_reads or (query.index_keys_budget is not None and looked_at >= query.index_keys_budget)
 
 
 def _listed(notification: Notification, query: NotificationQuery) -> bool:
