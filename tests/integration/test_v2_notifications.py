@@ -38,7 +38,10 @@ def test_a_live_sms_is_sent_once_and_delivered(
     drain()
     shown = api.v2("GET", f"/v2/notifications/{sent['id']}", service.keys["normal"]).json()
     assert (shown["status"], shown["is_cost_data_ready"], shown["cost_in_pounds"]) == ("delivered", True, 0.0227)
-    assert [(m["recipient"], m["body"]) for m in in_outbox(sent["id"])] == [("+447700900123", "Hello Jo")]
+    [message] = in_outbox(sent["id"])
+    assert (message["recipient"], message["body"]) == ("+447700900123", "Hello Jo")
+    stored = wiring.deps().notifications.find(sent["id"], datetime.now(UTC))
+    assert stored is not None and stored.provider_reference == message["provider_reference"]  # SNS's message id
 
 
 def test_a_duplicated_queue_message_sends_nothing_twice(
@@ -77,6 +80,11 @@ def test_an_email_goes_through_ses_with_its_tag(
     drain()
     [message] = in_outbox(reply.json()["id"])
     assert (message["recipient"], message["subject"]) == (["team@example.gov.uk"], "Hi Amala")
+    stored = wiring.deps().notifications.find(reply.json()["id"], datetime.now(UTC))
+    assert stored is not None and (stored.status, stored.provider_reference) == (
+        "delivered",
+        message["provider_reference"],
+    )  # SES's message id, from the receipt: an email's is recorded nowhere else
 
 
 def test_test_keys_never_reach_a_provider(

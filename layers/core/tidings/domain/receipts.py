@@ -6,6 +6,9 @@ name only the provider's reference, which leads to the notification as recorded 
 that comes before its reference is recorded (a send's closing writes waiting on the queue) is kept in the
 reference's place, and applied when the reference is written (the references table's stream). The status
 changes are announced (callbacks, webhooks) from the notifications table's stream, once written.
+
+The move also stores the provider's reference on the notification: an email's is known nowhere else (its
+events name it by id, so dispatch records no reference for it), and the write is made anyway.
 """
 
 from __future__ import annotations
@@ -48,7 +51,11 @@ def apply_receipts(
         else:
             owner = by_name.get(receipt.notification_id)
         if owner is not None:
-            change: dict[str, object] = {"status": receipt.status, "updated_at": now}
+            change: dict[str, object] = {
+                "status": receipt.status,
+                "updated_at": now,
+                "provider_reference": receipt.provider_reference,
+            }
             if receipt.reason:
                 change["failure_reason"] = receipt.reason
             changes[owner.id] = change  # the last receipt for a notification wins
