@@ -40,6 +40,9 @@ elif sys.argv[1] != "empty":
     spec = importlib.util.spec_from_file_location("app", sys.argv[1])
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    if sys.argv[2:] == ["client"]:  # what its first request adds: the DynamoDB client, which adapters make lazily
+        from tidings.adapters import aws
+        aws.dynamodb()
 print((time.perf_counter() - start) * 1000)
 """
 LAYER_VENV = Path(tempfile.gettempdir()) / "tidings-init-venv"
@@ -52,12 +55,14 @@ ENV = {
     "PYTHONHASHSEED": "0",  # one order of every set and dict of strings: the same instructions each run
 }
 COLLECTED = re.compile(r"Collected : (\d+)")
+SEND_FUNCTION = "V2SendNotificationFunction"  # the hot path's init, measured also with its first client
 Target = tuple[str, dict[str, str]]  # what the probe loads, and the function's variables
 
 
-def _probe(target: Target, python: Path, *wrapper: str) -> subprocess.CompletedProcess[str]:
-    """The probe in a fresh interpreter with the function's variables, under `wrapper` (valgrind) if given."""
-    command = [*wrapper, str(python), "-c", PROBE, target[0]]
+def _probe(target: Target, python: Path, *wrapper: str, client: bool = False) -> subprocess.CompletedProcess[str]:
+    """The probe in a fresh interpreter with the function's variables, under `wrapper` (valgrind) if given;
+    with `client`, the function's DynamoDB client made too."""
+    command = [*wrapper, str(python), "-c", PROBE, target[0], *(["client"] if client else [])]
     return subprocess.run(command, capture_output=True, text=True, env={**ENV, **target[1]}, check=True)
 
 
@@ -65,8 +70,8 @@ def init_ms(target: Target, python: Path) -> float:
     return float(_probe(target, python).stdout)
 
 
-def instructions(target: Target, python: Path) -> int:
-    run = _probe(target, python, "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null")
+def instructions(target: Target, python: Path, client: bool = False) -> int:
+    run = _probe(target, python, "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", client=client)
     found = COLLECTED.search(run.stderr)
     if found is None:
         raise RuntimeError(f"callgrind counted nothing for {target[0]}:\n{run.stderr[-2000:]}")
@@ -130,6 +135,8 @@ def measure(runs: int = 9) -> dict[str, object]:
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # counts do not depend on the load
         counted = dict(zip(targets, pool.map(lambda t: instructions(t, python), targets.values()), strict=True))
         start_up = instructions(("empty", {}), python)
+        # Like for like: the baseline makes a client at init, the API functions on their first request.
+        with_client = instructions(targets[SEND_FUNCTION], python, client=True) - start_up
     counts = {name: n - start_up for name, n in counted.items()}
     baseline_ms, baseline_instructions = statistics.median(baseline_ms_samples), counts.pop("baseline")
     routed = {spec.logical_id for spec in template.functions if spec.routes}
@@ -146,6 +153,7 @@ def measure(runs: int = 9) -> dict[str, object]:
     return {
         "baseline_ms": baseline_ms,
         "baseline_instructions": baseline_instructions,
+        "send_with_client_instructions_ratio": with_client / baseline_instructions,
         "runs": runs,
         "functions": functions,
     }

@@ -78,6 +78,11 @@ def init_rows(init: dict[str, Any]) -> list[Row]:
                 False,
             ),
         ]
+    with_client = init["send_with_client_instructions_ratio"]
+    label = f"init of {init_cost.SEND_FUNCTION} and its DynamoDB client (its first request makes it), CPU"
+    rows.append(
+        (f"{label} instructions, ratio to the baseline (which makes one)", with_client, "(reported)", True, False)
+    )
     return rows
 
 
