@@ -15,6 +15,7 @@ from tidings.api.admin import requests as admin
 from tidings.api.notifea_v1 import views as v1
 from tidings.api.notifea_v1.requests import PageQuery, SenderCreate, SenderUpdate, SmsCreate, SmsQuery
 from tidings.api.notifea_v1.routes import V1_ROUTES
+from tidings.api.notify_v2 import answers
 from tidings.api.notify_v2.notification_views import (
     EMAIL_REQUEST,
     LETTER_REQUEST,
@@ -118,16 +119,31 @@ def _v2_operations() -> list[Operation]:
         return Operation(method, path, summary, "notify", error={"anyOf": [V2_ERROR, LEGACY_ERROR]}, **kwargs)
 
     return [
-        v2("POST", "/v2/notifications/sms", "Send a text message", ok_status="201", body=_clean(SMS_REQUEST.schema)),
-        v2("POST", "/v2/notifications/email", "Send an email", ok_status="201", body=_clean(EMAIL_REQUEST.schema)),
+        v2(
+            "POST",
+            "/v2/notifications/sms",
+            "Send a text message",
+            ok_status="201",
+            body=_clean(SMS_REQUEST.schema),
+            ok=answers.SENT,
+        ),
+        v2(
+            "POST",
+            "/v2/notifications/email",
+            "Send an email",
+            ok_status="201",
+            body=_clean(EMAIL_REQUEST.schema),
+            ok=answers.SENT,
+        ),
         v2(
             "POST",
             "/v2/notifications/letter",
             "Send a letter: from a template, or a precompiled PDF (a body with `content`)",
             ok_status="201",
             body={"oneOf": [_clean(LETTER_REQUEST.schema), _clean(PRECOMPILED_REQUEST.schema)]},
+            ok={"anyOf": [answers.SENT, answers.SENT_PRECOMPILED]},
         ),
-        v2("GET", "/v2/notifications/{notification_id}", "Get a notification by id"),
+        v2("GET", "/v2/notifications/{notification_id}", "Get a notification by id", ok=answers.NOTIFICATION),
         v2(
             "GET",
             "/v2/notifications/{notification_id}/pdf",
@@ -135,16 +151,29 @@ def _v2_operations() -> list[Operation]:
             ok={"type": "string", "format": "binary"},
             ok_content_type="application/pdf",
         ),
-        v2("GET", "/v2/notifications", "List notifications, newest first", query=_clean(LIST_QUERY.schema)),
-        v2("GET", "/v2/template/{template_id}", "Get a template (latest version)"),
-        v2("GET", "/v2/template/{template_id}/version/{version}", "Get a version of a template"),
-        v2("GET", "/v2/templates", "List templates", query=_clean(TEMPLATE_LIST_QUERY.schema)),
-        v2("GET", "/v2/received-text-messages", "List received text messages", query=_clean(RECEIVED_QUERY.schema)),
+        v2(
+            "GET",
+            "/v2/notifications",
+            "List notifications, newest first",
+            query=_clean(LIST_QUERY.schema),
+            ok=answers.NOTIFICATIONS,
+        ),
+        v2("GET", "/v2/template/{template_id}", "Get a template (latest version)", ok=answers.TEMPLATE),
+        v2("GET", "/v2/template/{template_id}/version/{version}", "Get a version of a template", ok=answers.TEMPLATE),
+        v2("GET", "/v2/templates", "List templates", query=_clean(TEMPLATE_LIST_QUERY.schema), ok=answers.TEMPLATES),
+        v2(
+            "GET",
+            "/v2/received-text-messages",
+            "List received text messages",
+            query=_clean(RECEIVED_QUERY.schema),
+            ok=answers.RECEIVED_TEXTS,
+        ),
         v2(
             "POST",
             "/v2/template/{template_id}/preview",
             "Preview a template",
             body={**_clean(PREVIEW_REQUEST.schema), "required": []},
+            ok=answers.PREVIEW,
         ),
     ]
 
