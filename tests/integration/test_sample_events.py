@@ -650,6 +650,15 @@ def _(s: Sample) -> None:
     assert s.notification(sent)["status"] == "permanent-failure"
 
 
+@case("receipts-delivery")
+def _(s: Sample) -> None:
+    sent = s.send_email(to="silent@simulator.tidings")  # the local simulator sends no receipt of its own for it
+    s.dispatch()
+    assert s.notification(sent)["status"] == "sending"
+    assert s.invoke({ITEM: sent}) == {"batchItemFailures": []}
+    assert s.notification(sent)["status"] == "delivered"
+
+
 def sent_sms_reference(s: Sample) -> tuple[str, str]:
     """An SMS handed to SNS (sending), and SNS's message id for it."""
     sent = s.send_sms()
