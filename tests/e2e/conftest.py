@@ -36,6 +36,9 @@ class RunningStack:
         return AdminClient(self.url, self.admin_secret)
 
 
+STARTED: list[RunningStack] = []  # every stack of the run, the fuzzer's own too: the PII check reads their logs
+
+
 @contextmanager
 def running_stack(prefix: str, *options: str) -> Iterator[RunningStack]:
     """`tidings local --port 0` with demo data and these options; yields once it is ready, then stops it."""
@@ -46,6 +49,7 @@ def running_stack(prefix: str, *options: str) -> Iterator[RunningStack]:
     try:
         text = _wait_for_ready(process, output)
         stack = RunningStack(_url(text), ADMIN_SECRET, _demo(text), output)
+        STARTED.append(stack)
         yield stack
         # Every AWS call a function made was one its role allows (tidings_local/roles.py): a refusal a handler
         # caught, or one in a background consumer, shows here.

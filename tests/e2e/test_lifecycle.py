@@ -212,6 +212,35 @@ def test_stop_then_start(local_stack: RunningStack, lifecycle: Lifecycle) -> Non
     assert status_of(lifecycle.live, started) == "delivered"
 
 
+def test_live_sends_the_local_providers_fail_end_as_their_receipts_say(lifecycle: Lifecycle) -> None:
+    """The simulator's failures come back through the real receipts path (SES bounces, SNS delivery logs)."""
+    live = lifecycle.live
+    bounced = live.send_email_notification("perm-fail@simulator.notify", lifecycle.email)["id"]
+    deferred = live.send_email_notification("temp-fail@simulator.notify", lifecycle.email)["id"]
+    invalid = live.send_sms_notification("07700900002", lifecycle.sms, {"name": "H"})["id"]
+    unreachable = live.send_sms_notification("07700900003", lifecycle.sms, {"name": "I"})["id"]
+    assert [status_of(live, i) for i in (bounced, deferred, invalid, unreachable)] == [
+        "permanent-failure",
+        "temporary-failure",
+        "permanent-failure",
+        "temporary-failure",
+    ]
+
+
+def test_an_admin_removes_an_opt_out_and_the_number_is_sent_to_again(
+    local_stack: RunningStack, lifecycle: Lifecycle
+) -> None:
+    admin = local_stack.admin()
+    base = f"/admin/services/{lifecycle.service_id}/opt-outs"
+    opted_out = lambda: [o for o in admin.call("GET", base) if o["number"] == "447700900778"]  # noqa: E731
+    text_in(local_stack, "+447700900778", lifecycle.number, "STOP")
+    eventually(opted_out, "the opt-out")
+    assert admin.call("DELETE", f"{base}/07700900778") == {"number": "447700900778", "removed": True}
+    assert opted_out() == []
+    sent = lifecycle.live.send_sms_notification("07700900778", lifecycle.sms, {"name": "G"})["id"]
+    assert status_of(lifecycle.live, sent) == "delivered"
+
+
 def test_v1_sender_webhooks_get_the_sms_on_each_change(
     local_stack: RunningStack, lifecycle: Lifecycle, receiver: Receiver
 ) -> None:
