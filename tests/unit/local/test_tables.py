@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from tidings.adapters import notification_store
+from tidings.adapters import notification_ttl
 
 TABLE = "AWS::DynamoDB::Table"
 # What expires, by the attribute TTL reads: the notifications table's own is its store's `delete_after`.
 EXPIRING = {
-    "NotificationsTable": notification_store.TTL_ATTRIBUTE,
+    "NotificationsTable": notification_ttl.TTL_ATTRIBUTE,
     "NotificationContentsTable": "expires_at",
     "ProviderReferencesTable": "expires_at",
     "InboundSmsTable": "expires_at",

@@ -37,7 +37,7 @@ from __future__ import annotations
 import uuid
 import zlib
 from collections.abc import Callable, Collection, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -56,6 +56,9 @@ from tidings.adapters.dynamo_items import (
     query_pages,
     to_item,
 )
+from tidings.adapters.notification_contents import DynamoNotificationContents, content_parts
+from tidings.adapters.notification_ttl import TTL_ATTRIBUTE, kept_until
+from tidings.adapters.provider_references import DynamoProviderReferences
 from tidings.domain.notifications import (
     Notification,
     content_bytes,
@@ -78,37 +81,21 @@ MOVES_PER_TRANSACTION = 100  # the most a transaction takes
 READ_TOGETHER = 100  # the most one BatchGetItem reads
 INDEX_KEYS_PER_QUERY = 5_000  # list-index keys one filtered Query looks at: about 600 KB of its 1 MB
 CONTENT_APART = "content_apart"
-CONTENT_PARTS = "parts"
 CONTENT_SIZE = "content_bytes"  # on the status item of content kept apart: its UTF-8 bytes, body and subject
-# An item holds at most 400 KB: a long email's compressed content (2,000,000 bytes compress to little more) is
-# kept in parts of this many bytes, 6 at most.
-CONTENT_PART_BYTES = 350_000
 NO_CONTENT = {"body": {"S": ""}, "subject": {"NULL": True}}  # as an item holds a body and subject kept elsewhere
 # What the claim and the receipt add to an item: two timestamps, a longer status, perhaps a failure reason, and
 # the provider's reference (SES's message id is 60 characters); tests/integration/test_email_content_apart.py
 # checks that an email just under the threshold still fits one unit once delivered.
 STATUS_CHANGE_ROOM_BYTES = 128
 TRANSACTION_ATTEMPTS = 4  # conflicts with another writer are retried; a refused condition drops that move
-REFERENCE_KEPT_AT_LEAST = timedelta(days=4)  # receipts may come until the 72-hour sending timeout
-ANCHOR_KEPT = timedelta(days=1)
-TTL_ATTRIBUTE = "delete_after"  # the notifications table's TimeToLiveSpecification (template.yaml)
-
-
-def _kept_until(notification: Notification) -> datetime:
-    """When TTL may delete what is kept of a notification: a day after it is no longer shown (a list page that
-    stopped at its budget may name it as where the next goes on), and not before its receipt could still come."""
-    return max(notification.expires_at + ANCHOR_KEPT, notification.created_at + REFERENCE_KEPT_AT_LEAST)
-
-
-UNMATCHED_KEPT = timedelta(days=4)  # a closing write may wait on the queue (and its DLQ) until that timeout too
 CONTENT_INLINE_BYTES = 64_000  # longer content is stored compressed (domain/send.py refuses what cannot fit)
 
 
 class DynamoNotificationStore:
     def __init__(self, table: str, references_table: str, contents_table: str) -> None:
         self._table = table
-        self._references = references_table
-        self._contents = contents_table
+        self._references = DynamoProviderReferences(references_table)
+        self._contents = DynamoNotificationContents(contents_table)
 
     def put(self, notification: Notification) -> None:
         keys: dict[str, Any] = {
@@ -116,7 +103,7 @@ class DynamoNotificationStore:
             "service_key": _service_key(notification),
             "created_key": _created_key(notification),
             "expires_at": int(notification.expires_at.timestamp()),
-            TTL_ATTRIBUTE: int(_kept_until(notification).timestamp()),
+            TTL_ATTRIBUTE: int(kept_until(notification).timestamp()),
         }
         if notification.status in AWAITED:
             keys["awaiting"] = _awaiting(notification.id)
@@ -126,8 +113,8 @@ class DynamoNotificationStore:
             packed = item.pop("content_z", None) or {"B": packed_content(notification.body, notification.subject)}
             size = content_bytes(notification.body, notification.subject)  # lists budget their reads by it
             status = item | NO_CONTENT | {CONTENT_APART: {"BOOL": True}, CONTENT_SIZE: {"N": str(size)}}
-            contents = _content_parts(notification.id, item[TTL_ATTRIBUTE], packed["B"])
-            batch_put({self._contents: contents, self._table: [status]})  # all in one call (7 items at most)
+            contents = content_parts(notification.id, item[TTL_ATTRIBUTE], packed["B"])
+            batch_put({self._contents.table: contents, self._table: [status]})  # all in one call (7 items at most)
             return
         dynamodb().put_item(TableName=self._table, Item=item)
 
@@ -188,41 +175,13 @@ class DynamoNotificationStore:
         return applied
 
     def record_references(self, references: Mapping[str, Notification]) -> None:
-        # New items, written once: no condition needed, so a plain batch write (one unit each, not two).
-        batch_put({self._references: [self._reference_item(r, n) for r, n in references.items()]})
+        self._references.record(references)
 
     def owners(self, references: Collection[str]) -> dict[str, Notification]:
-        keys = [key(provider_reference=r) for r in sorted(set(references))]
-        items = batch_get(self._references, keys, consistent=True)  # a receipt may follow its send closely
-        return {
-            item["provider_reference"]["S"]: from_item(Notification, item["notification"]["M"])
-            for item in items
-            if "notification" in item  # not a receipt kept for a reference still to come
-        }
+        return self._references.owners(references)
 
     def keep_unmatched(self, receipts: Sequence[Receipt], now: datetime) -> set[str]:
-        # Recording the reference later (a batch put) replaces this item; the table's stream shows the receipt
-        # as the old image and the notification as the new one, and the receipts function applies it. Receipts
-        # for other applications' SMS in the account (the delivery logs are the account's) wait here until TTL.
-        expires_at = {"N": str(int((now + UNMATCHED_KEPT).timestamp()))}
-        recorded = set()
-        for reference, receipt in {r.provider_reference: r for r in receipts}.items():  # the last one wins
-            item = {
-                "provider_reference": {"S": reference},
-                "receipt_status": {"S": receipt.status},
-                "expires_at": expires_at,
-            }
-            if receipt.reason:
-                item["receipt_reason"] = {"S": receipt.reason}
-            try:
-                dynamodb().put_item(
-                    TableName=self._references, Item=item, ConditionExpression="attribute_not_exists(notification)"
-                )
-            except ClientError as error:
-                if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                    raise
-                recorded.add(reference)
-        return recorded
+        return self._references.keep_unmatched(receipts, now)
 
     def _transact(self, moves: list[Move]) -> set[str]:
         for _ in range(TRANSACTION_ATTEMPTS):
@@ -241,16 +200,6 @@ class DynamoNotificationStore:
                 refused = {i for i, reason in enumerate(reasons) if reason.get("Code") == "ConditionalCheckFailed"}
                 moves = [move for i, move in enumerate(moves) if i not in refused]  # the rest: conflicts, retried
         raise StoreConflict("the same notifications kept changing under a batch; the queue retries it")
-
-    def _reference_item(self, reference: str, notification: Notification) -> dict[str, Any]:
-        kept_until = _kept_until(notification)
-        email = notification.type == "email"  # a callback needs neither its body nor its subject
-        snapshot = notification.model_copy(update={"body": "", "subject": None}) if email else notification
-        return {
-            "provider_reference": {"S": reference},
-            "notification": {"M": to_item(snapshot)},  # what a receipt's callback reports, without reading
-            "expires_at": {"N": str(int(kept_until.timestamp()))},
-        }
 
     def page(self, query: NotificationQuery) -> ListedPage:
         # The list index holds keys, the expiry, the reference and the type, none of which a status change
@@ -379,7 +328,7 @@ class DynamoNotificationStore:
         """`found` with the content of those `apart` read back; one whose content is missing left out."""
         if not apart:
             return found
-        unpacked = {i: unpacked_content(packed) for i, packed in self._packed_contents(apart).items()}
+        unpacked = {i: unpacked_content(packed) for i, packed in self._contents.packed(apart).items()}
         for notification_id in apart:
             if notification_id in unpacked:
                 found[notification_id] = found[notification_id].model_copy(update=unpacked[notification_id])
@@ -387,20 +336,6 @@ class DynamoNotificationStore:
                 logger.warning("notification without its content", extra={"notification_id": notification_id})
                 del found[notification_id]
         return found
-
-    def _packed_contents(self, notification_ids: list[str]) -> dict[str, bytes]:
-        """Each notification's compressed content, from its first part and then (only for the long) the rest;
-        one with a part missing is absent."""
-        firsts = batch_get(self._contents, [key(notification_id=i) for i in notification_ids], consistent=True)
-        parts = {c["notification_id"]["S"]: int(c.get(CONTENT_PARTS, {"N": "1"})["N"]) for c in firsts}
-        rest_keys = [key(notification_id=_part_id(i, n)) for i, count in parts.items() for n in range(1, count)]
-        rest = batch_get(self._contents, rest_keys, consistent=True) if rest_keys else []
-        chunks = {c["notification_id"]["S"]: c["content_z"]["B"] for c in [*firsts, *rest]}
-        return {
-            i: b"".join(chunks[_part_id(i, n)] for n in range(count))
-            for i, count in parts.items()
-            if all(_part_id(i, n) in chunks for n in range(count))
-        }
 
 
 def _item(notification: Notification, **keys: Any) -> dict[str, Any]:
@@ -422,23 +357,6 @@ def _parsed(
         if CONTENT_APART in i and i["notification_id"]["S"] in found
     }
     return found, apart
-
-
-def _content_parts(notification_id: str, expires_at: dict[str, Any], packed: bytes) -> list[dict[str, Any]]:
-    """A long email's compressed content as items of the contents table: the first under the notification's id,
-    saying how many there are, the rest under `{id}#{n}`; each expires with the notification."""
-    chunks = [packed[start : start + CONTENT_PART_BYTES] for start in range(0, len(packed), CONTENT_PART_BYTES)]
-    items = [
-        {"notification_id": {"S": _part_id(notification_id, n)}, "expires_at": expires_at, "content_z": {"B": chunk}}
-        for n, chunk in enumerate(chunks or [b""])
-    ]
-    if len(items) > 1:
-        items[0][CONTENT_PARTS] = {"N": str(len(items))}
-    return items
-
-
-def _part_id(notification_id: str, n: int) -> str:
-    return notification_id if n == 0 else f"{notification_id}#{n}"
 
 
 def _notification(item: dict[str, Any]) -> Notification:
