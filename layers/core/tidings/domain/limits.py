@@ -64,9 +64,12 @@ def epoch_second(now: datetime) -> int:
     return int(now.timestamp())
 
 
+WINDOW_SUFFIX = "_window"
+
+
 def window_key(counter: Counter) -> str:
     """The attribute beside a windowed counter that holds the second its window opened."""
-    return f"{counter.name}_window"
+    return f"{counter.name}{WINDOW_SUFFIX}"
 
 
 def window_cutoff(counter: Counter, now: datetime) -> int:
@@ -98,8 +101,8 @@ def stale_members(counters: Sequence[Counter], counts: dict[str, int], now: date
             continue
         long_ago = epoch_second(now) - STALE_AFTER_WINDOWS * counter.window_seconds
         for name, value in counts.items():
-            member = name.removesuffix("_window")
-            of_family = name.endswith("_window") and member.startswith(counter.family) and member not in taken
+            member = name.removesuffix(WINDOW_SUFFIX)
+            of_family = name.endswith(WINDOW_SUFFIX) and member.startswith(counter.family) and member not in taken
             if of_family and value <= long_ago:
                 stale.append(Counter(member, 0, counter.window_seconds, family=counter.family))
     return stale[:PRUNED_PER_WRITE]
