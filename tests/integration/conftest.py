@@ -176,6 +176,24 @@ def templates(api: InProcessApi, service: SeededService) -> dict[str, str]:
 
 
 @pytest.fixture
+def letter_template(api: InProcessApi, service: SeededService) -> str:
+    """A letter template of the seeded service: a subject, two placeholders, a list and a contact block."""
+    reply = api.admin(
+        "POST",
+        f"/admin/services/{service.id}/templates",
+        {
+            "name": "L",
+            "type": "letter",
+            "subject": "Letter ((ref))",
+            "content": "Dear ((name))\r\n\r\n* one\r\n* two",
+            "letter_contact_block": "Pigeon Affairs Bureau\n10 Pigeon Lane",
+        },
+    )
+    assert reply.status == 201, reply.body
+    return str(reply.json()["data"]["id"])
+
+
+@pytest.fixture
 def dispatcher(stack: LocalStack) -> QueuePoller:
     return next(p for p in stack.pollers if p._spec.logical_id == "DispatchFunction")
 

@@ -35,23 +35,6 @@ def client_pdf(*lines: str) -> bytes:
 
 
 @pytest.fixture
-def letter_template(api: InProcessApi, service: SeededService) -> str:
-    reply = api.admin(
-        "POST",
-        f"/admin/services/{service.id}/templates",
-        {
-            "name": "L",
-            "type": "letter",
-            "subject": "Letter ((ref))",
-            "content": "Dear ((name))\r\n\r\n* one\r\n* two",
-            "letter_contact_block": "Pigeon Affairs Bureau\n10 Pigeon Lane",
-        },
-    )
-    assert reply.status == 201, reply.body
-    return str(reply.json()["data"]["id"])
-
-
-@pytest.fixture
 def letters(stack: LocalStack, dispatcher: QueuePoller) -> Iterator[Callable[[], None]]:
     """Dispatch what is queued (the letters render, or are checked, and go to the print bucket)."""
 

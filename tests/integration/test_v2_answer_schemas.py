@@ -11,7 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from tests.integration.conftest import InProcessApi, Reply, SeededService
-from tests.integration.test_letters import client_pdf, letter_template, send_letter  # noqa: F401 (a fixture)
+from tests.integration.test_letters import client_pdf, send_letter
 from tidings.api.openapi import openapi_document
 
 DOCUMENT = openapi_document()
@@ -33,7 +33,7 @@ def test_every_v2_success_matches_its_documented_schema(
     api: InProcessApi,
     service: SeededService,
     templates: dict[str, str],
-    letter_template: str,  # noqa: F811
+    letter_template: str,
 ) -> None:
     key = service.keys["normal"]
     to_sms = {"phone_number": "07700900123", "template_id": templates["sms"], "personalisation": {"name": "Jo"}}
