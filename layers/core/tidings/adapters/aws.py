@@ -17,16 +17,23 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
 CONNECT_SECONDS, READ_SECONDS = 2, 5
-_CONFIG = Config(
-    connect_timeout=CONNECT_SECONDS, read_timeout=READ_SECONDS, retries={"mode": "standard", "total_max_attempts": 3}
-)
+
+
+def _config(attempts: int) -> Config:
+    """The clients' timeouts, with `attempts` tries of a call in all (botocore's first try included)."""
+    return Config(
+        connect_timeout=CONNECT_SECONDS,
+        read_timeout=READ_SECONDS,
+        retries={"mode": "standard", "total_max_attempts": attempts},
+    )
+
+
+_CONFIG = _config(3)
 # A send is tried once: the dispatch queue retries it (after putting it back to `created`). botocore's own retries
 # could take three timeouts, longer than dispatch's reserve, and a function stopped mid-batch strands what it
 # claimed; a retried send that had in fact gone out is also a second message.
 PROVIDER_CALL_SECONDS = CONNECT_SECONDS + READ_SECONDS  # one try at most: connecting, then reading the answer
-PROVIDER_CONFIG = Config(
-    connect_timeout=CONNECT_SECONDS, read_timeout=READ_SECONDS, retries={"mode": "standard", "total_max_attempts": 1}
-)
+PROVIDER_CONFIG = _config(1)
 
 
 @cache
