@@ -10,8 +10,10 @@ from typing import Any
 import boto3
 import jwt
 import pytest
+from jsonschema import Draft202012Validator
 from notifications_python_client.authentication import create_jwt_token
 
+from tidings.api.openapi import openapi_document
 from tidings_local.admin_client import admin_token
 from tidings_local.http_events import HttpRequest
 from tidings_local.outbox import outbox
@@ -267,3 +269,20 @@ def send_email(
 
 def in_outbox(notification_id: str) -> list[dict[str, Any]]:
     return [m for m in outbox() if m["notification_id"] == notification_id]
+
+
+# ---------------------------------------------------------------- answers as the OpenAPI document describes them
+
+DOCUMENT = openapi_document()
+
+
+def documented(reply: Reply, method: str, path: str, status: int = 200) -> Any:
+    """The answer, checked against the document's success schema for `method path`; returned for more checks."""
+    assert reply.status == status, reply.body
+    schema = DOCUMENT["paths"][path][method.lower()]["responses"][str(status)]["content"]["application/json"]
+    answer = reply.json()
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in Draft202012Validator(
+        schema["schema"], format_checker=Draft202012Validator.FORMAT_CHECKER
+    ).iter_errors(answer)]  # fmt: skip
+    assert errors == [], errors
+    return answer

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from tidings import __version__
+from tidings.api.admin import answers as admin_answers
 from tidings.api.admin import requests as admin
 from tidings.api.notifea_v1 import views as v1
 from tidings.api.notifea_v1.requests import PageQuery, SenderCreate, SenderUpdate, SmsCreate, SmsQuery
@@ -50,7 +51,6 @@ LEGACY_ERROR = {  # /v2's answer to a URL no route matches (a version that is no
     "properties": {"result": {"const": "error"}, "message": {"type": "string"}},
 }
 OBJECT = {"type": "object"}
-DATA = {"type": "object", "required": ["data"], "properties": {"data": {}}}
 HTML = "text/html"
 # What /v2 checks in its path: a malformed id is a 400 and a version must be digits (Notify's route), so the
 # document says so. /v1's {uuid} stays any string: an id that is no UUID is simply not found (404).
@@ -267,7 +267,13 @@ def _admin_operations(components: dict[str, Any]) -> list[Operation]:
     """Service management; successes are `{"data": {...}}`, errors the v2 envelope."""
 
     def route(
-        method: str, path: str, summary: str, body: type[BaseModel] | None = None, created: bool = False
+        method: str,
+        path: str,
+        summary: str,
+        answer: dict[str, Any],
+        *,
+        body: type[BaseModel] | None = None,
+        created: bool = False,
     ) -> Operation:
         schema = _ref(body, components) if body is not None else None
         if body is not None:
@@ -275,39 +281,101 @@ def _admin_operations(components: dict[str, Any]) -> list[Operation]:
         status = "201" if created else "200"
         # No body reads as `{}`: an update changes nothing, a create names the fields it misses.
         return Operation(
-            method, f"/admin/services{path}", summary, "admin", status, schema, ok=DATA, body_required=False
+            method,
+            f"/admin/services{path}",
+            summary,
+            "admin",
+            status,
+            schema,
+            ok=admin_answers.data(answer),
+            body_required=False,
         )
 
+    a = admin_answers
     return [
-        route("POST", "", "Create a service", admin.CreateService, created=True),
-        route("GET", "/{service_id}", "A service with its keys (no secrets), lists, callbacks and tokens"),
-        route("POST", "/{service_id}", "Change a service's settings (partial)", admin.UpdateService),
+        route("POST", "", "Create a service", a.SERVICE, body=admin.CreateService, created=True),
+        route("GET", "/{service_id}", "A service with its keys (no secrets), lists, callbacks and tokens", a.BUNDLE),
+        route("POST", "/{service_id}", "Change a service's settings (partial)", a.SERVICE, body=admin.UpdateService),
         route(
             "POST",
             "/{service_id}/api-keys",
             "Create an API key (its secret is shown only here)",
-            admin.CreateApiKey,
-            True,
+            a.NEW_API_KEY,
+            body=admin.CreateApiKey,
+            created=True,
         ),
-        route("POST", "/{service_id}/api-keys/{key_id}/revoke", "Revoke an API key"),
-        route("POST", "/{service_id}/templates", "Create a template", admin.CreateTemplate, created=True),
-        route("POST", "/{service_id}/templates/{template_id}", "Edit a template", admin.UpdateTemplate),
-        route("POST", "/{service_id}/guest-list", "Replace the team and guest list", admin.ReplaceGuestList),
-        route("POST", "/{service_id}/sms-senders", "Add an SMS sender", admin.CreateSmsSender, created=True),
-        route("POST", "/{service_id}/email-reply-to", "Add a reply-to address", admin.CreateReplyTo, created=True),
-        route("POST", "/{service_id}/callbacks", "Set a callback (one per type)", admin.CreateCallback, created=True),
-        route("POST", "/{service_id}/access-tokens", "Issue a /v1 access token", admin.CreateAccessToken, True),
-        route("POST", "/{service_id}/access-tokens/{token_id}/revoke", "Revoke a /v1 access token"),
+        route("POST", "/{service_id}/api-keys/{key_id}/revoke", "Revoke an API key", a.API_KEY),
+        route(
+            "POST",
+            "/{service_id}/templates",
+            "Create a template",
+            answers.TEMPLATE,
+            body=admin.CreateTemplate,
+            created=True,
+        ),
+        route(
+            "POST",
+            "/{service_id}/templates/{template_id}",
+            "Edit a template",
+            answers.TEMPLATE,
+            body=admin.UpdateTemplate,
+        ),
+        route(
+            "POST",
+            "/{service_id}/guest-list",
+            "Replace the team and guest list",
+            a.GUEST_LIST,
+            body=admin.ReplaceGuestList,
+        ),
+        route(
+            "POST",
+            "/{service_id}/sms-senders",
+            "Add an SMS sender",
+            a.SMS_SENDER,
+            body=admin.CreateSmsSender,
+            created=True,
+        ),
+        route(
+            "POST",
+            "/{service_id}/email-reply-to",
+            "Add a reply-to address",
+            a.REPLY_TO,
+            body=admin.CreateReplyTo,
+            created=True,
+        ),
+        route(
+            "POST",
+            "/{service_id}/callbacks",
+            "Set a callback (one per type)",
+            a.CALLBACK,
+            body=admin.CreateCallback,
+            created=True,
+        ),
+        route(
+            "POST",
+            "/{service_id}/access-tokens",
+            "Issue a /v1 access token (shown only here)",
+            a.NEW_ACCESS_TOKEN,
+            body=admin.CreateAccessToken,
+            created=True,
+        ),
+        route("POST", "/{service_id}/access-tokens/{token_id}/revoke", "Revoke a /v1 access token", a.ACCESS_TOKEN),
         route(
             "POST",
             "/{service_id}/inbound-numbers",
             "Give the service an inbound number",
-            admin.CreateInboundNumber,
-            True,
+            a.INBOUND_NUMBER,
+            body=admin.CreateInboundNumber,
+            created=True,
         ),
-        route("GET", "/{service_id}/notifications/{notification_id}", "A notification, as support sees it"),
-        route("GET", "/{service_id}/opt-outs", "Numbers that replied STOP"),
-        route("DELETE", "/{service_id}/opt-outs/{number}", "Opt a number back in"),
+        route(
+            "GET",
+            "/{service_id}/notifications/{notification_id}",
+            "A notification, as support sees it",
+            a.SUPPORT_NOTIFICATION,
+        ),
+        route("GET", "/{service_id}/opt-outs", "Numbers that replied STOP", a.OPT_OUTS),
+        route("DELETE", "/{service_id}/opt-outs/{number}", "Opt a number back in", a.OPTED_BACK_IN),
     ]
 
 

@@ -4,30 +4,18 @@ fuzzer checks every answer it gets)."""
 
 from __future__ import annotations
 
-from typing import Any
+from tidings.api.schema_parts import STRING, STRING_OR_NULL, TIME, TIME_OR_NULL, URI, UUID, object_of, one_of
 
-STRING: dict[str, Any] = {"type": "string"}
-STRING_OR_NULL: dict[str, Any] = {"type": ["string", "null"]}
-UUID: dict[str, Any] = {"type": "string", "format": "uuid"}
-TIME: dict[str, Any] = {"type": "string", "format": "date-time"}
-TIME_OR_NULL: dict[str, Any] = {"type": ["string", "null"], "format": "date-time"}
-URI: dict[str, Any] = {"type": "string", "format": "uri"}
-TYPE: dict[str, Any] = {"type": "string", "enum": ["sms", "email", "letter"]}
+TYPE = one_of("sms", "email", "letter")
 
+TEMPLATE_REFERENCE = object_of({"id": UUID, "version": {"type": "integer", "minimum": 1}, "uri": URI})
+LINKS = object_of({"current": URI, "next": URI}, optional=("next",))
 
-def _object(properties: dict[str, Any], optional: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Every property is always there, bar `optional`; more may come (Notify adds fields over time)."""
-    return {"type": "object", "required": [p for p in properties if p not in optional], "properties": properties}
-
-
-TEMPLATE_REFERENCE = _object({"id": UUID, "version": {"type": "integer", "minimum": 1}, "uri": URI})
-LINKS = _object({"current": URI, "next": URI}, optional=("next",))
-
-SENT = _object(
+SENT = object_of(
     {
         "id": UUID,
         "reference": STRING_OR_NULL,
-        "content": _object(
+        "content": object_of(
             {
                 "body": STRING,
                 "from_number": STRING,  # an SMS's
@@ -44,9 +32,9 @@ SENT = _object(
     },
     optional=("sanitised_content",),
 )
-SENT_PRECOMPILED = _object({"id": UUID, "reference": STRING_OR_NULL, "postage": STRING})
+SENT_PRECOMPILED = object_of({"id": UUID, "reference": STRING_OR_NULL, "postage": STRING})
 
-NOTIFICATION = _object(
+NOTIFICATION = object_of(
     {
         "id": UUID,
         "reference": STRING_OR_NULL,
@@ -73,9 +61,9 @@ NOTIFICATION = _object(
     },
     optional=("estimated_delivery",),
 )
-NOTIFICATIONS = _object({"notifications": {"type": "array", "items": NOTIFICATION}, "links": LINKS})
+NOTIFICATIONS = object_of({"notifications": {"type": "array", "items": NOTIFICATION}, "links": LINKS})
 
-TEMPLATE = _object(
+TEMPLATE = object_of(
     {
         "id": UUID,
         "name": STRING,
@@ -91,8 +79,8 @@ TEMPLATE = _object(
         "letter_contact_block": STRING_OR_NULL,
     }
 )
-TEMPLATES = _object({"templates": {"type": "array", "items": TEMPLATE}})
-PREVIEW = _object(
+TEMPLATES = object_of({"templates": {"type": "array", "items": TEMPLATE}})
+PREVIEW = object_of(
     {
         "id": UUID,
         "type": TYPE,
@@ -103,11 +91,11 @@ PREVIEW = _object(
         "postage": STRING_OR_NULL,
     }
 )
-RECEIVED_TEXTS = _object(
+RECEIVED_TEXTS = object_of(
     {
         "received_text_messages": {
             "type": "array",
-            "items": _object(
+            "items": object_of(
                 {
                     "id": UUID,
                     "created_at": TIME,
