@@ -659,6 +659,16 @@ def _(s: Sample) -> None:
     assert s.notification(sent)["status"] == "delivered"
 
 
+@case("receipts-print")
+def _(s: Sample) -> None:
+    personalisation = {"address_line_1": "A Person", "address_line_2": "1 High St", "address_line_3": "SW1A 1AA"}
+    sent = s.send("letter", {"template_id": s.letter_template, "personalisation": personalisation | {"name": "Jo"}})
+    s.dispatch()  # rendered and dropped for print; the sample is the printer's word on it
+    assert s.notification(sent)["status"] == "accepted"
+    assert s.invoke({ITEM: sent}) == {"batchItemFailures": []}
+    assert s.notification(sent)["status"] == "received"
+
+
 def sent_sms_reference(s: Sample) -> tuple[str, str]:
     """An SMS handed to SNS (sending), and SNS's message id for it."""
     sent = s.send_sms()
