@@ -54,6 +54,26 @@ def refused(header: str | None, found: ServiceBundle | None = None) -> tuple[int
     return error.value.status, error.value.message
 
 
+# The messages the tests below import from tokens.py, as spec §2.3 words them (so a reworded constant fails here).
+SPEC_WORDS = [
+    (NO_TOKEN, "Unauthorized: authentication token must be provided"),
+    (NOT_BEARER, "Unauthorized: authentication bearer scheme must be used"),
+    (
+        GENERAL,
+        "Invalid token: make sure your API token matches the example at "
+        "https://docs.notifications.service.gov.uk/rest-api.html#authorisation-header",
+    ),
+    (NO_ISS, "Invalid token: iss field not provided"),
+    (CLOCK, "Error: Your system clock must be accurate to within 30 seconds"),
+    (ALGORITHM, "Invalid token: algorithm used is not HS256"),
+]
+
+
+@pytest.mark.parametrize(("message", "spec"), SPEC_WORDS)
+def test_the_shared_messages_are_the_specs_words(message: str, spec: str) -> None:
+    assert message == spec
+
+
 def test_a_valid_token_names_the_service_and_the_key_type() -> None:
     # Given a service with a test key and a live key, When the token is signed with the live key's secret
     caller = authenticate(f"Bearer {token()}", bundle(key(OTHER_SECRET, "test"), key(SECRET, "normal")))
