@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.unit.local.resource_types import of_type
+
 BLOCKS = ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")
 
 
 def _buckets(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {name: r.get("Properties", {}) for name, r in resources.items() if r["Type"] == "AWS::S3::Bucket"}
+    return of_type(resources, "AWS::S3::Bucket")
 
 
 def test_the_template_declares_the_three_buckets(resources: dict[str, Any]) -> None:

@@ -10,12 +10,14 @@ from typing import Any
 
 import pytest
 
+from tests.unit.local.resource_types import of_type
+
 ALARM = "AWS::CloudWatch::Alarm"
 HOT_FUNCTIONS = ["V2SendNotificationFunction", "V1SmsFunction", "DispatchFunction", "ReceiptsFunction"]
 
 
 def _of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
-    return {name: r.get("Properties", {}) for name, r in template["Resources"].items() if r["Type"] == kind}
+    return of_type(template["Resources"], kind)
 
 
 def _alarms_on(template: dict[str, Any], namespace: str, metric: str) -> list[dict[str, Any]]:

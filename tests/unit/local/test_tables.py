@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.unit.local.resource_types import of_type
 from tidings.adapters import notification_ttl
 
 TABLE = "AWS::DynamoDB::Table"
@@ -19,7 +20,7 @@ EXPIRING = {
 
 
 def _tables(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {name: r["Properties"] for name, r in template["Resources"].items() if r["Type"] == TABLE}
+    return of_type(template["Resources"], TABLE)
 
 
 def test_every_table_is_on_demand_with_point_in_time_recovery(template: dict[str, Any]) -> None:
