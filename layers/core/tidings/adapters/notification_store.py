@@ -28,8 +28,9 @@ re-enqueues it each run until its TTL (one message each time: a cost, not a loss
 Delivery works in batches: one transaction claims a batch, one batch write records the provider references
 its sends got (in a small table of their own, with the notification as sent), and one transaction applies
 a batch of receipts. Transactions cost two write units per item instead of one, but they are the only
-batched conditional write moto can stand in for (PartiQL's BatchExecuteStatement would bill one unit, but
-moto ignores its conditions).
+batched conditional write moto can stand in for. PartiQL's BatchExecuteStatement would bill one unit, but moto
+5.2 reports no statement whose condition failed (a lost claim looks won), and its parser takes neither `IN`,
+`OR` nor SET with REMOVE, which a move from several statuses to a final one needs.
 """
 
 from __future__ import annotations
