@@ -104,6 +104,9 @@ class ReplaceGuestList(AdminRequest):
 
 
 class CreateSmsSender(AdminRequest):
+    # The examples (in the OpenAPI document) are valid bodies: the schema cannot say what a sender, an address,
+    # a callback's URL or a number must look like, which the domain checks.
+    model_config = ConfigDict(json_schema_extra={"examples": [{"sms_sender": "Tidings", "sms_live_time": 7}]})
     sms_sender: str
     is_default: StrictBool = False
     sms_live_time: StrictInt | None = Field(default=None, ge=0, le=MAX_SMS_LIVE_TIME)
@@ -113,11 +116,23 @@ class CreateSmsSender(AdminRequest):
 
 
 class CreateReplyTo(AdminRequest):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"email_address": "replies@example.gov.uk"}]})
     email_address: str
     is_default: StrictBool = False
 
 
 class CreateCallback(AdminRequest):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "delivery_status",
+                    "url": "https://www.example.gov.uk/notify/status",
+                    "bearer_token": "a-long-random-secret",
+                }
+            ]
+        }
+    )
     type: CallbackType
     url: str = Field(min_length=1, max_length=2000)
     bearer_token: str = Field(min_length=10, max_length=2000)
@@ -149,6 +164,7 @@ class NoFields(AdminRequest):
 
 
 class CreateInboundNumber(AdminRequest):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"number": "07700900456"}]})
     number: str
 
 

@@ -48,6 +48,18 @@ class SenderUpdate(V1Request):
 
 
 class SmsCreate(V1Request):
+    # A valid body, in the OpenAPI document: the schema cannot say that the sender must be the caller's own.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "sms_sender_id": "0b6e4a53-1c2d-4f5e-8a9b-0c1d2e3f4a5b",
+                    "content": "Your code is 1234",
+                    "recipient": "+421902739429",
+                }
+            ]
+        }
+    )
     sms_sender_id: str = Field(pattern=UUID, description="the sender's uuid")
     content: str
     recipient: str = Field(min_length=1, description="a mobile number in E.164, with + and the country code")
