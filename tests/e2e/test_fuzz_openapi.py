@@ -5,7 +5,7 @@ CI-sized; `make fuzz` runs ten times as many) from a fixed seed, each authentica
 /v2 with a fresh Notify JWT per request, /v1 with an access token, /admin with a fresh admin JWT. Every
 response must be no 5xx, match the document (status code, content type, schema) and, when it is an error,
 be in its dialect's envelope; and no request is refused its credentials (401, 403). Every other request, from
-the first, names what the run made (templates, notifications, senders, keys: `KnownIds`) where the generated
+the first, names what the run made (templates, notifications, a file, senders, keys: `KnownIds`) where the generated
 one has a random id, so that valid bodies are applied and answered too; a last test checks each of those
 operations succeeded at least once. TIDINGS_FUZZ_SEED explores other inputs than CI's.
 
@@ -15,6 +15,7 @@ modules' demo data stay as they were.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -28,6 +29,7 @@ import pytest
 import requests
 import schemathesis
 from hypothesis import strategies as st
+from notifications_python_client import prepare_upload
 from notifications_python_client.authentication import create_jwt_token
 from notifications_python_client.notifications import NotificationsAPIClient
 from requests.adapters import HTTPAdapter
@@ -46,7 +48,7 @@ from schemathesis.specs.openapi.checks import (
 from tests.e2e.conftest import RunningStack, running_stack
 from tidings.api.notify_v2.errors import NOT_FOUND_URL
 from tidings.api.openapi import openapi_document
-from tidings_local.admin_client import admin_token
+from tidings_local.admin_client import AdminClient, admin_token
 
 pytestmark = pytest.mark.e2e
 
@@ -56,6 +58,7 @@ SEED = int(os.environ.get("TIDINGS_FUZZ_SEED", "9"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # /v1 answers an undeclared method on a known path 405 with `Allow`; /v2 answers 404 there, as Notify's does.
 V1_CHECKS = [*CHECKS, unsupported_method]
+FILE_RECIPIENT = "someone@example.gov.uk"
 
 
 def _valid_or_any(*valid: str) -> st.SearchStrategy[str]:
@@ -123,6 +126,7 @@ class KnownIds:
         letter = client.send_letter_notification(template_id=self.templates["letter"], personalisation=address)
         self.v2 = {"template_id": self.templates["sms"], "version": "1", "notification_id": sent["id"]}
         self.letter = letter["id"]  # for its PDF
+        self.file, self.file_key = self._emailed_file(admin, demo, client)
         v1 = V1(stack.url, access_token)
         self.v1_sender = v1_sender  # the one the access token may send from
         self.v1 = {
@@ -133,7 +137,22 @@ class KnownIds:
         }
         self.admin = _admin_ids(stack)
 
+    @staticmethod
+    def _emailed_file(
+        admin: AdminClient, service_id: str, client: NotificationsAPIClient
+    ) -> tuple[dict[str, str], str]:
+        """The path ids and key of a file sent by email (its link in the body), for /d/."""
+        content = "Your file: ((link))"
+        template = admin.create_template(service_id, name="Fuzz file", type="email", subject="Hi", content=content)
+        upload = prepare_upload(io.BytesIO(b"%PDF-1.4 fuzz"), filename="fuzz.pdf")
+        sent = client.send_email_notification(FILE_RECIPIENT, template["id"], personalisation={"link": upload})
+        link = re.search(r"/d/([0-9a-f-]{36})/([0-9a-f-]{36})\?key=([\w-]+)", sent["content"]["body"])
+        assert link, sent["content"]["body"]
+        return {"service_id": link[1], "file_id": link[2]}, link[3]
+
     def in_path(self, method: str, path: str) -> dict[str, str]:
+        if path.startswith("/d/"):
+            return self.file
         if path.startswith("/admin/services/{service_id}"):
             return self.admin
         if path == "/v2/notifications/{notification_id}/pdf":
@@ -150,7 +169,12 @@ class KnownIds:
             return {"template_id": self.templates[path.rsplit("/", 1)[1]]}
         if method == "POST" and path == "/v1/sms":
             return {"sms_sender_id": self.v1_sender, "recipient": "+447700900123"}
+        if method == "POST" and path.startswith("/d/"):
+            return {"email_address": FILE_RECIPIENT}  # the confirmation a file asks for
         return {}
+
+    def in_query(self, path: str) -> dict[str, str]:
+        return {"key": self.file_key} if path.startswith("/d/") else {}
 
 
 class V1:
@@ -300,6 +324,8 @@ def test_operation_answers_as_documented(
             case.path_parameters = {
                 name: known.get(name, value) for name, value in (case.path_parameters or {}).items()
             }
+            if known_query := credentials.known.in_query(path):
+                case.query = (case.query or {}) | known_query
             if isinstance(case.body, dict):
                 case.body = case.body | {
                     k: v for k, v in credentials.known.in_body(method, path).items() if k in case.body
@@ -311,7 +337,8 @@ def test_operation_answers_as_documented(
                 session=session, checks=V1_CHECKS if is_v1(path) else CHECKS, additional_checks=[dialect_envelope]
             )
         STATUSES[label][response.status_code] += 1
-        assert response.status_code not in (401, 403), response.text  # its credentials are never refused
+        if secured:  # its credentials are never refused (a file's link refuses a wrong address 403, as it should)
+            assert response.status_code not in (401, 403), response.text
 
     # What `schema.parametrize()` builds for each operation (its explicit examples, coverage and fuzzing
     # phases, seeded from the config), called directly: its lazy, fixture-loaded form needs pytest < 9.2.

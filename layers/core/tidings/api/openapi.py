@@ -234,7 +234,8 @@ def _v1_operations(components: dict[str, Any]) -> list[Operation]:
 def _download_operations() -> list[Operation]:
     """The link a file sent by email carries: pages for people (HTML, errors included), then the file."""
     page = {"type": "string"}
-    file = {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+    # The file goes with the type it was sent as (PDF, CSV, text, an image, ...): any type.
+    file = {"*/*": {"schema": {"type": "string", "format": "binary"}}}
     common: dict[str, Any] = {"ok": page, "error": page, "ok_content_type": HTML, "error_content_type": HTML}
     link = {"key": {"type": "string"}}
     return [
@@ -255,8 +256,8 @@ def _download_operations() -> list[Operation]:
             query={"type": "object", "properties": link},
             body={"type": "object", "properties": {"email_address": {"type": "string"}}},
             body_content_type="application/x-www-form-urlencoded",
-            ok=file["application/octet-stream"]["schema"],
-            ok_content_type="application/octet-stream",
+            ok=file["*/*"]["schema"],
+            ok_content_type="*/*",
             error=page,
             error_content_type=HTML,
         ),
