@@ -5,9 +5,9 @@ CI-sized; `make fuzz` runs ten times as many) from a fixed seed, each authentica
 /v2 with a fresh Notify JWT per request, /v1 with an access token, /admin with a fresh admin JWT. Every
 response must be no 5xx, match the document (status code, content type, schema) and, when it is an error,
 be in its dialect's envelope; and no request is refused its credentials (401, 403). Every other request, from
-the first, names what the run made (templates, notifications, a file, senders, keys: `KnownIds`) where the generated
-one has a random id, so that valid bodies are applied and answered too; a last test checks each of those
-operations succeeded at least once. TIDINGS_FUZZ_SEED explores other inputs than CI's.
+the first, names what the run made (templates, notifications, a file, senders, keys: `KnownIds`) where the
+generated one has a random id, so that valid bodies are applied and answered too; a last test checks each of
+those operations succeeded at least once. TIDINGS_FUZZ_SEED explores other inputs than CI's.
 
 The run has a stack of its own because it deletes senders and SMS and fills the counters: the other e2e
 modules' demo data stay as they were.
@@ -47,7 +47,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.e2e.conftest import RunningStack, running_stack
 from tidings.api.notify_v2.errors import NOT_FOUND_URL
-from tidings.api.openapi import openapi_document
+from tidings.api.openapi import _path_names, openapi_document
 from tidings_local.admin_client import AdminClient, admin_token
 
 pytestmark = pytest.mark.e2e
@@ -58,7 +58,7 @@ SEED = int(os.environ.get("TIDINGS_FUZZ_SEED", "9"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # /v1 answers an undeclared method on a known path 405 with `Allow`; /v2 answers 404 there, as Notify's does.
 V1_CHECKS = [*CHECKS, unsupported_method]
-FILE_RECIPIENT = "someone@example.gov.uk"
+FILE_RECIPIENT, MOBILE = "someone@example.gov.uk", "+447700900123"  # what the run's own sends go to
 
 
 def _valid_or_any(*valid: str) -> st.SearchStrategy[str]:
@@ -121,7 +121,7 @@ class KnownIds:
             for kind, subject in subjects.items()
         }
         client = NotificationsAPIClient(stack.demo["keys"]["live"], base_url=stack.url)
-        sent = client.send_sms_notification(phone_number="07700900123", template_id=self.templates["sms"])
+        sent = client.send_sms_notification(phone_number=MOBILE, template_id=self.templates["sms"])
         address = {"address_line_1": "A Person", "address_line_2": "1 High Street", "postcode": "SW1A 1AA"}
         letter = client.send_letter_notification(template_id=self.templates["letter"], personalisation=address)
         self.v2 = {"template_id": self.templates["sms"], "version": "1", "notification_id": sent["id"]}
@@ -168,13 +168,22 @@ class KnownIds:
         if method == "POST" and path.startswith("/v2/notifications/"):
             return {"template_id": self.templates[path.rsplit("/", 1)[1]]}
         if method == "POST" and path == "/v1/sms":
-            return {"sms_sender_id": self.v1_sender, "recipient": "+447700900123"}
+            return {"sms_sender_id": self.v1_sender, "recipient": MOBILE}
         if method == "POST" and path.startswith("/d/"):
             return {"email_address": FILE_RECIPIENT}  # the confirmation a file asks for
         return {}
 
     def in_query(self, path: str) -> dict[str, str]:
         return {"key": self.file_key} if path.startswith("/d/") else {}
+
+    def fill(self, case: Case[Any], method: str, path: str) -> None:
+        """Put the known ids in `case`: in its path parameters, its query, and the body fields it already has."""
+        known = self.in_path(method, path)
+        case.path_parameters = {name: known.get(name, value) for name, value in (case.path_parameters or {}).items()}
+        if query := self.in_query(path):
+            case.query = (case.query or {}) | query
+        if isinstance(case.body, dict):
+            case.body = case.body | {k: v for k, v in self.in_body(method, path).items() if k in case.body}
 
 
 class V1:
@@ -184,7 +193,7 @@ class V1:
         self.url, self.headers = url, {"Authorization": f"Bearer {access_token}"}
 
     def send(self, sender_id: str) -> dict[str, Any]:
-        body = {"sms_sender_id": sender_id, "content": "Hi", "recipient": "+447700900123"}
+        body = {"sms_sender_id": sender_id, "content": "Hi", "recipient": MOBILE}
         return self._post("/v1/sms", body)
 
     def sender(self, name: str) -> dict[str, Any]:
@@ -207,7 +216,7 @@ def _admin_ids(stack: RunningStack) -> dict[str, str]:
         "POST", f"/admin/services/{service_id}/access-tokens", {"name": "fuzz", "sms_sender_ids": [sender["id"]]}
     )
     client = NotificationsAPIClient(key["key"], base_url=stack.url)
-    notification = client.send_sms_notification(phone_number="07700900123", template_id=template_id)
+    notification = client.send_sms_notification(phone_number=MOBILE, template_id=template_id)
     return {
         "service_id": service_id,
         "template_id": template_id,
@@ -320,16 +329,7 @@ def test_operation_answers_as_documented(
         if secured:
             case.headers["Authorization"] = credentials.authorization(path)
         if CALLS[label] % 2:  # from the first (an example body, where the operation has one)
-            known = credentials.known.in_path(method, path)
-            case.path_parameters = {
-                name: known.get(name, value) for name, value in (case.path_parameters or {}).items()
-            }
-            if known_query := credentials.known.in_query(path):
-                case.query = (case.query or {}) | known_query
-            if isinstance(case.body, dict):
-                case.body = case.body | {
-                    k: v for k, v in credentials.known.in_body(method, path).items() if k in case.body
-                }
+            credentials.known.fill(case, method, path)
         # Each request from a loopback address of its own: the unauthenticated /v1 routes are limited per IP.
         address = f"127.0.{10 + sum(CALLS.values()) // 250}.{1 + sum(CALLS.values()) % 250}"
         with session_from(address) as session:
@@ -367,7 +367,7 @@ def test_the_known_ids_reach_past_the_lookups(credentials: Credentials) -> None:
 
 
 def _known_throughout(method: str, path: str, known: KnownIds) -> bool:
-    names = set(re.findall(r"\{(\w+)\}", path))
+    names = set(_path_names(path))
     return set(known.in_path(method, path)) >= names and bool(names or known.in_body(method, path))
 
 
