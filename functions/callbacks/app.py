@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from tidings.adapters.webhook_client import AddressNotAllowed, post_json
-from tidings.domain.callbacks import CallbackJob, current_target, retryable_response
+from tidings.domain.callbacks import CallbackJob, check_bearer_token, current_target, retryable_response
 from tidings.domain.errors import ValidationFailed
 from tidings.domain.urls import check_callback_url
 from tidings.observability import logger
@@ -41,10 +41,11 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext | None = Non
         logger.info("callback removed since queued; dropped", extra={"kind": job.kind})
         return
     url, token = target
-    try:  # checked again at sending: a URL stored before today's rules, or edited in the table, is not called
+    try:  # checked again at sending: a URL or token stored before today's rules, or edited in the table, is not used
         check_callback_url(url, d.settings.local_mode)
+        check_bearer_token(token)
     except ValidationFailed:
-        logger.warning("callback URL not allowed; dropped", extra={"kind": job.kind})
+        logger.warning("callback URL or token not allowed; dropped", extra={"kind": job.kind})
         return
     within = lambda_context.get_remaining_time_in_millis() / 1000 - RESERVE_SECONDS if lambda_context else None
     if within is not None and within <= 0:  # hanging receivers ate the invocation: the rest goes back to the queue

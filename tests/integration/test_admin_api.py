@@ -86,6 +86,16 @@ def test_keys_are_shown_once_and_listed_without_secrets(api: InProcessApi, servi
             {"type": "delivery_status", "url": "https://example.com", "bearer_token": "short"},
             "bearer_token String should have at least 10 characters",
         ),
+        (  # sent in a header: a newline was stored, then printed whole (http.client's error) at every retry
+            "{service}/callbacks",
+            {"type": "delivery_status", "url": "https://example.com", "bearer_token": "0123456789\nX-Injected: 1"},
+            "bearer_token Must be printable ASCII: letters, digits, symbols and spaces",
+        ),
+        (
+            "{service}/callbacks",
+            {"type": "delivery_status", "url": "https://example.com", "bearer_token": "jeton-sécurisé-0123"},
+            "bearer_token Must be printable ASCII: letters, digits, symbols and spaces",
+        ),
         (
             "{service}/access-tokens",
             {"name": "t", "allowed_ips": ["nope"]},

@@ -31,7 +31,7 @@ from tidings import wiring
 from tidings.adapters import aws, webhook_client
 from tidings.domain.callbacks import CallbackJob
 from tidings.domain.limits import day_key
-from tidings.domain.models import SmsSender
+from tidings.domain.models import Callback, SmsSender
 from tidings_local.lambda_runtime import LocalContext
 from tidings_local.outbox import outbox
 from tidings_local.queue_pollers import QueuePoller
@@ -486,6 +486,32 @@ def test_a_queued_callback_to_a_url_the_rules_refuse_is_dropped_not_called(
     wiring.deps().callbacks.enqueue(job)
     assert callbacks.poll_once() == 1
     assert invocations == [{"batchItemFailures": []}] and callbacks_depth(stack) == 0  # handled: never retried
+
+
+def test_a_stored_token_no_header_can_carry_is_dropped_and_never_printed(
+    stack: LocalStack,
+    service: SeededService,
+    receiver: Receiver,
+    callbacks: QueuePoller,
+    invocations: list[Any],
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """A token stored before tokens were checked (or edited in the table) is checked again at sending: http.client
+    would refuse it with the whole token in its message, which the POST's thread printed to the function's log,
+    on every retry."""
+    d = wiring.deps()
+    token = "SECRET-0123456789\nX-Injected: 1"
+    d.services.put_callback(
+        service.id,
+        Callback(id="c", type="delivery_status", url=receiver.url, bearer_token=token, created_at=datetime.now(UTC)),
+    )
+    d.bundles.invalidate(service.id)
+    d.callbacks.enqueue(CallbackJob("delivery_status", service.id, receiver.url, {"n": 1}))
+    assert callbacks.poll_once() == 1
+    assert invocations == [{"batchItemFailures": []}] and callbacks_depth(stack) == 0  # handled: never retried
+    assert receiver.heard == []
+    printed = capfd.readouterr()
+    assert "SECRET-0123456789" not in printed.out + printed.err
 
 
 def test_a_callback_whose_name_resolves_to_a_private_address_is_dropped_not_called(

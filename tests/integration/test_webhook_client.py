@@ -167,6 +167,24 @@ def test_receivers_that_overran_their_deadline_hold_up_no_other_callback(receive
     assert post_json(receiver.serve(prompt), {"id": "x"}, None, within=2.0, allow_loopback=True) == 204
 
 
+@pytest.mark.parametrize("token", ["SECRET-0123456789\nX-Injected: 1", "SECRET-0123456789-\u00e9t\u00e9-\u2603"])
+def test_a_token_no_header_can_carry_is_not_sent_and_never_printed(
+    token: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """http.client refuses it with the whole token in its message: caught in the POST's thread, whose default
+    hook would print it to the function's log. (The callbacks function checks tokens first; this is the floor.)"""
+    escaped: list[BaseException | None] = []
+    previous, threading.excepthook = threading.excepthook, lambda hook: escaped.append(hook.exc_value)
+    try:
+        with socket.create_server(("127.0.0.1", 0)) as listener:
+            url = f"http://127.0.0.1:{listener.getsockname()[1]}/callback"
+            assert post_json(url, {"id": "x"}, token, within=2.0, allow_loopback=True) is None
+    finally:
+        threading.excepthook = previous
+    printed = capfd.readouterr()
+    assert escaped == [] and "SECRET-0123456789" not in printed.out + printed.err
+
+
 def test_loopback_is_called_only_in_local_mode() -> None:
     with socket.create_server(("127.0.0.1", 0)) as listener:
         url = f"http://127.0.0.1:{listener.getsockname()[1]}/callback"

@@ -96,6 +96,8 @@ def post_json(
             outcome.append(refused)
         except (OSError, HTTPException):  # unresolved, refused, reset, timed out, TLS, or shut at the deadline
             pass
+        except ValueError:  # a header or path http.client will not send: its message holds the value (a token),
+            pass  # which the thread's default hook would print; callers check both before calling
 
     worker = threading.Thread(target=exchange, name="callback-post", daemon=True)
     worker.start()

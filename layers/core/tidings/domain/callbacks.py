@@ -8,16 +8,27 @@ the job was queued never gets it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from tidings.domain.complaints import Complaint, complaint_payload
+from tidings.domain.errors import ValidationFailed
 from tidings.domain.models import CallbackType, InboundSms, ServiceBundle, SmsSender
 from tidings.domain.notifications import FINAL, Notification
 from tidings.domain.timefmt import iso_z
 
 JobKind = Literal["delivery_status", "inbound_sms", "complaint", "v1_webhook"]
+# What an Authorization header carries unchanged: printable ASCII. A control character (a newline) or a letter
+# beyond ASCII cannot be sent, and http.client would refuse it with the whole token in its error message.
+HEADER_TEXT = re.compile(r"^[\x20-\x7e]+$")  # anchored too for the document: JSON Schema patterns search
+
+
+def check_bearer_token(token: str | None, field: str = "bearer_token") -> None:
+    """A callback's token is sent as `Authorization: Bearer <token>`: None (a /v1 webhook has none) or header text."""
+    if token is not None and HEADER_TEXT.fullmatch(token) is None:
+        raise ValidationFailed([f"{field} Must be printable ASCII: letters, digits, symbols and spaces"])
 
 
 # The service's callback each kind of job goes to (a /v1 webhook's URL is its sender's): complaints go to the

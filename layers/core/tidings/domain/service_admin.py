@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import uuid4
 
+from tidings.domain.callbacks import check_bearer_token
 from tidings.domain.email_address import EmailAddressError, normalise_email_address
 from tidings.domain.errors import BadRequest, NotFound, ValidationFailed
 from tidings.domain.models import (
@@ -151,6 +152,7 @@ def set_callback(
 ) -> Callback:
     load_bundle(store, service_id)
     check_callback_url(url, allow_loopback_http)
+    check_bearer_token(bearer_token)
     callback = Callback(id=str(uuid4()), type=callback_type, url=url, bearer_token=bearer_token, created_at=clock.now())
     store.put_callback(service_id, callback)  # one per type: a new one replaces the old
     return callback

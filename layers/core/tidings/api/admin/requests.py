@@ -20,6 +20,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from tidings.api.http import canonical_id, json_body
+from tidings.domain.callbacks import HEADER_TEXT
 from tidings.domain.errors import ValidationFailed
 from tidings.domain.models import MAX_SMS_LIVE_TIME, CallbackType, KeyType, Permission, TemplateType
 
@@ -135,7 +136,8 @@ class CreateCallback(AdminRequest):
     )
     type: CallbackType
     url: str = Field(min_length=1, max_length=2000)
-    bearer_token: str = Field(min_length=10, max_length=2000)
+    # The characters are checked by the domain (its message), and shown in the document here.
+    bearer_token: str = Field(min_length=10, max_length=2000, json_schema_extra={"pattern": HEADER_TEXT.pattern})
 
 
 class CreateAccessToken(AdminRequest):
