@@ -212,11 +212,15 @@ def test_dashboard_graphs_the_api_queues_functions_and_providers(template: dict[
 # ---------------------------------------------------------------- logs and traces
 
 
-def test_every_log_group_keeps_logs_for_the_retention_parameter(template: dict[str, Any]) -> None:
+SNS_SMS_LOG_GROUPS = {"SmsDeliveryLogGroup", "SmsFailureLogGroup"}  # each line a recipient's number
+
+
+def test_every_log_group_keeps_logs_for_the_retention_parameter_and_numbers_a_day(template: dict[str, Any]) -> None:
     groups = _of_type(template, "AWS::Logs::LogGroup")
-    assert {"FunctionsLogGroup", "ApiAccessLogGroup"} <= set(groups)
+    assert {"FunctionsLogGroup", "ApiAccessLogGroup"} | SNS_SMS_LOG_GROUPS <= set(groups)
     for name, group in groups.items():
-        assert group["RetentionInDays"] == {"Ref": "LogRetentionDays"}, name
+        expected = 1 if name in SNS_SMS_LOG_GROUPS else {"Ref": "LogRetentionDays"}
+        assert group["RetentionInDays"] == expected, name
 
 
 def test_every_function_logs_to_a_group_with_retention(resources: dict[str, Any]) -> None:
