@@ -10,14 +10,8 @@ from typing import Any
 from aws_lambda_powertools.utilities.data_classes import SQSEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from tidings.api.provider_events import (
-    complaint_from_ses_event,
-    from_print_event,
-    from_recorded_reference,
-    from_ses_event,
-    from_sms_log_events,
-)
-from tidings.domain.complaints import announce_complaints
+from tidings.api.provider_events import from_recorded_reference, from_sms_log_events, from_topic_message
+from tidings.domain.complaints import Complaint, announce_complaints
 from tidings.domain.receipts import Receipt, apply_receipts
 from tidings.observability import logger
 from tidings.wiring import deps
@@ -32,28 +26,24 @@ def _sns_message(body: str) -> str:
     return message if isinstance(message, str) else ""
 
 
-def _ses_receipt(message: str) -> Receipt | None:
-    return from_ses_event(message) or from_print_event(message)  # one topic: SES and the print provider
-
-
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     records = event.get("Records") or [{}]
+    d = deps()
+    now = d.clock.now()
+    found: list[Receipt | None]
+    told: list[Complaint | None] = []
     if "awslogs" in event:
         source, found = "sms", from_sms_log_events(event["awslogs"].get("data", ""))
     elif records[0].get("eventSource") == "aws:dynamodb":
         source, found = "kept", [from_recorded_reference(record) for record in records]
-    else:
-        messages = [_sns_message(record.body) for record in SQSEvent(event).records]
-        source, found = "ses", [_ses_receipt(message) for message in messages]
+    else:  # one topic: SES and the print provider
+        read = [from_topic_message(_sns_message(record.body), now) for record in SQSEvent(event).records]
+        source, found, told = "ses", [receipt for receipt, _ in read], [complaint for _, complaint in read]
     receipts = [receipt for receipt in found if receipt is not None]
-    d = deps()
-    now = d.clock.now()
     moved = apply_receipts(receipts, d.notifications, now)
-    complained = 0
-    if source == "ses":  # after the status: a complaint's email is delivered
-        complaints = [c for m in messages if (c := complaint_from_ses_event(m, now)) is not None]
-        complained = announce_complaints(complaints, d.notifications, d.announcer)
+    complaints = [complaint for complaint in told if complaint is not None]  # after the status: it is delivered
+    complained = announce_complaints(complaints, d.notifications, d.announcer)
     # Counts only: the events carry addresses and numbers.
     logger.info(
         "receipts",

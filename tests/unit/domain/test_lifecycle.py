@@ -14,13 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.fakes import FixedClock, InMemoryNotificationStore
-from tidings.api.provider_events import (
-    complaint_from_ses_event,
-    from_recorded_reference,
-    from_ses_event,
-    from_sms_log_events,
-)
+from tidings.api.provider_events import from_recorded_reference, from_sms_log_events, from_topic_message
 from tidings.domain.callbacks import Announcer, CallbackJob, callback_type, delivery_receipt, retryable_response
+from tidings.domain.complaints import Complaint
 from tidings.domain.inbound import IncomingText, build_inbound, opt_out_change
 from tidings.domain.models import Callback, OptOut, Service, ServiceBundle
 from tidings.domain.notifications import Notification
@@ -147,6 +143,16 @@ def ses(event_type: str, bounce: str | None = None, tags: dict[str, list[str]] |
     return json.dumps(event)
 
 
+def from_ses_event(message: str) -> Receipt | None:
+    return from_topic_message(message, NOW)[0]
+
+
+def complaint_from_ses_event(message: str, received_at: datetime) -> Complaint | None:
+    receipt, complaint = from_topic_message(message, received_at)
+    assert complaint is None or receipt == Receipt("delivered", "m1", None, notification_id=complaint.notification_id)
+    return complaint
+
+
 def test_ses_events() -> None:
     assert from_ses_event(ses("Delivery")) == Receipt("delivered", "m1", None)
     named = from_ses_event(ses("Delivery", tags={"notification_id": ["n1"], "other": ["x"]}))
@@ -156,6 +162,13 @@ def test_ses_events() -> None:
     assert from_ses_event(ses("Complaint")).status == "delivered"  # type: ignore[union-attr]
     assert from_ses_event(ses("Send")) is None
     assert from_ses_event("not json") is None
+
+
+def test_the_topic_carries_the_print_providers_answers_too() -> None:
+    printed = json.dumps({"eventType": "LetterReceived", "printReference": "p1"})
+    assert from_topic_message(printed, NOW) == (Receipt("delivered", "p1"), None)
+    assert from_topic_message(json.dumps({"eventType": "LetterLost", "printReference": "p1"}), NOW) == (None, None)
+    assert from_topic_message("", NOW) == (None, None)
 
 
 def test_ses_complaints_name_their_notification_and_keep_one_id() -> None:

@@ -59,11 +59,17 @@ class _SmsLogEntry(BaseModel):
     status: str
 
 
-def from_ses_event(message: str) -> Receipt | None:
-    """An SES configuration-set event (the SNS message body)."""
+def from_topic_message(message: str, received_at: datetime) -> tuple[Receipt | None, Complaint | None]:
+    """One message of the provider-events topic (the SNS message body), read once: an SES configuration-set
+    event, with the complaint a Complaint event also tells (`received_at` when it has no time of its own), or
+    else the print provider's answer for a letter."""
     event = _ses_event(message)
     if event is None:
-        return None
+        return from_print_event(message), None
+    return _ses_receipt(event), _ses_complaint(event, received_at)
+
+
+def _ses_receipt(event: _SesEvent) -> Receipt | None:
     if event.eventType == "Bounce":
         status: str | None = SES_BOUNCES.get(event.bounce.bounceType if event.bounce else "Undetermined")
     else:
@@ -74,12 +80,11 @@ def from_ses_event(message: str) -> Receipt | None:
     return Receipt(status=status, provider_reference=event.mail.messageId, reason=reason, notification_id=_named(event))
 
 
-def complaint_from_ses_event(message: str, received_at: datetime) -> Complaint | None:
-    """The complaint an SES Complaint event tells (its feedback id names it: SNS may deliver it twice), about the
-    notification its tag names; `received_at` when the event has no time of its own."""
-    event = _ses_event(message)
-    named = _named(event) if event is not None else None
-    if event is None or event.eventType != "Complaint" or named is None:
+def _ses_complaint(event: _SesEvent, received_at: datetime) -> Complaint | None:
+    """A complaint's id comes from its feedback id (SNS may deliver it twice); it is about the notification its
+    tag names."""
+    named = _named(event)
+    if event.eventType != "Complaint" or named is None:
         return None
     details = event.complaint or _SesComplaint()
     complaint_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"ses-complaint:{details.feedbackId or event.mail.messageId}"))
