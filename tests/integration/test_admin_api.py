@@ -186,6 +186,8 @@ def test_settings_routes_store_what_later_issues_use(api: InProcessApi, service:
     base = f"/admin/services/{service.id}"
     number = api.admin("POST", f"{base}/inbound-numbers", {"number": "07700900456"})
     assert (number.status, number.json()["data"]["number"]) == (201, "447700900456")
+    again = api.admin("POST", f"{base}/inbound-numbers", {"number": "+44 7700 900456"})  # a retry, in any form
+    assert (again.status, again.json()) == (201, number.json())
     sender = api.admin(
         "POST",
         f"{base}/sms-senders",

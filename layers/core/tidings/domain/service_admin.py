@@ -162,16 +162,20 @@ def add_inbound_number(
     store: ServiceStore, senders: SenderStore, clock: Clock, service_id: str, raw_number: str
 ) -> InboundNumber:
     """Refused while another service owns the number, or sends as it: that service's recipients' replies and
-    STOPs would reach this one. (Senders check the other way round: see `sender_admin.owned_by_another`.)"""
-    load_bundle(store, service_id)
+    STOPs would reach this one. (Senders check the other way round: see `sender_admin.owned_by_another`.) A
+    number the service has already is the answer again, unchanged, as a retried request expects."""
+    bundle = load_bundle(store, service_id)
     try:
         number = parse_phone_number(raw_number).e164
     except PhoneNumberError as error:
         raise ValidationFailed([f"number {error}"]) from error
     inbound = InboundNumber(number=number, service_id=service_id, created_at=clock.now())
-    if senders.services_sending_as(number) - {service_id} or not store.claim_inbound_number(inbound):
+    if not senders.services_sending_as(number) - {service_id} and store.claim_inbound_number(inbound):
+        return inbound
+    held = next((own for own in bundle.inbound_numbers if own.number == number), None)
+    if held is None:
         raise BadRequest(f"Inbound number {number} is already in use", status=409)
-    return inbound
+    return held
 
 
 def _normalised(parse: Any, raw: str, field: str, problems: list[str]) -> str:
