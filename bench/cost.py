@@ -1,6 +1,6 @@
 """Platform cost per 1,000 notifications, from the measured AWS calls, each function's warm time and log bytes,
-the template's logging and tracing settings, and the price table beside this file. Compared with SES's price per
-email and a typical UK SMS price."""
+the template's logging and tracing settings, and the price table beside this file. An email's is compared with
+SES's price per email, an SMS's with a typical UK SMS price (one part)."""
 
 from __future__ import annotations
 
@@ -57,9 +57,20 @@ def billed_ms(accept: dict[str, Any], deliver: dict[str, Any], warm: dict[str, A
     p = PRICES
     provider = sum(n for op, n in deliver["by_operation"].items() if op.startswith(PROVIDER_CALLS))
     calls = accept["warm_calls_per_notification"] + deliver["calls_per_notification"] - provider
-    code = warm["p50_ms"] + workers["dispatch_ms_per_email"] + workers["receipts_ms_per_email"]
+    code = warm["p50_ms"] + workers["dispatch_ms_per_notification"] + workers["receipts_ms_per_notification"]
     waits = calls * p["assumed_aws_call_ms"] + provider * p["assumed_provider_call_ms"]
     return float(code + waits + INVOCATIONS / 2)
+
+
+def receipt_line(workers: dict[str, Any]) -> tuple[str, float]:
+    """How a receipt reaches the receipts function, and its cost: SES's event is an SNS publish to a queue (one
+    send, and a share of a batch's receive and delete); SNS's SMS status is a line in a log group, which
+    CloudWatch Logs bills by the byte and its subscription hands over without a charge of its own."""
+    p = PRICES
+    if "delivery_log_bytes_per_notification" in workers:
+        line = workers["delivery_log_bytes_per_notification"] / 1e9 * p["cloudwatch_logs_per_gb"]
+        return "Receipt (SNS's delivery-status line, CloudWatch Logs)", line
+    return "Receipt (SNS publish, SQS)", p["sns_per_publish"] + (1 + 2 / RECEIPTS_BATCH) * p["sqs_per_request"]
 
 
 def per_thousand(
@@ -74,8 +85,11 @@ def per_thousand(
         sum(n for op, n in accept_ops.items() if op.startswith("SendMessage")) + 2 / DISPATCH_BATCH
     )  # + batched receive/delete
     # What each function logs per notification, as measured, and Lambda's own lines if they are let through.
-    logged = warm["log_bytes_per_request"] + workers["dispatch_log_bytes_per_email"]
-    function_log_bytes = logged + workers["receipts_log_bytes_per_email"] + platform_log_bytes(template) * INVOCATIONS
+    logged = warm["log_bytes_per_request"] + workers["dispatch_log_bytes_per_notification"]
+    function_log_bytes = (
+        logged + workers["receipts_log_bytes_per_notification"] + platform_log_bytes(template) * INVOCATIONS
+    )
+    receipt, receipt_cost = receipt_line(workers)
     lines = {
         "API Gateway (HTTP API)": p["api_gateway_http_per_request"],
         f"Lambda requests (accept, deliver/{DISPATCH_BATCH}, receipt/{RECEIPTS_BATCH}, status/{CHANGES_BATCH})": p[
@@ -86,7 +100,7 @@ def per_thousand(
         "DynamoDB writes": write_units * p["dynamodb_per_write_request_unit"],
         "DynamoDB reads": reads * p["dynamodb_per_read_request_unit"],
         "SQS": sqs * p["sqs_per_request"],
-        "Receipt (SNS publish, SQS)": p["sns_per_publish"] + (1 + 2 / RECEIPTS_BATCH) * p["sqs_per_request"],
+        receipt: receipt_cost,
         "CloudWatch Logs (functions)": function_log_bytes / 1e9 * p["cloudwatch_logs_per_gb"],
         "CloudWatch Logs (API access lines)": access_log_bytes(template) / 1e9 * p["cloudwatch_logs_per_gb"],
         "X-Ray traces (default sampling)": traced_invocations(template) * p["xray_per_trace_recorded"],
@@ -94,17 +108,18 @@ def per_thousand(
     return {name: cost * 1000 for name, cost in lines.items()}
 
 
-def summary(items: dict[str, float], budget_percent: float) -> dict[str, float]:
-    """The total against SES and a UK SMS, and what is left of the budget for DynamoDB writes once everything
-    else is paid: the write units per email the budget allows (negative when the rest alone exceeds it)."""
-    total, ses = sum(items.values()), PRICES["ses_per_email"] * 1000
+def summary(items: dict[str, float], channel: str, budget_percent: float) -> dict[str, float]:
+    """The total against the provider's price (SES's for an email, a UK SMS part's for an SMS), and what is left
+    of the budget for DynamoDB writes once everything else is paid: the write units per notification the budget
+    allows (negative when the rest alone exceeds it)."""
+    total = sum(items.values())
+    provider = PRICES["sms_uk_per_part_typical" if channel == "sms" else "ses_per_email"] * 1000
     without_writes = total - items["DynamoDB writes"]
     return {
         "platform_per_1000": total,
-        "ses_per_1000": ses,
-        "share_of_ses_percent": 100 * total / ses,
-        "share_of_uk_sms_percent": 100 * total / (PRICES["sms_uk_per_part_typical"] * 1000),
-        "share_of_ses_without_writes_percent": 100 * without_writes / ses,
-        "write_units_the_budget_allows": (budget_percent / 100 * ses - without_writes)
+        "provider_per_1000": provider,
+        "share_of_provider_percent": 100 * total / provider,
+        "share_of_provider_without_writes_percent": 100 * without_writes / provider,
+        "write_units_the_budget_allows": (budget_percent / 100 * provider - without_writes)
         / (PRICES["dynamodb_per_write_request_unit"] * 1000),
     }
