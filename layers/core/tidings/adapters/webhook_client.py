@@ -94,10 +94,11 @@ def post_json(
             outcome.append(connection.getresponse().status)  # the status line and headers; the body stays unread
         except AddressNotAllowed as refused:
             outcome.append(refused)
-        except (OSError, HTTPException):  # unresolved, refused, reset, timed out, TLS, or shut at the deadline
+        # Unresolved, refused, reset, timed out, TLS, or shut at the deadline; or (ValueError) a header or path
+        # http.client will not send, whose message holds the value (a token) the thread's default hook would
+        # print: callers check both before calling.
+        except (OSError, HTTPException, ValueError):
             pass
-        except ValueError:  # a header or path http.client will not send: its message holds the value (a token),
-            pass  # which the thread's default hook would print; callers check both before calling
 
     worker = threading.Thread(target=exchange, name="callback-post", daemon=True)
     worker.start()
