@@ -148,6 +148,7 @@ class InMemoryNotificationStore:
         self.items: dict[str, Notification] = {}
         self.references: dict[str, Notification] = {}  # provider reference → the notification as sent
         self.unmatched: dict[str, Receipt] = {}  # receipts kept for a reference still to be recorded
+        self.claims: dict[str, str] = {}  # the queue message that last claimed each notification
 
     def put(self, notification: Notification) -> None:
         self.items[notification.id] = notification
@@ -200,15 +201,25 @@ class InMemoryNotificationStore:
         unclaimed = ("created", "pending-virus-check")
         return [n.id for n in self.items.values() if n.status in unclaimed and n.created_at < created_before]
 
-    def sending_since(self, created_before: datetime) -> list[str]:
-        waiting = [n for n in self.items.values() if n.status == "sending" and n.type != "letter"]
-        return [n.id for n in waiting if n.created_at < created_before]
+    def sending_since(self, created_before: datetime) -> list[Notification]:
+        waiting = [n for n in self.items.values() if n.status == "sending" and n.times_out]
+        return [n for n in waiting if n.created_at < created_before]
 
     def load_many(self, notification_ids: Collection[str], content: bool = True) -> dict[str, Notification]:
         return {i: self.items[i] for i in notification_ids if i in self.items}
 
     def advance_many(self, moves: Sequence[Move]) -> set[str]:
-        return {m.notification_id for m in moves if self.advance(m.notification_id, m.from_statuses, m.changes)}
+        return {m.notification_id for m in moves if self._move(m)}
+
+    def _move(self, move: Move) -> bool:
+        # `sending` too, under this same claim (the DynamoDB store's condition)
+        own = self.claims.get(move.notification_id) in move.claims
+        statuses = [*move.from_statuses, "sending"] if own else move.from_statuses
+        if self.advance(move.notification_id, statuses, move.changes) is None:
+            return False
+        if move.claims:
+            self.claims[move.notification_id] = move.claims[0]
+        return True
 
     def record_references(self, references: Mapping[str, Notification]) -> None:
         self.references |= references

@@ -35,7 +35,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             continue
         attempt = int(record.attributes.approximate_receive_count or 1)
         last = attempt >= d.settings.dispatch_max_receives
-        jobs[record.message_id] = Job(message.notification_id, message.notification, last)
+        jobs[record.message_id] = Job(message.notification_id, message.notification, last, record.message_id)
     batch = DispatchContext(
         store=d.notifications,
         sms=d.providers.sms,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
@@ -15,7 +16,9 @@ from tidings.api.notifea_v1.requests import PageQuery, SmsCreate, SmsQuery, pars
 from tidings.api.notifea_v1.resolver import v1_resolver
 from tidings.api.notifea_v1.views import ok, paginated, sms_json
 from tidings.domain.limits import v1_request_counter
+from tidings.domain.notifications import Notification
 from tidings.domain.v1_sms import send_v1_sms, sender_for
+from tidings.observability import logger
 from tidings.wiring import deps
 
 app = v1_resolver()
@@ -57,24 +60,34 @@ def _send() -> Response[dict[str, Any]]:
         counters=d.counters,
         extra_counters=[ip_counter],
     )
-    notification = sent.notification
-    if options.live_result:  # wait for the provider's answer; the queued copy then finds it claimed
-        # Delivery (and the letter modules it carries) loads with the first live_result request only.
-        from tidings.domain.dispatch import DispatchContext, Job, dispatch_batch  # noqa: PLC0415
-
-        context = DispatchContext(
-            store=d.notifications,
-            sms=d.providers.sms,
-            email=d.providers.email,
-            now=now,
-            queue=d.queue,  # closing writes the store refuses after the send wait there
-            # the send starts only with dispatch's reserve left (else the queued copy sends it)
-            time_left=lambda: app.lambda_context.get_remaining_time_in_millis() / 1000,
-        )
-        dispatch_batch([Job(notification.id, notification)], context)  # a retryable failure: the queue retries
-        notification = d.notifications.load_for_dispatch(notification.id, content=False) or notification  # inline
+    notification = _sent_live(sent.notification, now) if options.live_result else sent.notification
     headers = rate_limit_headers(**asdict(sent.usage))
     return Response(200, content_types.APPLICATION_JSON, ok(sms_json(notification)), headers=headers)
+
+
+def _sent_live(notification: Notification, now: datetime) -> Notification:
+    """The SMS once the provider answered (the queued copy then finds it claimed). Should the store or the
+    queue fail on the way, the SMS as accepted: it is stored and queued (or swept), so dispatch sends it, and an
+    error here would have the caller send it again."""
+    # Delivery (and the letter modules it carries) loads with the first live_result request only.
+    from tidings.domain.dispatch import DispatchContext, Job, dispatch_batch  # noqa: PLC0415
+
+    d = deps()
+    context = DispatchContext(
+        store=d.notifications,
+        sms=d.providers.sms,
+        email=d.providers.email,
+        now=now,
+        queue=d.queue,  # closing writes the store refuses after the send wait there
+        # the send starts only with dispatch's reserve left (else the queued copy sends it)
+        time_left=lambda: app.lambda_context.get_remaining_time_in_millis() / 1000,
+    )
+    try:
+        dispatch_batch([Job(notification.id, notification)], context)  # a retryable failure: the queue retries
+        return d.notifications.load_for_dispatch(notification.id, content=False) or notification  # inline
+    except Exception as error:  # any AWS failure once accepted: answered as accepted, never as a failure
+        logger.warning("live result unknown; the queued copy sends it", extra={"error": type(error).__name__})
+        return notification
 
 
 lambda_handler = http_entry(app)

@@ -83,3 +83,26 @@ def spy(client: BaseClient, operation: str) -> Iterator[list[dict[str, Any]]]:
 
 def on_table(table: str) -> Callable[[dict[str, Any]], bool]:
     return lambda body: body.get("TableName") == table
+
+
+class InvocationStopped(BaseException):
+    """Lambda stopping an invocation at its timeout: nothing after that point runs, no `except Exception` either."""
+
+
+@contextmanager
+def raised_at(client: BaseClient, operation: str, error: BaseException, applied: bool = False) -> Iterator[Fault]:
+    """While active, `operation` raises `error` before its request leaves or, `applied`, once AWS has applied it
+    (its answer lost on the way back)."""
+    fault = Fault([])
+    hook = "after-call" if applied else "before-call"
+    event = f"{hook}.{client.meta.service_model.service_id.hyphenize()}.{operation}"
+
+    def stop(**kwargs: Any) -> None:
+        fault.hits.append(_request_body(kwargs["params"]) if "params" in kwargs else {})
+        raise error
+
+    client.meta.events.register(event, stop, unique_id=f"raise-{operation}")
+    try:
+        yield fault
+    finally:
+        client.meta.events.unregister(event, unique_id=f"raise-{operation}")

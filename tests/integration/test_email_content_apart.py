@@ -113,5 +113,6 @@ def test_every_email_item_still_bills_one_unit_once_delivered_on_either_side_of_
     items = [_stored("NotificationsTable", i) for i in ids]
     assert all(item is not None and item["status"] == {"S": "delivered"} for item in items)
     assert all(item and "S" in item["provider_reference"] for item in items)  # the receipt stored SES's id too
+    assert all(item and "S" in item["claim"] for item in items)  # and the claim its queue message's
     assert max(item_size(item) for item in items if item) <= WRITE_UNIT_BYTES
     assert {"content_apart" in item for item in items if item} == {True, False}  # both sides were tried

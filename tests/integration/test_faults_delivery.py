@@ -13,9 +13,10 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ReadTimeoutError
 
 from tests.integration.conftest import InProcessApi, SeededService, announce_changes, empty_queue, in_outbox, send_sms
-from tests.integration.faults import aws_error, spy
+from tests.integration.faults import InvocationStopped, aws_error, raised_at, spy
 from tidings.adapters import aws
 from tidings_local.queue_pollers import QueuePoller
 from tidings_local.stack import REPO_ROOT, LocalStack
@@ -175,6 +176,45 @@ def test_closing_writes_the_store_refused_after_the_sends_wait_on_the_queue_and_
     assert status(api, service, uk["id"]) == "delivered"
     assert status(api, service, abroad["id"]) == "delivered"  # its `sent` was deferred too, then its receipt came
     assert len(in_outbox(uk["id"])) == 1 and len(in_outbox(abroad["id"])) == 1  # never sent again
+    assert dead_letters(queues) == []
+
+
+def test_a_batch_stopped_after_its_claim_is_sent_when_its_messages_come_back(
+    api: InProcessApi,
+    service: SeededService,
+    templates: dict[str, str],
+    dispatcher: QueuePoller,
+    deliver: Callable[[], None],
+    queues: dict[str, str],
+    retry_at_once: None,
+) -> None:
+    first, second = send_sms(api, service, templates), send_sms(api, service, templates)
+    with raised_at(aws.sns(), "Publish", InvocationStopped()) as stop, pytest.raises(InvocationStopped):
+        dispatcher.poll_once()  # Lambda's timeout during the batch's first send: both claimed, neither sent
+    assert len(stop.hits) == 1
+    assert status(api, service, first["id"]) == "sending" == status(api, service, second["id"])
+    deliver()  # the same messages again: each takes over its own claim
+    for sms in (first, second):
+        assert status(api, service, sms["id"]) == "delivered" and len(in_outbox(sms["id"])) == 1
+    assert dead_letters(queues) == []
+
+
+def test_a_claim_applied_whose_answer_was_lost_is_sent_when_its_message_comes_back(
+    api: InProcessApi,
+    service: SeededService,
+    templates: dict[str, str],
+    dispatcher: QueuePoller,
+    deliver: Callable[[], None],
+    queues: dict[str, str],
+    retry_at_once: None,
+) -> None:
+    sms = send_sms(api, service, templates)
+    lost = ReadTimeoutError(endpoint_url="https://dynamodb")  # what botocore raises once its retries time out too
+    with raised_at(aws.dynamodb(), "TransactWriteItems", lost, applied=True) as fault:
+        assert polls(dispatcher, 1) == 1  # the invocation fails: its batch goes back to the queue
+    assert len(fault.hits) == 1 and status(api, service, sms["id"]) == "sending" and in_outbox(sms["id"]) == []
+    deliver()
+    assert status(api, service, sms["id"]) == "delivered" and len(in_outbox(sms["id"])) == 1
     assert dead_letters(queues) == []
 
 

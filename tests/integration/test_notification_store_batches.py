@@ -51,6 +51,18 @@ def test_a_batch_moves_every_notification_its_status_allows_and_no_other(stored:
     assert store.advance_many([Move(ready.id, ["created"], claim)]) == set()  # a second claim finds it taken
 
 
+def test_a_claim_is_taken_over_by_its_own_message_alone_and_only_while_sending(stored: list[Notification]) -> None:
+    store = wiring.deps().notifications
+    ready = stored[0]
+    claim = {"status": "sending", "updated_at": NOW}
+    assert store.advance_many([Move(ready.id, ["created"], claim, ("message-1",))]) == {ready.id}
+    assert store.advance_many([Move(ready.id, ["created"], claim, ("message-2",))]) == set()  # another message's
+    assert store.advance_many([Move(ready.id, ["created"], claim)]) == set()
+    assert store.advance_many([Move(ready.id, ["created"], claim, ("message-1",))]) == {ready.id}  # delivered again
+    assert store.advance(ready.id, ["sending"], {"status": "delivered"}) is not None
+    assert store.advance_many([Move(ready.id, ["created"], claim, ("message-1",))]) == set()  # final: never again
+
+
 def test_references_resolve_to_the_notification_as_sent_without_an_email_body(stack: LocalStack) -> None:
     store = wiring.deps().notifications
     sms, email = notification(body="Your code is 1234"), notification(type="email", body="Dear Jo", subject="Hi")
@@ -68,7 +80,8 @@ def test_the_sweeper_finds_the_unclaimed_and_times_out_only_what_awaits_a_receip
         "created": notification(created_at=old),
         "precompiled": notification(type="letter", status="pending-virus-check", created_at=old),
         "sms sending": notification(status="sending", created_at=old),
-        "letter sending": notification(type="letter", status="sending", created_at=old),
+        "letter printing": notification(type="letter", status="sending", billable_sheets=2, created_at=old),
+        "letter never recorded": notification(type="letter", status="sending", created_at=old),
         "delivered": notification(status="delivered", created_at=old),
         "recent": notification(created_at=NOW),
     }
@@ -80,7 +93,8 @@ def test_the_sweeper_finds_the_unclaimed_and_times_out_only_what_awaits_a_receip
             store.sending_since(NOW - timedelta(hours=72)),
         )
         assert set(unclaimed) & {n.id for n in waiting.values()} == {waiting["created"].id, waiting["precompiled"].id}
-        assert set(overdue) & {n.id for n in waiting.values()} == {waiting["sms sending"].id}
+        overdue_ids = {n.id for n in overdue} & {n.id for n in waiting.values()}
+        assert overdue_ids == {waiting["sms sending"].id, waiting["letter never recorded"].id}
     finally:
         for n in waiting.values():
             store.delete(n.id)

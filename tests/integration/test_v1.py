@@ -318,6 +318,22 @@ def test_live_result_answers_after_the_send_though_the_reference_could_not_be_re
     assert len(in_outbox(sms["uuid"])) == 1
 
 
+def test_live_result_answers_the_sms_as_accepted_when_the_store_fails_after_it_was_queued(
+    api: InProcessApi, account: V1Account, drain: Callable[[], None]
+) -> None:
+    """Stored and queued, the SMS then could not be claimed for the inline send: that was a 503 "try again",
+    and a client that did sent it twice. The queued copy sends it."""
+    body = {"sms_sender_id": account.sender, "content": "Hi", "recipient": "+447700900123"}
+    with aws_error(dynamodb(), "TransactWriteItems", "InternalServerError", status=500) as fault:
+        sent = v1(api, account, "POST", "/v1/sms?live_result=1", body)
+    assert len(fault.hits) == 1
+    assert sent.status == 200, sent.body
+    sms = sent.json()["data"]
+    assert sms["result"] == 1 and in_outbox(sms["uuid"]) == []  # accepted, not sent yet
+    drain()
+    assert len(in_outbox(sms["uuid"])) == 1
+
+
 def test_a_page_counts_and_skips_the_visible_sms_in_the_index(
     api: InProcessApi, account: V1Account, clock_at: Any
 ) -> None:

@@ -105,11 +105,16 @@ class ListedPage:
 
 @dataclass(frozen=True)
 class Move:
-    """A conditional change of one notification: applied only while its status is one of `from_statuses`."""
+    """A conditional change of one notification: applied only while its status is one of `from_statuses`.
+
+    A claim for sending names the queue messages that make it (`claims`, the first recorded): a message recorded
+    so, delivered again because its invocation stopped or the claim's answer was lost, may claim it again while it
+    is still `sending`."""
 
     notification_id: str
     from_statuses: Collection[str]
     changes: dict[str, Any]
+    claims: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -181,9 +186,10 @@ class NotificationStore(Protocol):
         `created_before`: their queue message may be lost."""
         ...
 
-    def sending_since(self, created_before: datetime) -> list[str]:
-        """Ids still `sending` that were created before `created_before` (no receipt came); not letters,
-        which wait for the printer however long it takes."""
+    def sending_since(self, created_before: datetime) -> list[Notification]:
+        """Those still `sending` that were created before `created_before` (no receipt came), without their
+        content. Letters wait for the printer's word, which has no such window: only a letter whose sheets were
+        never recorded (its dispatch stopped after the claim, on the queue's last attempt) is among them."""
         ...
 
 

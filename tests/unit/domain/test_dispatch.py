@@ -10,6 +10,7 @@ import pytest
 
 from tests.fakes import FixedClock, InMemoryNotificationStore, RecordingProviders, RecordingQueue
 from tidings.domain.dispatch import (
+    CLAIMABLE,
     OPTED_OUT,
     RESERVE_SECONDS,
     DispatchContext,
@@ -20,6 +21,7 @@ from tidings.domain.dispatch import (
 )
 from tidings.domain.errors import ProviderError
 from tidings.domain.notifications import Notification
+from tidings.ports import Move
 
 NOW = FixedClock().now()
 
@@ -52,6 +54,20 @@ def test_a_live_sms_is_sent_once_and_keeps_sending_until_a_receipt() -> None:
     assert providers.sent == [{"to": "447700900123", "body": "Hi", "sender": "GOVUK", "notification_id": "n1"}]
     n = store.items["n1"]
     assert (n.status, n.sent_at, store.references["ref-1"].id) == ("sending", NOW, "n1")
+
+
+def test_a_claim_left_sending_is_sent_by_its_own_message_delivered_again_and_no_other() -> None:
+    store, providers = InMemoryNotificationStore(), RecordingProviders()
+    stored(store)
+    claim = {"status": "sending", "sent_at": NOW, "updated_at": NOW}
+    store.advance_many([Move("n1", CLAIMABLE, claim, ("m1",))])  # claimed by m1, whose invocation then stopped
+    again = context(store, providers)
+    assert dispatch_batch([Job("n1", message_id="m2")], again)["n1"] == Outcome.SKIPPED  # a duplicate message
+    assert providers.sent == []
+    both = [Job("n1", message_id="m2"), Job("n1", message_id="m1")]  # m1 delivered again, with a duplicate
+    assert dispatch_batch(both, again)["n1"] == Outcome.SENT
+    assert dispatch_batch([Job("n1", message_id="m1")], again)["n1"] == Outcome.SKIPPED  # claimed by m2 now
+    assert len(providers.sent) == 1 and store.items["n1"].status == "sending"
 
 
 def test_international_sms_end_as_sent_until_a_receipt() -> None:

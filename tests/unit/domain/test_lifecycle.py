@@ -284,8 +284,11 @@ def test_sending_for_too_long_times_out() -> None:
     store = InMemoryNotificationStore()
     store.put(notification(id="old", created_at=NOW - timedelta(hours=73)))
     store.put(notification(id="new", created_at=NOW - timedelta(hours=1)))
-    assert time_out_sending(store, NOW, timedelta(hours=72)) == 1
+    store.put(notification(id="printed", type="letter", billable_sheets=1, created_at=NOW - timedelta(days=9)))
+    store.put(notification(id="unrecorded", type="letter", created_at=NOW - timedelta(hours=73)))
+    assert time_out_sending(store, NOW, timedelta(hours=72)) == 2
     assert (store.items["old"].status, store.items["new"].status) == ("temporary-failure", "sending")
+    assert (store.items["printed"].status, store.items["unrecorded"].status) == ("sending", "technical-failure")
 
 
 def test_an_inbound_texts_id_comes_from_the_providers() -> None:

@@ -84,10 +84,11 @@ INDEX_KEYS_PER_QUERY = 5_000  # list-index keys one filtered Query looks at: abo
 CONTENT_APART = "content_apart"
 CONTENT_SIZE = "content_bytes"  # on the status item of content kept apart: its UTF-8 bytes, body and subject
 NO_CONTENT = {"body": {"S": ""}, "subject": {"NULL": True}}  # as an item holds a body and subject kept elsewhere
-# What the claim and the receipt add to an item: two timestamps, a longer status, perhaps a failure reason, and
-# the provider's reference (SES's message id is 60 characters); tests/integration/test_email_content_apart.py
-# checks that an email just under the threshold still fits one unit once delivered.
-STATUS_CHANGE_ROOM_BYTES = 128
+# What the claim and the receipt add to an item: two timestamps, a longer status, the claim's queue message id (36
+# characters), perhaps a failure reason, and the provider's reference (SES's message id is 60 characters): 161
+# bytes for an email timed out. tests/integration/test_email_content_apart.py checks that an email just under the
+# threshold still fits one unit once delivered.
+STATUS_CHANGE_ROOM_BYTES = 176
 TRANSACTION_ATTEMPTS = 4  # conflicts with another writer are retried; a refused condition drops that move
 CONTENT_INLINE_BYTES = 64_000  # longer content is stored compressed (domain/send.py refuses what cannot fit)
 
@@ -281,9 +282,8 @@ class DynamoNotificationStore:
     def awaiting_dispatch(self, created_before: datetime) -> list[str]:
         return [n.id for n in self._awaiting(created_before) if n.status in UNCLAIMED]
 
-    def sending_since(self, created_before: datetime) -> list[str]:
-        # Letters wait for the printer's word, which has no 72-hour window: they are never timed out.
-        return [n.id for n in self._awaiting(created_before) if n.status == "sending" and n.type != "letter"]
+    def sending_since(self, created_before: datetime) -> list[Notification]:
+        return [n for n in self._awaiting(created_before) if n.status == "sending" and n.times_out]
 
     def _awaiting(self, created_before: datetime) -> list[Notification]:
         before = str(iso_z(created_before))
@@ -378,16 +378,26 @@ def _update(table: str, move: Move) -> dict[str, Any]:
     values = {f":{name}": to_jsonable_python(value) for name, value in changes.items()}
     values |= {f":from{i}": status for i, status in enumerate(move.from_statuses)}
     update = "SET " + ", ".join(f"#{name} = :{name}" for name in changes)
+    condition = f"#status IN ({_placeholders('from', len(move.from_statuses))})"
+    if move.claims:  # the first recorded; taken over by any of them while still `sending` under its claim
+        names["#claim"], values[":claimed"] = "claim", "sending"
+        values |= {f":claim{i}": claim for i, claim in enumerate(move.claims)}
+        update += ", #claim = :claim0"
+        condition += f" OR (#status = :claimed AND #claim IN ({_placeholders('claim', len(move.claims))}))"
     if "status" in changes and changes["status"] not in AWAITED:
         update += " REMOVE awaiting"  # final: out of the sweeper's index (its key never changes before that)
     return {
         "TableName": table,
         "Key": key(notification_id=move.notification_id),
         "UpdateExpression": update,
-        "ConditionExpression": f"#status IN ({', '.join(f':from{i}' for i in range(len(move.from_statuses)))})",
+        "ConditionExpression": condition,
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": key(**values),
     }
+
+
+def _placeholders(prefix: str, count: int) -> str:
+    return ", ".join(f":{prefix}{i}" for i in range(count))
 
 
 def _service_key(notification: Notification) -> str:

@@ -53,12 +53,13 @@ UK_PREFIX = "44"
 
 @dataclass(frozen=True)
 class Job:
-    """One queue message: the id, the notification when the message carried it, and whether it is the
-    queue's last attempt at it."""
+    """One queue message: the id, the notification when the message carried it, whether it is the queue's
+    last attempt at it, and the message's own id (None: sent inline, not from the queue)."""
 
     notification_id: str
     snapshot: Notification | None = None
     last_attempt: bool = False
+    message_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,12 @@ def dispatch_batch(jobs: Sequence[Job], context: DispatchContext) -> dict[str, O
     last = {job.notification_id for job in jobs if job.last_attempt}
     known = _notifications(jobs, context.store)
     claim = {"status": "sending", "sent_at": context.now, "updated_at": context.now}
-    claimed = context.store.advance_many([Move(i, CLAIMABLE, claim) for i in known])
+    # Each claim names its message: delivered again because this invocation stopped mid-batch (its timeout) or
+    # the claim's answer was lost, the message claims its notification again rather than skip it as another's.
+    by: dict[str, tuple[str, ...]] = {}  # a notification twice in the batch: either message may be its claim's
+    for job in jobs:
+        by[job.notification_id] = by.get(job.notification_id, ()) + ((job.message_id,) if job.message_id else ())
+    claimed = context.store.advance_many([Move(i, CLAIMABLE, claim, by[i]) for i in known])
     moves: list[Move] = []
     references: dict[str, Notification] = {}
     for notification_id in sorted(claimed):

@@ -104,6 +104,12 @@ class Notification(Record):
         return self.updated_at if self.status in COMPLETED else None
 
     @property
+    def times_out(self) -> bool:
+        """Whether `sending` ends after the receipt window: for SMS and email, and for a letter only when its
+        sheets were never recorded (a printed one waits for the printer's word however long it takes)."""
+        return self.type != "letter" or not self.billable_sheets
+
+    @property
     def api_status(self) -> str:
         """The status the API shows: letters read `accepted` until printed and `received` after (spec §4)."""
         if self.type != "letter":

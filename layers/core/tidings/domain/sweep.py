@@ -29,12 +29,17 @@ def requeue_stuck(store: NotificationStore, queue: DispatchQueue, now: datetime,
     return Swept(stuck=len(stuck), requeued=requeued)
 
 
+NO_RECEIPT = {"status": "temporary-failure", "failure_reason": "No receipt in time"}
+# A letter has no temporary-failure in Notify; one never recorded as printed may or may not have reached the printer.
+NOT_PRINTED = {"status": "technical-failure", "failure_reason": "No record of it reaching the printer"}
+
+
 def time_out_sending(store: NotificationStore, now: datetime, after: timedelta) -> int:
     """`sending` with no receipt for longer than `after` becomes temporary-failure, as in Notify (and calls back,
-    from the table's stream)."""
+    from the table's stream); a letter never recorded as printed, technical-failure."""
     timed_out = 0
-    for notification_id in store.sending_since(now - after):
-        changes = {"status": "temporary-failure", "updated_at": now, "failure_reason": "No receipt in time"}
-        if store.advance(notification_id, ["sending"], changes) is not None:
+    for notification in store.sending_since(now - after):
+        changes = {**(NOT_PRINTED if notification.type == "letter" else NO_RECEIPT), "updated_at": now}
+        if store.advance(notification.id, ["sending"], changes) is not None:
             timed_out += 1
     return timed_out
