@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tidings.api.entry import http_entry
-from tidings.api.http import query_pairs
 from tidings.api.notifea_v1.gate import throttle
+from tidings.api.notifea_v1.requests import PriceQuery, parse_query
 from tidings.api.notifea_v1.resolver import v1_resolver
 from tidings.api.notifea_v1.views import ok
 from tidings.domain.errors import Refused
@@ -28,7 +28,7 @@ def price(price_type: str) -> dict[str, Any]:
     if price_type != "sms":
         raise Refused("price.type.not.supported", "Prices are only available for sms.", fields=["type"])
     table = rate_table()
-    code = dict(query_pairs(app)).get("countryCode")
+    code = parse_query(app, PriceQuery).countryCode
     if code is None:
         return ok({"value": str(max(table.price(c) for c in table.countries))})
     country = table.by_iso3(code.upper())

@@ -17,7 +17,7 @@ from tests.integration.conftest import InProcessApi, Reply, V1Account, in_outbox
 from tests.integration.faults import aws_error
 from tidings import wiring
 from tidings.adapters.aws import dynamodb
-from tidings.api.notifea_v1.requests import SmsQuery
+from tidings.api.notifea_v1.requests import PriceQuery, SmsQuery
 from tidings.api.openapi import openapi_document
 from tidings_local.stack import LocalStack
 
@@ -174,6 +174,16 @@ def test_the_document_lists_the_query_post_sms_checks(api: InProcessApi, account
         "validation.failed",
         ["live_result"],
     )
+
+
+def test_the_document_lists_the_country_a_price_is_asked_for(api: InProcessApi) -> None:
+    operation = openapi_document()["paths"]["/v1/prices/{type}"]["get"]
+    query = {p["name"]: p["schema"] for p in operation["parameters"] if p["in"] == "query"}
+    assert query == PriceQuery.model_json_schema()["properties"] and set(query) == {"countryCode"}
+    highest, slovakia = (
+        api.request("GET", f"/v1/prices/sms{q}").json()["data"]["value"] for q in ("", "?countryCode=svk")
+    )
+    assert float(slovakia) <= float(highest)
 
 
 def test_a_trial_mode_service_sends_only_to_its_guest_list(api: InProcessApi) -> None:

@@ -14,7 +14,7 @@ from tidings import __version__
 from tidings.api.admin import answers as admin_answers
 from tidings.api.admin import requests as admin
 from tidings.api.notifea_v1 import views as v1
-from tidings.api.notifea_v1.requests import PageQuery, SenderCreate, SenderUpdate, SmsCreate, SmsQuery
+from tidings.api.notifea_v1.requests import PageQuery, PriceQuery, SenderCreate, SenderUpdate, SmsCreate, SmsQuery
 from tidings.api.notifea_v1.routes import V1_ROUTES
 from tidings.api.notify_v2 import answers
 from tidings.api.notify_v2.notification_views import (
@@ -199,7 +199,12 @@ def _v1_operations(components: dict[str, Any]) -> list[Operation]:
     summaries: dict[tuple[str, str], tuple[str, str | None, type[BaseModel] | None, type[BaseModel]]] = {
         ("GET", "/"): ("Status", None, None, v1.Ok[v1.Status]),
         ("GET", "/v1"): ("Status", None, None, v1.Ok[v1.Status]),
-        ("GET", "/v1/prices/{type}"): ("Maximum price of one SMS", None, None, v1.Ok[v1.Price]),
+        ("GET", "/v1/prices/{type}"): (
+            "Price of one SMS: a country's, or the highest",
+            None,
+            PriceQuery,
+            v1.Ok[v1.Price],
+        ),
         ("GET", "/v1/prices/sms/supported-countries"): (
             "Countries SMS can be sent to",
             None,

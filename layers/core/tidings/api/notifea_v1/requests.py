@@ -74,6 +74,12 @@ class SmsQuery(V1Request):
     live_result: int = Field(default=0, ge=0, le=1)
 
 
+class PriceQuery(V1Request):
+    countryCode: str | None = Field(  # noqa: N815 (Notifea's name)
+        default=None, description="ISO 3166-1 alpha-3 (e.g. SVK, any case): that country's price; none: the highest"
+    )
+
+
 M = TypeVar("M", bound=V1Request)
 
 
