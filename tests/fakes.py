@@ -244,6 +244,12 @@ class RecordingQueue:
             raise QueueUnavailable("down")
         self.sent.append(notification_id)
 
+    def enqueue_ids(self, notification_ids: Sequence[str]) -> int:
+        if self.fail:
+            return 0
+        self.sent.extend(notification_ids)
+        return len(notification_ids)
+
     def defer_closing(self, closing: Closing) -> None:
         if self.fail:
             raise QueueUnavailable("down")

@@ -41,7 +41,9 @@ PHONE, EMAIL = "07700900123", "team@example.gov.uk"
 
 
 def queued_ids(bodies: list[dict[str, Any]]) -> list[str]:
-    return [json.loads(body["MessageBody"])["notification_id"] for body in bodies]
+    """The ids SendMessage or SendMessageBatch (the sweeper's, ten to a request) requests queued."""
+    messages = [entry for body in bodies for entry in body.get("Entries", [body])]
+    return [json.loads(message["MessageBody"])["notification_id"] for message in messages]
 
 
 # ---------------------------------------------------------------- the three accept routes
@@ -249,17 +251,21 @@ def test_a_lost_enqueue_is_accepted_then_swept_and_sent_exactly_once(
     stack: LocalStack, send: Callable[[Route], Reply], dispatcher: QueuePoller, route: Route
 ) -> None:
     drain(dispatcher)  # whatever earlier tests queued is not ours to count
-    with aws_error(aws.sqs(), "SendMessage", "ServiceUnavailable", status=503) as outage:
+    with (
+        aws_error(aws.sqs(), "SendMessage", "ServiceUnavailable", status=503) as outage,
+        aws_error(aws.sqs(), "SendMessageBatch", "ServiceUnavailable", status=503) as swept_in_outage,
+    ):
         # Stored as `created`, so the notification is not lost: the spec's clients treat any 5xx as "retry",
         # and a retry here would send the message twice. So the answer is a success.
         notification_id = accepted_id(route, send(route))
         assert queued_ids(outage.hits) == [notification_id]  # the enqueue was tried, and failed
         assert sweep(stack, minutes_from_now=6)["requeued"] == 0  # SQS still down: the sweep gives up for now
+        assert notification_id in queued_ids(swept_in_outage.hits)
     drain(dispatcher)
     assert status_of(notification_id) == "created"
     assert [m for m in outbox() if m["notification_id"] == notification_id] == []
 
-    with spy(aws.sqs(), "SendMessage") as queued:
+    with spy(aws.sqs(), "SendMessageBatch") as queued:
         # Too recent to be called lost. Only ours is asked about: earlier tests' leftovers may be old enough by now.
         sweep(stack, minutes_from_now=2)
         assert notification_id not in queued_ids(queued)
@@ -271,6 +277,28 @@ def test_a_lost_enqueue_is_accepted_then_swept_and_sent_exactly_once(
     drain(dispatcher)
     assert status_of(notification_id) != "created"
     assert len([m for m in outbox() if m["notification_id"] == notification_id]) == 1
+
+
+def test_a_backlog_is_requeued_ten_to_a_request_and_what_the_queue_failed_is_left_for_the_next_sweep(
+    stack: LocalStack, dispatcher: QueuePoller
+) -> None:
+    drain(dispatcher)
+    queue, ids = wiring.deps().queue, [str(uuid.uuid4()) for _ in range(25)]
+    with spy(aws.sqs(), "SendMessageBatch") as requests:
+        assert queue.enqueue_ids(ids) == 25
+    assert [len(r["Entries"]) for r in requests] == [10, 10, 5] and queued_ids(requests) == ids
+    drain(dispatcher)  # unknown ids: dropped
+
+    second = {"n": 0}
+
+    def from_the_second(_: dict[str, Any]) -> bool:
+        second["n"] += 1
+        return second["n"] >= 2
+
+    with aws_error(aws.sqs(), "SendMessageBatch", "ServiceUnavailable", status=503, when=from_the_second) as outage:
+        assert queue.enqueue_ids(ids) == 10  # the first request went; the sweep stopped at the failed one
+    assert len(outage.hits) == 1
+    drain(dispatcher)
 
 
 def test_an_enqueue_that_timed_out_after_sqs_took_it_still_sends_once(
@@ -290,7 +318,7 @@ def test_an_enqueue_that_timed_out_after_sqs_took_it_still_sends_once(
     finally:
         client.meta.events.unregister("after-call.sqs.SendMessage", unique_id="lost-answer")
     assert status_of(notification_id) == "created"
-    with spy(client, "SendMessage") as queued:
+    with spy(client, "SendMessageBatch") as queued:
         sweep(stack, minutes_from_now=6)
     assert notification_id in queued_ids(queued)  # now on the queue twice
     drain(dispatcher)

@@ -218,6 +218,11 @@ class DispatchQueue(Protocol):
         """Queue it for delivery; with `snapshot`, the message carries it and the dispatch need not read it."""
         ...
 
+    def enqueue_ids(self, notification_ids: Sequence[str]) -> int:
+        """Queue these for delivery by id, ten to a request; how many were queued. Stops at the first request
+        the queue fails: what was not queued is left for the caller's next try."""
+        ...
+
     def defer_closing(self, closing: Closing) -> None:
         """Keep a batch's closing writes on the queue, for dispatch to apply later. Raises QueueUnavailable."""
         ...

@@ -5,8 +5,9 @@ It also keeps a batch's closing writes (`{"closing": …}`) when the store refus
 applies them when they come back, and the queue's retries and DLQ keep them until then."""
 
 # No `from __future__ import annotations`: pydantic resolves the message model's fields at class creation.
+from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ConfigDict, TypeAdapter
@@ -17,6 +18,10 @@ from tidings.domain.notifications import Notification
 from tidings.observability import logger
 from tidings.ports import Closing, Move
 
+if TYPE_CHECKING:
+    from mypy_boto3_sqs.type_defs import SendMessageBatchRequestEntryTypeDef
+
+SQS_BATCH = 10  # messages per SendMessageBatch
 SNAPSHOT_LIMIT_BYTES = 200_000  # SQS takes 256 KiB; a larger notification travels by id and is read
 
 
@@ -34,6 +39,21 @@ class SqsDispatchQueue:
         except (BotoCoreError, ClientError) as error:
             logger.warning("enqueue failed; the sweeper will retry", extra={"notification_id": notification_id})
             raise QueueUnavailable(str(error)) from error
+
+    def enqueue_ids(self, notification_ids: Sequence[str]) -> int:
+        queued = 0
+        for start in range(0, len(notification_ids), SQS_BATCH):
+            entries: list[SendMessageBatchRequestEntryTypeDef] = [
+                {"Id": str(i), "MessageBody": DispatchMessage.body_for(notification_id)}
+                for i, notification_id in enumerate(notification_ids[start : start + SQS_BATCH])
+            ]
+            try:
+                answer = sqs().send_message_batch(QueueUrl=self._url, Entries=entries)
+            except (BotoCoreError, ClientError):
+                logger.warning("enqueue failed; the sweeper will retry", extra={"queued": queued})
+                break
+            queued += len(answer.get("Successful", []))  # an entry refused alone is tried again at the next sweep
+        return queued
 
     def defer_closing(self, closing: Closing) -> None:
         body = ClosingMessage.body_for(closing)  # letters are the long ones: too long, one message per notification

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tidings.domain.errors import QueueUnavailable
 from tidings.ports import DispatchQueue, NotificationStore
 
 
@@ -17,16 +16,10 @@ class Swept:
 
 
 def requeue_stuck(store: NotificationStore, queue: DispatchQueue, now: datetime, after: timedelta) -> Swept:
-    """A duplicate message is harmless: dispatch claims `created → sending` once."""
+    """A duplicate message is harmless: dispatch claims `created → sending` once. Ten to a request, so a queue
+    outage's backlog takes a tenth of the requests (what the queue fails, the next run tries again)."""
     stuck = store.awaiting_dispatch(now - after)
-    requeued = 0
-    for notification_id in stuck:
-        try:
-            queue.enqueue(notification_id)
-        except QueueUnavailable:
-            break  # the queue is down: the next run tries again
-        requeued += 1
-    return Swept(stuck=len(stuck), requeued=requeued)
+    return Swept(stuck=len(stuck), requeued=queue.enqueue_ids(stuck) if stuck else 0)
 
 
 NO_RECEIPT = {"status": "temporary-failure", "failure_reason": "No receipt in time"}
