@@ -26,6 +26,7 @@ from tests.integration.faults import spy
 from tests.integration.receivers import Receiver
 from tidings import wiring
 from tidings.adapters import aws
+from tidings.domain.models import OptOut
 from tidings_local.http_events import to_response
 from tidings_local.queue_pollers import QueuePoller
 from tidings_local.stack import REPO_ROOT, LocalStack
@@ -196,6 +197,12 @@ def test_every_function_has_a_sample_event(stack: LocalStack) -> None:
     assert set(CASES) <= {path.stem for path in EVENTS}  # no expected outcome left for a sample since removed
 
 
+def test_every_route_has_a_sample_event(stack: LocalStack) -> None:
+    sampled = {json.loads(path.read_text()).get("routeKey") for path in EVENTS}
+    routes = {f"{r.method} {r.path}" for f in stack.template.functions for r in f.routes if r.path != "$default"}
+    assert routes - sampled == set()
+
+
 @pytest.mark.parametrize("sample", EVENTS, ids=lambda p: p.stem, indirect=True)
 def test_each_sample_event_drives_its_handler_to_success(sample: Sample) -> None:
     assert sample.path.stem in CASES, f"events/{sample.path.name} has no expected outcome in this module"
@@ -217,6 +224,14 @@ def _(s: Sample) -> None:
     reply = s.as_admin({SERVICE: s.service.id})
     assert reply.status == 200, reply.body
     assert reply.json()["data"]["id"] == s.service.id and len(reply.json()["data"]["api_keys"]) == 3
+
+
+@case("admin_services-update")
+def _(s: Sample) -> None:
+    reply = s.as_admin({SERVICE: s.service.id})
+    assert reply.status == 200, reply.body
+    shown = reply.json()["data"]
+    assert (shown["id"], shown["name"], shown["rate_limit"]) == (s.service.id, "Pigeon Affairs Bureau (North)", 1500)
 
 
 @case("admin_services-notification")
@@ -294,6 +309,14 @@ def _(s: Sample) -> None:
 def _(s: Sample) -> None:
     reply = s.as_admin({SERVICE: s.service.id})
     assert (reply.status, reply.json()) == (200, {"data": []}), reply.body
+
+
+@case("admin_opt_outs-delete")
+def _(s: Sample) -> None:
+    wiring.deps().services.put_opt_out(s.service.id, OptOut(number="447700900123", created_at=datetime.now(UTC)))
+    reply = s.as_admin({SERVICE: s.service.id})
+    assert (reply.status, reply.json()) == (200, {"data": {"number": "447700900123", "removed": True}}), reply.body
+    assert s.api.admin("GET", f"/admin/services/{s.service.id}/opt-outs").json() == {"data": []}
 
 
 @case("admin_senders")
@@ -436,6 +459,13 @@ def _(s: Sample) -> None:
     assert reply.json()["code"] == "ok" and reply.json()["data"]["name"].startswith("Notifea API")
 
 
+@case("v1_status-root")
+def _(s: Sample) -> None:
+    reply = s.call(None)
+    assert reply.status == 200, reply.body
+    assert reply.json()["code"] == "ok" and reply.json()["data"]["name"].startswith("Notifea API")
+
+
 @case("v1_prices")
 def _(s: Sample) -> None:
     reply = s.call(None)
@@ -481,6 +511,16 @@ def _(s: Sample) -> None:
     reply = s.as_v1({ITEM: s.account.sender})
     assert reply.status == 200, reply.body
     assert (reply.json()["data"]["sender_name"], reply.json()["data"]["sms_live_time"]) == ("Shop2", 0)
+
+
+@case("v1_sender_item-delete")
+def _(s: Sample) -> None:
+    reply = s.as_v1({ITEM: s.account.sender})
+    assert (reply.status, reply.json()["data"]) == (200, []), reply.body
+    gone = s.api.request(
+        "GET", f"/v1/user-sms-senders/{s.account.sender}", headers={"Authorization": f"Bearer {s.account.token}"}
+    )
+    assert gone.status == 404
 
 
 def v1_sms(s: Sample) -> str:
@@ -532,6 +572,13 @@ def _(s: Sample) -> None:
     reply = s.call(None)
     assert reply.status == 200, reply.body
     assert reply.json()["openapi"] == "3.1.0"
+
+
+@case("docs-page")
+def _(s: Sample) -> None:
+    reply = s.call(None)
+    assert reply.status == 200 and reply.headers["content-type"].startswith("text/html"), reply.body[:200]
+    assert b"swagger-ui" in reply.body and b'"openapi": "3.1.0"' in reply.body
 
 
 @case("not_found")
