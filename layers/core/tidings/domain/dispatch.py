@@ -42,7 +42,7 @@ class Outcome(StrEnum):
     SKIPPED = "skipped"  # unknown id, or another delivery already claimed it
     RETRY = "retry"  # the provider may take it later: the queue delivers the message again
     # A retry whose way back to `created` is in deferred closing writes: the sweeper queues it again once they
-    # apply (a redelivered message would find it still `sending` and skip it).
+    # apply (its message is not handed back: taken again before they apply, it would be sent, then moved back).
     LATER = "later"
 
 
@@ -113,9 +113,9 @@ def dispatch_batch(jobs: Sequence[Job], context: DispatchContext) -> dict[str, O
     try:
         close_batch(closing, context.store)
     except Exception:
-        # The sends cannot be undone, and a redelivered batch finds its notifications claimed and skips them: they
-        # would stay `sending` with no reference for their receipts. Kept on the queue, the writes apply once the
-        # store answers again (if the queue is down too, this raises and the batch fails as it would have).
+        # The sends cannot be undone, and a redelivered batch would send them all again (its messages take over
+        # their claims). Kept on the queue, the writes apply once the store answers again (if the queue is down
+        # too, this raises and the batch fails: redelivered, it is sent again rather than lost).
         if context.queue is None:
             raise
         context.queue.defer_closing(closing)
