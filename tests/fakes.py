@@ -213,7 +213,10 @@ class InMemoryNotificationStore:
 
     def _move(self, move: Move) -> bool:
         # `sending` too, under this same claim (the DynamoDB store's condition)
-        own = self.claims.get(move.notification_id) in move.claims
+        current = self.items.get(move.notification_id)
+        sent_at = current.sent_at if current else None
+        stale = move.claimed_before is None or (sent_at is not None and sent_at < move.claimed_before)
+        own = self.claims.get(move.notification_id) in move.claims and stale
         statuses = [*move.from_statuses, "sending"] if own else move.from_statuses
         if self.advance(move.notification_id, statuses, move.changes) is None:
             return False

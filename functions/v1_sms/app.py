@@ -68,7 +68,8 @@ def _send() -> Response[dict[str, Any]]:
 def _sent_live(notification: Notification, now: datetime) -> Notification:
     """The SMS once the provider answered (the queued copy then finds it claimed). Should the store or the
     queue fail on the way, the SMS as accepted: it is stored and queued (or swept), so dispatch sends it, and an
-    error here would have the caller send it again."""
+    error here would have the caller send it again (unless the claim was applied and its answer lost: the queued
+    copy then skips it, and it times out unsent)."""
     # Delivery (and the letter modules it carries) loads with the first live_result request only.
     from tidings.domain.dispatch import DispatchContext, Job, dispatch_batch  # noqa: PLC0415
 

@@ -6,17 +6,22 @@ and every poll is driven by hand (no clock, no waiting).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
 import pytest
 from botocore.exceptions import ReadTimeoutError
 
+from tests.fakes import FixedClock
 from tests.integration.conftest import InProcessApi, SeededService, announce_changes, empty_queue, in_outbox, send_sms
 from tests.integration.faults import InvocationStopped, aws_error, raised_at, spy
+from tidings import wiring
 from tidings.adapters import aws
 from tidings_local.queue_pollers import QueuePoller
 from tidings_local.stack import REPO_ROOT, LocalStack
@@ -31,6 +36,17 @@ def retry_at_once(queues: dict[str, str], drain: Callable[[], None]) -> Iterator
     sqs.set_queue_attributes(QueueUrl=queues["DispatchQueue"], Attributes={"VisibilityTimeout": "0"})
     yield
     sqs.set_queue_attributes(QueueUrl=queues["DispatchQueue"], Attributes={"VisibilityTimeout": "180"})
+
+
+@contextmanager
+def clock_moved(minutes: float) -> Iterator[None]:
+    """Every function's clock that much later than now, inside the block (a /v2 JWT signed now is too old there)."""
+    at = datetime.now(UTC) + timedelta(minutes=minutes)
+    wiring.override(dataclasses.replace(wiring.deps(), clock=FixedClock(at)))
+    try:
+        yield
+    finally:
+        wiring.override(None)
 
 
 def send_email(api: InProcessApi, service: SeededService, templates: dict[str, str]) -> str:
@@ -193,7 +209,8 @@ def test_a_batch_stopped_after_its_claim_is_sent_when_its_messages_come_back(
         dispatcher.poll_once()  # Lambda's timeout during the batch's first send: both claimed, neither sent
     assert len(stop.hits) == 1
     assert status(api, service, first["id"]) == "sending" == status(api, service, second["id"])
-    deliver()  # the same messages again: each takes over its own claim
+    with clock_moved(minutes=3):  # the visibility timeout: the same messages again, each taking over its claim
+        deliver()
     for sms in (first, second):
         assert status(api, service, sms["id"]) == "delivered" and len(in_outbox(sms["id"])) == 1
     assert dead_letters(queues) == []
@@ -213,7 +230,8 @@ def test_a_claim_applied_whose_answer_was_lost_is_sent_when_its_message_comes_ba
     with raised_at(aws.dynamodb(), "TransactWriteItems", lost, applied=True) as fault:
         assert polls(dispatcher, 1) == 1  # the invocation fails: its batch goes back to the queue
     assert len(fault.hits) == 1 and status(api, service, sms["id"]) == "sending" and in_outbox(sms["id"]) == []
-    deliver()
+    with clock_moved(minutes=3):
+        deliver()
     assert status(api, service, sms["id"]) == "delivered" and len(in_outbox(sms["id"])) == 1
     assert dead_letters(queues) == []
 

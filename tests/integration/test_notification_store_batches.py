@@ -54,9 +54,13 @@ def test_a_batch_moves_every_notification_its_status_allows_and_no_other(stored:
 def test_a_claim_is_taken_over_by_its_own_message_alone_and_only_while_sending(stored: list[Notification]) -> None:
     store = wiring.deps().notifications
     ready = stored[0]
-    claim = {"status": "sending", "updated_at": NOW}
+    claim = {"status": "sending", "sent_at": NOW, "updated_at": NOW}
     assert store.advance_many([Move(ready.id, ["created"], claim, ("message-1",))]) == {ready.id}
     assert store.advance_many([Move(ready.id, ["created"], claim, ("message-2",))]) == set()  # another message's
+    running = Move(ready.id, ["created"], claim, ("message-1",), claimed_before=NOW)  # made at NOW: not before
+    assert store.advance_many([running]) == set()
+    stopped = Move(ready.id, ["created"], claim, ("message-1",), claimed_before=NOW + timedelta(seconds=1))
+    assert store.advance_many([stopped]) == {ready.id}
     assert store.advance_many([Move(ready.id, ["created"], claim)]) == set()
     assert store.advance_many([Move(ready.id, ["created"], claim, ("message-1",))]) == {ready.id}  # delivered again
     assert store.advance(ready.id, ["sending"], {"status": "delivered"}) is not None

@@ -109,12 +109,13 @@ class Move:
 
     A claim for sending names the queue messages that make it (`claims`, the first recorded): a message recorded
     so, delivered again because its invocation stopped or the claim's answer was lost, may claim it again while it
-    is still `sending`."""
+    is still `sending`, if that claim was made before `claimed_before` (its invocation can no longer be running)."""
 
     notification_id: str
     from_statuses: Collection[str]
     changes: dict[str, Any]
     claims: tuple[str, ...] = ()
+    claimed_before: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from tidings.domain.dispatch import (
     CLAIMABLE,
     OPTED_OUT,
     RESERVE_SECONDS,
+    TAKEOVER_AFTER,
     DispatchContext,
     Job,
     Outcome,
@@ -22,6 +24,7 @@ from tidings.domain.dispatch import (
 from tidings.domain.errors import ProviderError
 from tidings.domain.notifications import Notification
 from tidings.ports import Move
+from tidings_local.sam_template import written
 
 NOW = FixedClock().now()
 
@@ -61,13 +64,24 @@ def test_a_claim_left_sending_is_sent_by_its_own_message_delivered_again_and_no_
     stored(store)
     claim = {"status": "sending", "sent_at": NOW, "updated_at": NOW}
     store.advance_many([Move("n1", CLAIMABLE, claim, ("m1",))])  # claimed by m1, whose invocation then stopped
-    again = context(store, providers)
+    running = replace(context(store, providers), now=NOW + TAKEOVER_AFTER)  # it might still be running
+    assert dispatch_batch([Job("n1", message_id="m1")], running)["n1"] == Outcome.SKIPPED  # a copy SQS handed out
+    again = replace(context(store, providers), now=NOW + timedelta(minutes=3))  # the visibility timeout later
     assert dispatch_batch([Job("n1", message_id="m2")], again)["n1"] == Outcome.SKIPPED  # a duplicate message
     assert providers.sent == []
     both = [Job("n1", message_id="m2"), Job("n1", message_id="m1")]  # m1 delivered again, with a duplicate
     assert dispatch_batch(both, again)["n1"] == Outcome.SENT
-    assert dispatch_batch([Job("n1", message_id="m1")], again)["n1"] == Outcome.SKIPPED  # claimed by m2 now
+    later = replace(again, now=NOW + timedelta(minutes=6))
+    assert dispatch_batch([Job("n1", message_id="m1")], later)["n1"] == Outcome.SKIPPED  # claimed by m2 now
     assert len(providers.sent) == 1 and store.items["n1"].status == "sending"
+
+
+def test_a_claim_is_taken_over_only_once_its_invocation_has_stopped_and_before_its_message_comes_back() -> None:
+    template = written(Path(__file__).resolve().parents[3] / "template.yaml")
+    timeout = template["Globals"]["Function"]["Timeout"]
+    dispatch = template["Resources"]["DispatchFunction"]["Properties"].get("Timeout", timeout)
+    visibility = template["Resources"]["DispatchQueue"]["Properties"]["VisibilityTimeout"]
+    assert dispatch < TAKEOVER_AFTER.total_seconds() < visibility
 
 
 def test_international_sms_end_as_sent_until_a_receipt() -> None:

@@ -383,7 +383,11 @@ def _update(table: str, move: Move) -> dict[str, Any]:
         names["#claim"], values[":claimed"] = "claim", "sending"
         values |= {f":claim{i}": claim for i, claim in enumerate(move.claims)}
         update += ", #claim = :claim0"
-        condition += f" OR (#status = :claimed AND #claim IN ({_placeholders('claim', len(move.claims))}))"
+        taken_over = f"#status = :claimed AND #claim IN ({_placeholders('claim', len(move.claims))})"
+        if move.claimed_before is not None:  # ISO timestamps: string order is time order (past the same second)
+            names["#sent_at"], values[":stale"] = "sent_at", to_jsonable_python(move.claimed_before)
+            taken_over += " AND #sent_at < :stale"
+        condition += f" OR ({taken_over})"
     if "status" in changes and changes["status"] not in AWAITED:
         update += " REMOVE awaiting"  # final: out of the sweeper's index (its key never changes before that)
     return {

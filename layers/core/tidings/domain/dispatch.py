@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from tidings.domain.errors import ProviderError
@@ -81,6 +81,10 @@ class DispatchContext:
 
 
 RESERVE_SECONDS = 10.0  # a long letter's rendering and the batch's closing writes
+# A claim its own message may take over is older than this: longer than the dispatch function's timeout (30 s),
+# so the invocation that made it has stopped, and shorter than the queue's visibility timeout (180 s), after
+# which its message comes back. A copy of the message SQS hands out while that invocation runs still skips.
+TAKEOVER_AFTER = timedelta(seconds=60)
 NEVER_SENT: dict[str, object] = {"sent_at": None}  # the claim's sent_at, for what never reached a provider
 
 
@@ -95,7 +99,8 @@ def dispatch_batch(jobs: Sequence[Job], context: DispatchContext) -> dict[str, O
     by: dict[str, tuple[str, ...]] = {}  # a notification twice in the batch: either message may be its claim's
     for job in jobs:
         by[job.notification_id] = by.get(job.notification_id, ()) + ((job.message_id,) if job.message_id else ())
-    claimed = context.store.advance_many([Move(i, CLAIMABLE, claim, by[i]) for i in known])
+    stale = context.now - TAKEOVER_AFTER
+    claimed = context.store.advance_many([Move(i, CLAIMABLE, claim, by[i], stale) for i in known])
     moves: list[Move] = []
     references: dict[str, Notification] = {}
     for notification_id in sorted(claimed):
