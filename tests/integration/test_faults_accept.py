@@ -25,7 +25,7 @@ from boto3.dynamodb.conditions import Attr
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 
 from tests.integration.conftest import InProcessApi, Reply, SeededService
-from tests.integration.faults import aws_error, on_table, spy
+from tests.integration.faults import aws_error, on_table, raised_at, spy
 from tests.integration.receivers import Receiver
 from tidings import wiring
 from tidings.adapters import aws, webhook_client
@@ -308,15 +308,9 @@ def test_an_enqueue_that_timed_out_after_sqs_took_it_still_sends_once(
     duplicate, and dispatch's conditional claim sends it once."""
     drain(dispatcher)
     client = aws.sqs()
-
-    def lost_answer(**_: Any) -> None:
-        raise ReadTimeoutError(endpoint_url="https://sqs.eu-west-2.amazonaws.com/")
-
-    client.meta.events.register("after-call.sqs.SendMessage", lost_answer, unique_id="lost-answer")
-    try:
+    lost = ReadTimeoutError(endpoint_url="https://sqs.eu-west-2.amazonaws.com/")
+    with raised_at(client, "SendMessage", lost, applied=True):
         notification_id = accepted_id(ROUTES[0], send(ROUTES[0]))
-    finally:
-        client.meta.events.unregister("after-call.sqs.SendMessage", unique_id="lost-answer")
     assert status_of(notification_id) == "created"
     with spy(client, "SendMessageBatch") as queued:
         sweep(stack, minutes_from_now=6)
