@@ -9,7 +9,13 @@ from tidings.api.notifea_v1.gate import current_v1_caller, throttle
 from tidings.api.notifea_v1.requests import SenderUpdate, parse_body
 from tidings.api.notifea_v1.resolver import v1_resolver
 from tidings.api.notifea_v1.views import ok, sender_json
-from tidings.domain.v1_senders import check_webhook_url, delete_sender, own_sender, update_sender
+from tidings.domain.v1_senders import (
+    check_webhook_change,
+    check_webhook_url,
+    delete_sender,
+    own_sender,
+    update_sender,
+)
 from tidings.wiring import deps
 
 app = v1_resolver()
@@ -26,6 +32,7 @@ def get_sender(sender_id: str) -> dict[str, Any]:
 def put_sender(sender_id: str) -> dict[str, Any]:
     d, caller = deps(), current_v1_caller(app)
     request = parse_body(app, SenderUpdate)
+    check_webhook_change(caller.token, sender_id, request.webhook_url)
     if request.webhook_url:
         check_webhook_url(request.webhook_url, d.settings.local_mode)
     test_mode = None if request.test_mode is None else bool(request.test_mode)

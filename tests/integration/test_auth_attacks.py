@@ -686,3 +686,28 @@ def test_v1_a_token_limited_to_one_sender_cannot_use_another(api: InProcessApi, 
     )
     sent = api.request("POST", "/v1/sms", {**body, "sms_sender_id": allowed}, bearer(token))
     assert sent.status == 200 and sent.json()["data"]["user_sms_sender"]["uuid"] == allowed
+
+
+def test_v1_a_token_limited_to_one_sender_cannot_point_anothers_webhook(
+    api: InProcessApi, service: SeededService
+) -> None:
+    """Renaming the other sender is allowed (Notifea's checks 23-27); taking the SMS sent through it is not."""
+    allowed, other = add_sender(api, service.id, "Mine"), add_sender(api, service.id, "Theirs")
+    token = issue_token(api, service.id, sms_sender_ids=[allowed])["token"]
+    hook = {"sender_name": "Theirs", "sms_live_time": 1, "webhook_url": "https://attacker.example/hook"}
+    for change in (hook, {**hook, "webhook_url": ""}):
+        refused = api.request("PUT", f"/v1/user-sms-senders/{other}", change, bearer(token))
+        assert v1_answer(refused) == v1_error(
+            422,
+            "sms.sender.not.whitelisted",
+            "Sms sender you are trying to send from can not be used with this access token",
+            ["webhook_url"],
+        )
+    stored = wiring.deps().senders.get(other)
+    assert stored is not None and stored.webhook_url is None
+    renamed = api.request(
+        "PUT", f"/v1/user-sms-senders/{other}", {"sender_name": "Theirs2", "sms_live_time": 1}, bearer(token)
+    )
+    assert renamed.status == 200 and renamed.json()["data"]["sender_name"] == "Theirs2"
+    own = api.request("PUT", f"/v1/user-sms-senders/{allowed}", {**hook, "sender_name": "Mine"}, bearer(token))
+    assert own.status == 200, own.body

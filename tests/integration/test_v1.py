@@ -379,6 +379,21 @@ def test_a_page_counts_and_skips_the_visible_sms_in_the_index(
     assert (beyond["paginated_data"], beyond["paginated_metadata"]["total"]) == ([], 3)
 
 
+def test_a_sender_cannot_take_a_number_another_service_sends_from(api: InProcessApi, account: V1Account) -> None:
+    """SNS sends from any number the AWS account owns: a tenant naming another's (no inbound number) is refused."""
+    other = api.admin("POST", "/admin/services", {"name": "long code"}).json()["data"]["id"]
+    assert api.admin("POST", f"/admin/services/{other}/sms-senders", {"sms_sender": "+1 202 555 0177"}).status == 201
+    taken = v1(api, account, "POST", "/v1/user-sms-senders", {"sender_name": "12025550177"})
+    assert taken.status == 422, taken.body
+    assert taken.json() == {
+        "data": {"message": "The given data was invalid.", "metadata": ["sender_name"]},
+        "code": "validation.failed",
+    }
+    names = [s["sender_name"] for s in v1(api, account, "GET", "/v1/user-sms-senders").json()["data"]["paginated_data"]]
+    assert "12025550177" not in names
+    assert v1(api, account, "POST", "/v1/user-sms-senders", {"sender_name": "12025550178"}).status == 200
+
+
 def test_strings_are_trimmed_before_validation_as_laravel_does(api: InProcessApi, account: V1Account) -> None:
     """Laravel's TrimStrings middleware (which Notifea runs) trims every string field before its rules see it."""
     sender = v1(api, account, "POST", "/v1/user-sms-senders", {"sender_name": "  Shop-2\t"})

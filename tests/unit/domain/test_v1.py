@@ -189,6 +189,21 @@ def test_a_sender_cannot_send_from_a_number_another_service_receives_on() -> Non
     assert [s.sms_sender for s in store.list_for_service("svc")] == ["12025550199"]
 
 
+def test_a_sender_cannot_send_from_a_number_another_service_sends_from() -> None:
+    """A number another service sends from without receiving on it (no inbound number) is its own too."""
+    store = InMemorySenderStore()
+    store.put(SmsSender(id="b1", service_id="other-service", sms_sender="12025550123", created_at=NOW))
+    fields: dict[str, Any] = {"service_id": "svc", "sms_live_time": 1, "owner_of_number": no_owner}
+    taken = refusal(create_sender, store, name="12025550123", test_mode=False, now=NOW, **fields)
+    assert (taken.code, taken.fields) == ("validation.failed", ["sender_name"])
+    ours = create_sender(store, name="12025550199", test_mode=False, now=NOW, **fields)
+    moved = refusal(update_sender, store, sender_id=ours.id, name="12025550123", test_mode=None, **fields)
+    assert moved.code == "validation.failed"
+    kept = update_sender(store, sender_id=ours.id, name="12025550199", test_mode=True, **fields)  # its own number
+    assert kept.test_mode
+    assert [s.sms_sender for s in store.list_for_service("svc")] == ["12025550199"]
+
+
 def test_laravel_pagination() -> None:
     page = paginated([{}, {}], total=3, page=1, per_page=2, path="https://x/v1/sms")["paginated_metadata"]
     assert (page["from"], page["to"], page["last_page"], page["prev_page_url"]) == (1, 2, 2, None)

@@ -8,14 +8,15 @@ from uuid import uuid4
 
 from tidings.domain.errors import Refused, ValidationFailed
 from tidings.domain.ids import is_canonical_uuid
-from tidings.domain.models import SmsSender
+from tidings.domain.models import AccessToken, SmsSender
 from tidings.domain.sender_admin import owned_by_another
 from tidings.domain.urls import check_callback_url
-from tidings.domain.v1_sms import SENDER_NOT_FOUND
+from tidings.domain.v1_sms import SENDER_NOT_FOUND, not_whitelisted
 from tidings.ports import SenderStore
 
 NAME_TAKEN = Refused("sms.sender.already.exists", "SMS Sender with this name already exists", fields=["sender_name"])
-# An all-digit name sends from that number (sns_sms): one another service receives on is not this service's.
+# An all-digit name sends from that number (sns_sms): one another service receives on or sends from is not this
+# service's to send from (SNS sends from any number the account owns, whichever service it was set up for).
 NUMBER_NOT_OURS = Refused("validation.failed", "The given data was invalid.", fields=["sender_name"])
 
 
@@ -24,6 +25,15 @@ def own_sender(store: SenderStore, service_id: str, sender_id: str) -> SmsSender
     if sender is None or sender.service_id != service_id:
         raise SENDER_NOT_FOUND
     return sender
+
+
+def _refuse_another_services_number(
+    store: SenderStore, service_id: str, name: str, owner_of_number: Callable[[str], str | None]
+) -> None:
+    if owned_by_another(name, service_id, owner_of_number):
+        raise NUMBER_NOT_OURS
+    if name.isdigit() and store.services_sending_as(name) - {service_id}:
+        raise NUMBER_NOT_OURS
 
 
 def create_sender(
@@ -40,8 +50,7 @@ def create_sender(
     existing = store.list_for_service(service_id)
     if any(s.sms_sender == name for s in existing):
         raise NAME_TAKEN
-    if owned_by_another(name, service_id, owner_of_number):
-        raise NUMBER_NOT_OURS
+    _refuse_another_services_number(store, service_id, name, owner_of_number)
     sender = SmsSender(
         id=str(uuid4()),
         service_id=service_id,
@@ -71,8 +80,7 @@ def update_sender(
     sender = own_sender(store, service_id, sender_id)
     if any(s.sms_sender == name and s.id != sender.id for s in store.list_for_service(service_id)):
         raise NAME_TAKEN
-    if owned_by_another(name, service_id, owner_of_number):
-        raise NUMBER_NOT_OURS
+    _refuse_another_services_number(store, service_id, name, owner_of_number)
     changes: dict[str, object] = {"sms_sender": name, "sms_live_time": sms_live_time}
     if test_mode is not None:
         changes["test_mode"] = test_mode
@@ -81,6 +89,13 @@ def update_sender(
     updated = sender.model_copy(update=changes)
     store.put(updated)
     return updated
+
+
+def check_webhook_change(token: AccessToken, sender_id: str, webhook_url: str | None) -> None:
+    """A token limited to some senders may rename or delete the others (Notifea's checks 23-27 show it), but not
+    set or clear their webhook, which gets every SMS sent through them: the other tokens' recipients and content."""
+    if webhook_url is not None and not token.allows_sender(sender_id):
+        raise not_whitelisted("webhook_url")
 
 
 def delete_sender(store: SenderStore, service_id: str, sender_id: str) -> SmsSender:

@@ -66,14 +66,18 @@ def check_content(content: str) -> None:
         raise Refused("content.not.valid", "SMS content violates validation rules", fields=["content"])
 
 
+def not_whitelisted(field: str) -> Refused:
+    return Refused(
+        "sms.sender.not.whitelisted",
+        "Sms sender you are trying to send from can not be used with this access token",
+        fields=[field],
+    )
+
+
 def sender_for(senders: Sequence[SmsSender], token: AccessToken, sender_id: str) -> SmsSender:
     """A token that names its senders refuses any other as not whitelisted (spec E5), known or not."""
     if not token.allows_sender(sender_id):
-        raise Refused(
-            "sms.sender.not.whitelisted",
-            "Sms sender you are trying to send from can not be used with this access token",
-            fields=["sms_sender_id"],
-        )
+        raise not_whitelisted("sms_sender_id")
     sender = next((s for s in senders if s.id == sender_id), None)
     if sender is None:
         raise SENDER_NOT_FOUND
