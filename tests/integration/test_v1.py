@@ -379,6 +379,25 @@ def test_a_page_counts_and_skips_the_visible_sms_in_the_index(
     assert (beyond["paginated_data"], beyond["paginated_metadata"]["total"]) == ([], 3)
 
 
+def test_a_service_not_allowed_to_send_sms_is_refused_and_stores_nothing(api: InProcessApi) -> None:
+    service = api.admin(
+        "POST", "/admin/services", {"name": "email only", "restricted": False, "permissions": ["email"]}
+    )
+    base = f"/admin/services/{service.json()['data']['id']}"
+    sender = api.admin("POST", f"{base}/sms-senders", {"sms_sender": "NoSms"}).json()["data"]["id"]
+    token = api.admin("POST", f"{base}/access-tokens", {"name": "t"}).json()["data"]
+    account = V1Account(service.json()["data"]["id"], sender, token["token"], token["id"])
+    body = {"sms_sender_id": sender, "content": "Not to be sent", "recipient": "+447700900123"}
+    refused = v1(api, account, "POST", "/v1/sms", body)
+    assert refused.status == 403
+    assert refused.json() == {
+        "data": {"message": "Service is not allowed to send text messages", "metadata": []},
+        "code": "sms.not.allowed",
+    }
+    listed = v1(api, account, "GET", "/v1/sms").json()["data"]
+    assert (listed["paginated_data"], listed["paginated_metadata"]["total"]) == ([], 0)
+
+
 def test_a_sender_cannot_take_a_number_another_service_sends_from(api: InProcessApi, account: V1Account) -> None:
     """SNS sends from any number the AWS account owns: a tenant naming another's (no inbound number) is refused."""
     other = api.admin("POST", "/admin/services", {"name": "long code"}).json()["data"]["id"]

@@ -12,6 +12,7 @@ from tests.fakes import FixedClock, InMemoryCounters, InMemoryNotificationStore,
 from tidings.api.notifea_v1.views import paginated
 from tidings.domain.access_tokens import authenticate_access_token
 from tidings.domain.errors import Refused
+from tidings.domain.limits import LimitExceeded
 from tidings.domain.models import AccessToken, OptOut, Service, ServiceBundle, SmsSender
 from tidings.domain.v1_senders import create_sender, delete_sender, own_sender, update_sender
 from tidings.domain.v1_sms import check_content, own_sms, parse_recipient, send_v1_sms, sender_for
@@ -230,6 +231,47 @@ def test_an_opt_out_stops_real_sends_only(test_mode: bool, opted_out: bool) -> N
         counters=InMemoryCounters(),
     )
     assert store.items[sent.notification.id].opted_out is opted_out
+
+
+def send_one(service: Service, test_mode: bool, counters: InMemoryCounters, recipient: str) -> object:
+    sender = SmsSender(id="s1", service_id=service.id, sms_sender="Shop", test_mode=test_mode, created_at=NOW)
+    return send_v1_sms(
+        bundle=ServiceBundle(service=service),
+        sender=sender,
+        content="Hi",
+        recipient=recipient,
+        now=NOW,
+        store=InMemoryNotificationStore(),
+        queue=RecordingQueue(),
+        counters=counters,
+    )
+
+
+def test_a_test_mode_senders_sms_count_on_no_daily_limit() -> None:
+    """They reach no carrier, as a /v2 test key's notifications, which count only per minute."""
+    service = Service(
+        id="svc", name="S", email_from="s", created_at=NOW, restricted=False, international_sms_message_limit=1
+    )
+    counters = InMemoryCounters()
+    for _ in range(3):
+        send_one(service, True, counters, "+421902739429")
+    (counted,) = counters.items.values()
+    assert (counted.get("day_sms"), counted.get("day_international_sms"), counted["minute_test"]) == (None, None, 3)
+    send_one(service, False, counters, "+421902739429")  # a live sender's counts, up to the limit of 1
+    with pytest.raises(LimitExceeded, match="international_sms: 1"):
+        send_one(service, False, counters, "+421902739429")
+
+
+def test_a_service_not_allowed_to_send_sms_sends_none_through_v1() -> None:
+    service = Service(id="svc", name="S", email_from="s", created_at=NOW, restricted=False, permissions=["email"])
+    counters = InMemoryCounters()
+    refused = refusal(send_one, service, True, counters, "+447700900123")
+    assert (refused.status, refused.code, str(refused)) == (
+        403,
+        "sms.not.allowed",
+        "Service is not allowed to send text messages",
+    )
+    assert counters.items == {}
 
 
 class UnaskedNotifications(InMemoryNotificationStore):

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+# Notify's words for a service without the channel's permission (both dialects use them).
+NOT_ALLOWED = {
+    "sms": "Service is not allowed to send text messages",
+    "email": "Service is not allowed to send emails",
+}
 # Notify's words for a recipient outside a trial-mode service's guest list (both dialects use them).
 TRIAL_MODE = (
     "Can’t send to this recipient when service is in trial mode – see "

@@ -13,7 +13,7 @@ from tidings.domain.answer_limit import CONTENT_BYTES, shown_bytes
 from tidings.domain.auth import Caller
 from tidings.domain.documents import DocumentLink, StoredFile, is_file, new_link, parse_upload, stored_file
 from tidings.domain.email_address import EmailAddressError, normalise_email_address
-from tidings.domain.errors import TRIAL_MODE, BadRequest, InvalidPhone, QueueUnavailable, TidingsError
+from tidings.domain.errors import NOT_ALLOWED, TRIAL_MODE, BadRequest, InvalidPhone, QueueUnavailable, TidingsError
 from tidings.domain.limits import Counters, Usage, day_key, send_counters, take, take_first_check_rest
 from tidings.domain.models import Permission, SmsSender, Template
 from tidings.domain.notifications import (
@@ -39,10 +39,6 @@ SUBJECT_MAX_CHARACTERS = 998
 # it, and must fit so (an SMS is at most 918 characters; an email's long content is kept apart, in parts).
 MAX_STORED_CONTENT_BYTES = 300_000
 TEAM_ONLY = "Can’t send to this recipient using a team-only API key"
-NOT_ALLOWED = {
-    "sms": "Service is not allowed to send text messages",
-    "email": "Service is not allowed to send emails",
-}
 ADMIN_BASE_URL = "https://www.notifications.service.gov.uk"
 
 

@@ -10,10 +10,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import uuid4
 
-from tidings.domain.errors import TRIAL_MODE, QueueUnavailable, Refused
+from tidings.domain.errors import NOT_ALLOWED, TRIAL_MODE, QueueUnavailable, Refused
 from tidings.domain.ids import is_canonical_uuid
 from tidings.domain.limits import Counter, Counters, Usage, day_key, send_counters, take
-from tidings.domain.models import MAX_SMS_LIVE_TIME, AccessToken, Permission, Retention, ServiceBundle, SmsSender
+from tidings.domain.models import (
+    MAX_SMS_LIVE_TIME,
+    AccessToken,
+    KeyType,
+    Permission,
+    Retention,
+    ServiceBundle,
+    SmsSender,
+)
 from tidings.domain.notifications import FINAL, Notification
 from tidings.domain.phone import NO_COUNTRY_PREFIX, PhoneNumberError, parse_phone_number
 from tidings.domain.rates import Country, rate_table
@@ -114,6 +122,8 @@ def send_v1_sms(
     extra_counters: Sequence[Counter] = (),
 ) -> SentSms:
     """Validate, count (the send limits and the caller's /v1 request limit, in one write), store, queue."""
+    if not bundle.service.can(Permission.SMS):  # as /v2 refuses it, before anything about the SMS itself
+        raise Refused("sms.not.allowed", NOT_ALLOWED["sms"], 403)
     check_content(content)
     to = parse_recipient(recipient, bundle.service.can(Permission.INTERNATIONAL_SMS))
     check_trial_mode(bundle, sender, to)
@@ -149,7 +159,9 @@ def send_v1_sms(
         },
     )
     # The caller's /v1 request limit first: its refusal and its RateLimit-* headers are the ones /v1 reports.
-    wanted = [*extra_counters, *send_counters(bundle.service, "normal", "sms", to.country.dial_code != UK, now)]
+    # A test-mode sender's SMS reach no carrier: as a /v2 test key's, they count on no daily limit.
+    key_type: KeyType = "test" if sender.test_mode else "normal"
+    wanted = [*extra_counters, *send_counters(bundle.service, key_type, "sms", to.country.dial_code != UK, now)]
     usage = take(counters, day_key(bundle.service.id, now), wanted, now)
     store.put(notification)
     with suppress(QueueUnavailable):  # stored as `created`: the sweeper re-enqueues it
