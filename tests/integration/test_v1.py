@@ -306,6 +306,20 @@ def test_live_result_answers_once_the_provider_took_the_sms(
     assert len(in_outbox(sms["uuid"])) == 1
 
 
+def test_a_deleted_sms_leaves_neither_its_content_nor_its_number_behind(
+    api: InProcessApi, account: V1Account, drain: Callable[[], None]
+) -> None:
+    """The provider reference outlives the SMS (until the receipt window ends): it keeps only what a receipt needs."""
+    body = {"sms_sender_id": account.sender, "content": "Secret 4417", "recipient": "+447700900417"}
+    sms = v1(api, account, "POST", "/v1/sms", body).json()["data"]
+    drain()
+    assert len(in_outbox(sms["uuid"])) == 1
+    assert v1(api, account, "DELETE", f"/v1/sms/{sms['uuid']}").status == 200
+    left = boto3.client("dynamodb").scan(TableName="ProviderReferencesTable")["Items"]
+    (reference,) = [item for item in left if sms["uuid"] in recorded_ids([item])]
+    assert "Secret 4417" not in json.dumps(reference) and "7700900417" not in json.dumps(reference)
+
+
 def test_live_result_answers_after_the_send_though_the_reference_could_not_be_recorded_yet(
     api: InProcessApi, account: V1Account, drain: Callable[[], None]
 ) -> None:

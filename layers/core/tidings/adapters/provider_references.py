@@ -1,6 +1,6 @@
-"""Provider references in DynamoDB: each SMS's and letter's provider message id, with the notification as sent,
-so a batch of receipts (which name only the reference) finds its notifications in one read and calls back
-without reading them. A receipt that comes before its reference is recorded waits in the reference's place."""
+"""Provider references in DynamoDB: each SMS's and letter's provider message id, with the notification as sent
+(its content and recipient left out), so a batch of receipts (which name only the reference) finds its
+notifications in one read. A receipt that comes before its reference is recorded waits in the reference's place."""
 
 from __future__ import annotations
 
@@ -62,11 +62,23 @@ class DynamoProviderReferences:
         return recorded
 
 
+# A receipt moves the notification by id (callbacks are built from the stored notification, from its stream). This
+# copy outlives a /v1 SMS its sender deletes, so it keeps none of what was sent, nor to whom.
+CONTENT_LEFT_OUT: dict[str, object] = {
+    "body": "",
+    "subject": None,
+    "to": "",
+    "normalised_to": "",
+    "address": [],
+    "letter_contact_block": None,
+    "reply_to": None,
+    "one_click_unsubscribe_url": None,
+}
+
+
 def _item(reference: str, notification: Notification) -> dict[str, Any]:
-    email = notification.type == "email"  # a callback needs neither its body nor its subject
-    snapshot = notification.model_copy(update={"body": "", "subject": None}) if email else notification
     return {
         "provider_reference": {"S": reference},
-        "notification": {"M": to_item(snapshot)},  # what a receipt's callback reports, without reading
+        "notification": {"M": to_item(notification.model_copy(update=CONTENT_LEFT_OUT))},
         "expires_at": {"N": str(int(kept_until(notification).timestamp()))},
     }
