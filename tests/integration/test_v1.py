@@ -306,6 +306,16 @@ def test_live_result_answers_once_the_provider_took_the_sms(
     assert len(in_outbox(sms["uuid"])) == 1
 
 
+def test_v2_shows_a_v1_sms_neither_by_id_nor_in_its_list(api: InProcessApi, account: V1Account) -> None:
+    """It has no template for /v2's answer to name, and its own retention (sms_live_time)."""
+    sms = send_sms(api, account)
+    keys = f"/admin/services/{account.service_id}/api-keys"
+    key = api.admin("POST", keys, {"name": "k", "key_type": "normal"}).json()["data"]["key"]
+    shown = api.v2("GET", f"/v2/notifications/{sms['uuid']}", key)
+    assert (shown.status, shown.json()["errors"]) == (404, [{"error": "NoResultFound", "message": "No result found"}])
+    assert api.v2("GET", "/v2/notifications", key).json()["notifications"] == []
+
+
 def test_a_deleted_sms_leaves_neither_its_content_nor_its_number_behind(
     api: InProcessApi, account: V1Account, drain: Callable[[], None]
 ) -> None:

@@ -241,9 +241,10 @@ def test_delivery_callbacks_only_for_final_statuses() -> None:
     assert job.payload["template_version"] == 2 and job.payload["completed_at"].endswith("Z")
 
 
-def test_v1_webhooks_hear_every_change() -> None:
+def test_v1_webhooks_hear_every_change_and_notifys_delivery_callback_none() -> None:
+    """A /v1 SMS has no template for Notify's receipt to name (and /v2 does not show it)."""
     jobs = Jobs()
-    announcer = Announcer(lambda _: None, jobs, lambda n: {"uuid": n.id, "status": n.status})
+    announcer = Announcer(lambda _: bundle_with_callbacks(), jobs, lambda n: {"uuid": n.id, "status": n.status})
     extra = {"sender": {"webhook_url": "https://shop/hook"}}
     for status in ("sending", "delivered"):
         announcer.status_changed(notification(status=status, dialect="v1", extra=extra))

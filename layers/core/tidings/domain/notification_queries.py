@@ -23,7 +23,8 @@ def get_notification(
     store: NotificationStore, service_id: str, notification_id: str, now: datetime, content: bool = True
 ) -> Notification:
     notification = store.find(notification_id, now, content)
-    if notification is None or notification.service_id != service_id:
+    # A /v1 SMS is Notifea's (no template, its own retention): /v2 neither lists nor shows it.
+    if notification is None or notification.service_id != service_id or notification.dialect != "v2":
         raise NotFound()
     return notification
 
