@@ -230,8 +230,9 @@ def test_a_precompiled_letter_not_yet_checked_shows_no_pdf_and_lists_as_pending(
     body = {"reference": "unchecked", "content": base64.b64encode(client_pdf()).decode()}
     notification_id = api.v2("POST", "/v2/notifications/letter", key, body).json()["id"]
     store = wiring.deps().notifications
-    assert store.transition(notification_id, ["pending-virus-check"], {"status": stored})
-    assert get(api, key, notification_id).json()["status"] == "pending-virus-check"
+    assert store.transition(notification_id, ["pending-virus-check"], {"status": stored, "sent_at": datetime.now(UTC)})
+    shown = get(api, key, notification_id).json()
+    assert (shown["status"], shown["sent_at"]) == ("pending-virus-check", None)  # the claim's time is not shown
     assert get(api, key, notification_id, "/pdf").json()["errors"] == [
         {"error": "PDFNotReadyError", "message": "PDF not available yet, try again later"}
     ]

@@ -108,6 +108,8 @@ def test_every_schema_problem_is_reported_together() -> None:
 
 def test_file_rules() -> None:
     assert refusal({"file": "not base64!"}) == "Document is not base64 encoded"
+    wrapped = base64.encodebytes(b"a line of text\n" * 10).decode()  # in lines, as MIME encoders write it
+    assert "\n" in wrapped.strip() and parse_upload({"file": wrapped}).content == b"a line of text\n" * 10
     assert refusal(upload(b"x" * (MAX_FILE_BYTES + 1), filename="a.txt")) == "File is larger than 2MB"
     assert parse_upload(upload(b"x" * MAX_FILE_BYTES, filename="a.txt")).content_type == "text/plain"
     assert refusal(upload(filename="x" * 97 + ".pdf")) == "`filename` cannot be longer than 100 characters"

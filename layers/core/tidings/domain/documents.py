@@ -139,7 +139,7 @@ def parse_upload(value: Mapping[str, Any]) -> Upload:
     if messages:
         raise ValidationFailed(messages)
     try:
-        content = base64.b64decode(value["file"], validate=True)
+        content = base64.b64decode("".join(value["file"].split()), validate=True)  # wrapped lines too, as Notify
     except (binascii.Error, ValueError) as error:
         raise BadRequest("Document is not base64 encoded") from error
     if len(content) > MAX_FILE_BYTES:

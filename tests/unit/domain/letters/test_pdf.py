@@ -164,6 +164,8 @@ def test_a_content_stream_nesting_thousands_of_arrays_is_refused_not_a_crash() -
 
 def test_content_must_be_base64() -> None:
     assert decode_content("JVBERi0=") == b"%PDF-"
+    wrapped = base64.encodebytes(b"%PDF-1.4\n" + b"0" * 100).decode()  # MIME's 76-character lines, as openssl's
+    assert "\n" in wrapped.strip() and decode_content(wrapped) == b"%PDF-1.4\n" + b"0" * 100
     for bad in ("not base64!", "JVBERi0", "%%%%"):
         with pytest.raises(BadRequest) as caught:
             decode_content(bad)

@@ -168,7 +168,8 @@ def notification_json(n: Notification, root: str) -> dict[str, Any]:
         "subject": n.subject,
         "created_at": iso_z(n.created_at),
         "created_by_name": None,
-        "sent_at": iso_z(n.sent_at),
+        # a claim's time, before the file was checked: Notify sets it once it sends the letter on to print
+        "sent_at": None if n.api_status == "pending-virus-check" else iso_z(n.sent_at),
         "completed_at": iso_z(n.completed_at),
         "scheduled_for": None,
         "postage": n.postage if n.type == "letter" else None,

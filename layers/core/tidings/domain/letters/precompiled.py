@@ -57,7 +57,7 @@ class PlacedText:
 
 def decode_content(content: str) -> bytes:
     try:
-        pdf = base64.b64decode(content, validate=True)
+        pdf = base64.b64decode("".join(content.split()), validate=True)  # wrapped lines too, as Notify reads them
     except (binascii.Error, ValueError) as error:
         raise BadRequest(NOT_BASE64) from error
     if len(pdf) > PDF_MAX_BYTES:  # GET …/pdf could never answer with it (API Gateway's 500)
