@@ -31,15 +31,15 @@ def get_sender(sender_id: str) -> dict[str, Any]:
 @app.put("/v1/user-sms-senders/<sender_id>", middlewares=[throttle])
 def put_sender(sender_id: str) -> dict[str, Any]:
     d, caller = deps(), current_v1_caller(app)
+    sender = own_sender(d.senders, caller.service_id, sender_id)  # an unknown one is 404 whatever the body, as Laravel
     request = parse_body(app, SenderUpdate)
-    check_webhook_change(caller.token, sender_id, request.webhook_url)
+    check_webhook_change(caller.token, sender.id, request.webhook_url)
     if request.webhook_url:
         check_webhook_url(request.webhook_url, d.settings.local_mode)
     test_mode = None if request.test_mode is None else bool(request.test_mode)
-    sender = update_sender(
+    updated = update_sender(
         d.senders,
-        service_id=caller.service_id,
-        sender_id=sender_id,
+        sender,
         name=request.sender_name,
         sms_live_time=request.sms_live_time,
         test_mode=test_mode,
@@ -47,7 +47,7 @@ def put_sender(sender_id: str) -> dict[str, Any]:
         webhook_url=request.webhook_url,
     )
     d.service_senders.invalidate(caller.service_id)
-    return ok(sender_json(sender, caller.bundle.service.retention_days))
+    return ok(sender_json(updated, caller.bundle.service.retention_days))
 
 
 @app.delete("/v1/user-sms-senders/<sender_id>", middlewares=[throttle])

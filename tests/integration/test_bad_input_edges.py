@@ -585,12 +585,24 @@ def test_a_v1_body_of_exactly_10mb_reaches_the_function_and_gets_its_envelope(
     }
 
 
-@pytest.mark.parametrize(("field", "value"), [("sms_live_time", True), ("test_mode", True), ("test_mode", False)])
-def test_v1_sender_numbers_are_not_booleans(api: InProcessApi, edges: Edges, field: str, value: bool) -> None:
+@pytest.mark.parametrize(
+    ("field", "value"), [("sms_live_time", True), ("test_mode", True), ("test_mode", False), ("sms_live_time", "1_0")]
+)
+def test_v1_sender_numbers_are_not_booleans_nor_pythons(
+    api: InProcessApi, edges: Edges, field: str, value: bool | str
+) -> None:
     body = {"sender_name": "Bools", field: value}
     reply = api.request("POST", "/v1/user-sms-senders", body, {"Authorization": f"Bearer {edges.v1_token}"})
     assert reply.status == 422
     assert v1_error(reply) == ("validation.failed", "The given data was invalid.", [field])
+
+
+def test_v1_a_put_to_an_unknown_sender_is_not_found_whatever_its_body(api: InProcessApi, edges: Edges) -> None:
+    """Laravel binds the route's model before it validates the request (Notifea's check 25)."""
+    unknown = "/v1/user-sms-senders/00000000-0000-4000-8000-000000000000"
+    reply = api.request("PUT", unknown, {}, {"Authorization": f"Bearer {edges.v1_token}"})
+    assert reply.status == 404
+    assert v1_error(reply) == ("user_sms_sender.not.found", "user_sms_sender was not found", [])
 
 
 def test_v1_webhook_urls_are_capped_in_length(api: InProcessApi, edges: Edges) -> None:

@@ -306,6 +306,18 @@ def test_live_result_answers_once_the_provider_took_the_sms(
     assert len(in_outbox(sms["uuid"])) == 1
 
 
+def test_ids_are_read_in_any_case(api: InProcessApi, account: V1Account) -> None:
+    """Laravel's uuid rule takes upper case, and Notifea's MySQL finds the row whatever the case."""
+    body = {"sms_sender_id": account.sender.upper(), "content": "Hi", "recipient": "+447700900123"}
+    sent = v1(api, account, "POST", "/v1/sms", body)
+    assert sent.status == 200, sent.body
+    sms = sent.json()["data"]
+    assert sms["user_sms_sender"]["uuid"] == account.sender
+    assert v1(api, account, "GET", f"/v1/sms/{sms['uuid'].upper()}").json()["data"]["uuid"] == sms["uuid"]
+    sender = v1(api, account, "GET", f"/v1/user-sms-senders/{account.sender.upper()}").json()["data"]
+    assert sender["uuid"] == account.sender
+
+
 def test_v2_shows_a_v1_sms_neither_by_id_nor_in_its_list(api: InProcessApi, account: V1Account) -> None:
     """It has no template for /v2's answer to name, and its own retention (sms_live_time)."""
     sms = send_sms(api, account)

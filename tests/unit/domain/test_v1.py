@@ -154,8 +154,7 @@ def test_sender_crud_keeps_names_unique() -> None:
     assert again.code == "sms.sender.already.exists"
     renamed = update_sender(
         store,
-        service_id="svc",
-        sender_id=second.id,
+        second,
         name="Second",
         sms_live_time=0,
         test_mode=None,
@@ -165,8 +164,7 @@ def test_sender_crud_keeps_names_unique() -> None:
     taken = refusal(
         update_sender,
         store,
-        service_id="svc",
-        sender_id=second.id,
+        renamed,
         name="Shop",
         sms_live_time=1,
         test_mode=None,
@@ -178,6 +176,11 @@ def test_sender_crud_keeps_names_unique() -> None:
     assert [s.id for s in store.list_for_service("svc")] == [second.id]
 
 
+def changes(fields: dict[str, Any]) -> dict[str, Any]:
+    """create_sender's fields as update_sender takes them: the sender names its service."""
+    return {name: value for name, value in fields.items() if name != "service_id"}
+
+
 def test_a_sender_cannot_send_from_a_number_another_service_receives_on() -> None:
     store = InMemorySenderStore()
     owners = {"12025550123": "other-service", "12025550199": "svc"}.get
@@ -185,7 +188,7 @@ def test_a_sender_cannot_send_from_a_number_another_service_receives_on() -> Non
     taken = refusal(create_sender, store, name="12025550123", test_mode=False, now=NOW, **fields)
     assert (taken.code, taken.fields) == ("validation.failed", ["sender_name"])
     ours = create_sender(store, name="12025550199", test_mode=False, now=NOW, **fields)  # its own inbound number
-    moved = refusal(update_sender, store, sender_id=ours.id, name="12025550123", test_mode=None, **fields)
+    moved = refusal(update_sender, store, ours, name="12025550123", test_mode=None, **changes(fields))
     assert moved.code == "validation.failed"
     assert [s.sms_sender for s in store.list_for_service("svc")] == ["12025550199"]
 
@@ -198,9 +201,9 @@ def test_a_sender_cannot_send_from_a_number_another_service_sends_from() -> None
     taken = refusal(create_sender, store, name="12025550123", test_mode=False, now=NOW, **fields)
     assert (taken.code, taken.fields) == ("validation.failed", ["sender_name"])
     ours = create_sender(store, name="12025550199", test_mode=False, now=NOW, **fields)
-    moved = refusal(update_sender, store, sender_id=ours.id, name="12025550123", test_mode=None, **fields)
+    moved = refusal(update_sender, store, ours, name="12025550123", test_mode=None, **changes(fields))
     assert moved.code == "validation.failed"
-    kept = update_sender(store, sender_id=ours.id, name="12025550199", test_mode=True, **fields)  # its own number
+    kept = update_sender(store, ours, name="12025550199", test_mode=True, **changes(fields))  # its own number
     assert kept.test_mode
     assert [s.sms_sender for s in store.list_for_service("svc")] == ["12025550199"]
 
@@ -284,7 +287,7 @@ class UnaskedSenders(InMemorySenderStore):
         raise AssertionError("looked up an id we never issued")
 
 
-@pytest.mark.parametrize("raw", ["x" * 3000, "not-a-uuid", "7D9A4F0E-0C5B-4E43-9A55-3C1A1F0D2B6E"])
+@pytest.mark.parametrize("raw", ["x" * 3000, "not-a-uuid", "7D9A4F0E0C5B4E439A553C1A1F0D2B6E"])
 def test_an_id_we_never_issued_is_not_found_without_a_lookup(raw: str) -> None:
     # DynamoDB refuses a key over 2,048 bytes with a ValidationException, which would answer 500.
     assert refusal(own_sms, UnaskedNotifications(), "svc", raw, NOW).code == "sms.not.found"

@@ -21,6 +21,7 @@ NUMBER_NOT_OURS = Refused("validation.failed", "The given data was invalid.", fi
 
 
 def own_sender(store: SenderStore, service_id: str, sender_id: str) -> SmsSender:
+    sender_id = sender_id.lower()  # as own_sms reads it
     sender = store.get(sender_id) if is_canonical_uuid(sender_id) else None
     if sender is None or sender.service_id != service_id:
         raise SENDER_NOT_FOUND
@@ -67,9 +68,8 @@ def create_sender(
 
 def update_sender(
     store: SenderStore,
+    sender: SmsSender,  # the caller's own (own_sender)
     *,
-    service_id: str,
-    sender_id: str,
     name: str,
     sms_live_time: int,
     test_mode: bool | None,
@@ -77,7 +77,7 @@ def update_sender(
     webhook_url: str | None = None,
 ) -> SmsSender:
     """Changing `sms_live_time` does not re-date SMS already sent: each keeps the value it was sent with."""
-    sender = own_sender(store, service_id, sender_id)
+    service_id = sender.service_id
     if any(s.sms_sender == name and s.id != sender.id for s in store.list_for_service(service_id)):
         raise NAME_TAKEN
     _refuse_another_services_number(store, service_id, name, owner_of_number)

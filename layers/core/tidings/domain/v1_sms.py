@@ -170,6 +170,7 @@ def send_v1_sms(
 
 
 def own_sms(store: NotificationStore, service_id: str, sms_id: str, now: datetime) -> Notification:
+    sms_id = sms_id.lower()  # Laravel's uuid rule takes any case, and MySQL compares without it
     if not is_canonical_uuid(sms_id):
         raise SMS_NOT_FOUND
     found = store.find(sms_id, now, content=False)  # a /v1 SMS keeps its content inline: only emails go apart

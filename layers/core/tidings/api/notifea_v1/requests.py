@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, TypeVar
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from tidings.api.http import json_body, query_pairs
 from tidings.domain.errors import Refused
@@ -16,14 +16,17 @@ UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F
 INVALID = "The given data was invalid."
 
 
-def _not_a_boolean(value: object) -> object:
-    """JSON's true and false are no numbers (pydantic would take them as 1 and 0); 0/1 and "0"/"1" are."""
+def _a_number(value: object) -> object:
+    """JSON's true and false are no numbers (pydantic would take them as 1 and 0); 0/1 and "0"/"1" are. Nor is
+    "1_0", which Python's int() reads as 10 and PHP's is_numeric (Laravel's rule) refuses."""
     if isinstance(value, bool):
         raise ValueError("a number, not a boolean")
+    if isinstance(value, str) and "_" in value:
+        raise ValueError("a number, not digits grouped by _")
     return value
 
 
-Number = Annotated[int, BeforeValidator(_not_a_boolean)]
+Number = Annotated[int, BeforeValidator(_a_number)]
 
 
 class V1Request(BaseModel):
@@ -60,7 +63,8 @@ class SmsCreate(V1Request):
             ]
         }
     )
-    sms_sender_id: str = Field(pattern=UUID, description="the sender's uuid")
+    # in any case, as Laravel's rule takes it (and MySQL compares it); ours are lower case
+    sms_sender_id: Annotated[str, AfterValidator(str.lower)] = Field(pattern=UUID, description="the sender's uuid")
     content: str
     recipient: str = Field(min_length=1, description="a mobile number in E.164, with + and the country code")
 
