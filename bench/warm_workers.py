@@ -35,6 +35,7 @@ from tidings_local.lambda_runtime import LocalContext
 WARM_UP_BATCHES = 20  # first uses: models' validators, lazily loaded modules
 SHORT_EMAIL = {"name": "E", "type": "email", "subject": "S", "content": "Hi ((n))"}  # as bench/aws_calls.py sends
 SMS_TEMPLATE = "33333333-3333-4333-8333-333333333333"  # bench/warm_handler.py's: "Hello ((name))"
+SES_TOPIC = "arn:aws:sns:eu-west-2:123456789012:ProviderEventsTopic"  # the SNS envelope names it
 
 
 class FakeSes:
@@ -156,7 +157,7 @@ def _measure_email(
     def receipts(count: int) -> list[dict[str, Any]]:
         assert len(ses.sent) == count, "every email claimed and sent once"
         events = [  # SES's Delivery event for each (it echoes the tags), in the SNS envelope the receipts queue holds
-            json.dumps({"Message": json.dumps({"eventType": "Delivery", "mail": {"messageId": f"ses-{n + 1}", "tags": {t["Name"]: [t["Value"]] for t in request["EmailTags"]}}})})
+            json.dumps({"TopicArn": SES_TOPIC, "Message": json.dumps({"eventType": "Delivery", "mail": {"messageId": f"ses-{n + 1}", "tags": {t["Name"]: [t["Value"]] for t in request["EmailTags"]}}})})
             for n, request in enumerate(ses.sent)
         ]  # fmt: skip
         return sqs_batches(events, RECEIPTS_BATCH)

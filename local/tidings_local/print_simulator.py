@@ -1,7 +1,7 @@
 """The print provider's side of `tidings local`: letters dropped in the print bucket come back as printed.
 
 It reads each manifest the print drop wrote and, `delay` after its `handed_over_at`, publishes the event a
-print provider would (`LetterReceived` with the manifest's print reference) to the provider-events topic, so
+print provider would (`LetterReceived` with the manifest's print reference) to the print events topic, so
 the receipt travels SNS → SQS → the receipts function as deployed: `accepted` becomes `received`.
 """
 

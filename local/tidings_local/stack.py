@@ -90,7 +90,7 @@ class LocalStack:
             self.functions, "ReceiptsFunction", self.resources.refs["ProviderEventsTopic"], REGION
         )
         self.printer = PrinterSimulator(
-            self.resources.refs["PrintBucket"], self.resources.refs["ProviderEventsTopic"], self.print_delay
+            self.resources.refs["PrintBucket"], self.resources.refs["PrintEventsTopic"], self.print_delay
         )
         if run_pollers:
             runners: list[QueuePoller | StreamPoller | ProviderSimulator | PrinterSimulator] = [

@@ -16,7 +16,7 @@ import boto3
 import pytest
 from pypdf import PdfReader
 
-from tests.integration.conftest import InProcessApi, SeededService, empty_queue, seed_service
+from tests.integration.conftest import InProcessApi, SeededService, empty_queue, in_outbox, seed_service, send_sms
 from tests.integration.test_bad_input_edges import v2_errors
 from tidings import wiring
 from tidings.adapters.virus_scan import EICAR
@@ -126,6 +126,41 @@ def test_a_templated_letter_is_rendered_handed_to_the_printer_and_received(
     assert get(api, key, sent["id"]).json()["status"] == "received"
     listed = api.v2("GET", "/v2/notifications?status=received&template_type=letter", key).json()
     assert [n["id"] for n in listed["notifications"]] == [sent["id"]]
+
+
+def test_each_provider_topic_speaks_for_its_own_channel_only(
+    api: InProcessApi,
+    stack: LocalStack,
+    service: SeededService,
+    letter_template: str,
+    templates: dict[str, str],
+    letters: Callable[[], None],
+) -> None:
+    """The printer may publish to its topic only, and tells of letters only: a print reference naming an SMS's
+    (the references table holds both) moves nothing, nor does a print event on SES's topic."""
+    key = service.keys["normal"]
+    letter = send_letter(api, key, letter_template).json()["id"]
+    sms = send_sms(api, service, templates)["id"]
+    letters()  # both handed over: the letter to the print drop, the SMS to SNS
+    [handed] = in_outbox(sms)
+    receipts = next(p for p in stack.pollers if p._spec.logical_id == "ReceiptsFunction")
+    sns, topics = (
+        boto3.client("sns"),
+        {name: stack.resolve({"Ref": name}) for name in ("ProviderEventsTopic", "PrintEventsTopic")},
+    )
+
+    def printed(topic: str, reference: str) -> None:
+        event = {"eventType": "LetterReceived", "printReference": reference}
+        sns.publish(TopicArn=topics[topic], Message=json.dumps(event))
+        while receipts.poll_once():
+            pass
+
+    printed("ProviderEventsTopic", f"print-{letter}")
+    printed("PrintEventsTopic", str(handed["provider_reference"]))
+    assert get(api, key, letter).json()["status"] == "accepted"
+    assert get(api, key, sms).json()["status"] == "sending"
+    printed("PrintEventsTopic", f"print-{letter}")
+    assert get(api, key, letter).json()["status"] == "received"
 
 
 def test_a_letter_s_qr_code_is_checked_when_sent_and_printed_as_one(

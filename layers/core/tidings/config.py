@@ -52,6 +52,8 @@ class Settings:
     # (`signature` knows only the EICAR test file: see tidings.adapters.virus_scan for the production hook).
     letters_bucket: str = ""
     print_bucket: str = ""
+    # The topic the print provider publishes its answers to (SES's topic carries only SES's events).
+    print_events_topic_arn: str = ""
     virus_scanner: str = "signature"
 
     @classmethod

@@ -14,7 +14,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.fakes import FixedClock, InMemoryNotificationStore
-from tidings.api.provider_events import from_recorded_reference, from_sms_log_events, from_topic_message
+from tidings.api.provider_events import (
+    from_recorded_reference,
+    from_sms_log_events,
+    from_sns_envelope,
+    from_topic_message,
+)
 from tidings.domain.callbacks import Announcer, CallbackJob, callback_type, delivery_receipt, retryable_response
 from tidings.domain.complaints import Complaint
 from tidings.domain.inbound import IncomingText, build_inbound, opt_out_change
@@ -50,7 +55,7 @@ def test_receipts_in_any_order_never_move_a_status_backwards(arrivals: list[str]
     store.references["m1"] = notification()
     history = ["created"]
     for status in arrivals:
-        apply_receipts([Receipt(status=status, provider_reference="m1")], store, NOW)
+        apply_receipts([Receipt(status=status, provider_reference="m1", channel="sms")], store, NOW)
         history.append(store.items["n1"].status)
     ranks = [RANK[s] for s in history]
     assert ranks == sorted(ranks)  # never backwards
@@ -64,10 +69,12 @@ def test_a_batch_of_receipts_moves_each_known_notification() -> None:
         store.put(n)
         store.references[f"ref-{n.id}"] = notification(id=n.id)
     receipts = [
-        Receipt(status="delivered", provider_reference="ref-n1"),
-        Receipt(status="permanent-failure", provider_reference="ref-n2", reason="Bounce"),
-        Receipt(status="temporary-failure", provider_reference="ref-n3"),  # already final: nothing changes
-        Receipt(status="delivered", provider_reference="unknown"),
+        Receipt(status="delivered", provider_reference="ref-n1", channel="sms"),
+        Receipt(status="permanent-failure", provider_reference="ref-n2", reason="Bounce", channel="sms"),
+        Receipt(
+            status="temporary-failure", provider_reference="ref-n3", channel="sms"
+        ),  # already final: nothing changes
+        Receipt(status="delivered", provider_reference="unknown", channel="sms"),
     ]
     moved = apply_receipts(receipts, store, NOW)
     assert [(n.id, n.status, n.updated_at) for n in moved] == [
@@ -82,8 +89,10 @@ def test_receipts_that_name_their_notification_need_no_reference() -> None:
     store = InMemoryNotificationStore()
     store.put(notification(id="n1", type="email", body="Hello"))
     receipts = [
-        Receipt(status="delivered", provider_reference="ses-1", notification_id="n1"),
-        Receipt(status="delivered", provider_reference="ses-2", notification_id="gone"),  # expired meanwhile
+        Receipt(status="delivered", provider_reference="ses-1", channel="email", notification_id="n1"),
+        Receipt(
+            status="delivered", provider_reference="ses-2", channel="email", notification_id="gone"
+        ),  # expired meanwhile
     ]
     moved = apply_receipts(receipts, store, NOW)
     assert [(n.id, n.status) for n in moved] == [("n1", "delivered")]
@@ -95,13 +104,17 @@ def test_a_receipt_for_a_reference_not_recorded_is_kept_and_the_last_one_wins() 
     store.put(notification(id="n1"))
     store.references["ref-n1"] = notification(id="n1")
     receipts = [
-        Receipt(status="delivered", provider_reference="ref-n1"),
-        Receipt(status="temporary-failure", provider_reference="later", reason="Carrier could not deliver"),
-        Receipt(status="delivered", provider_reference="later"),
-        Receipt(status="delivered", provider_reference="ses-1", notification_id="gone"),  # names its own: not kept
+        Receipt(status="delivered", provider_reference="ref-n1", channel="sms"),
+        Receipt(
+            status="temporary-failure", provider_reference="later", reason="Carrier could not deliver", channel="sms"
+        ),
+        Receipt(status="delivered", provider_reference="later", channel="sms"),
+        Receipt(
+            status="delivered", provider_reference="ses-1", channel="email", notification_id="gone"
+        ),  # names its own: not kept
     ]
     assert [n.id for n in apply_receipts(receipts, store, NOW)] == ["n1"]
-    assert store.unmatched == {"later": Receipt(status="delivered", provider_reference="later")}
+    assert store.unmatched == {"later": Receipt(status="delivered", provider_reference="later", channel="sms")}
 
 
 class RecordedMeanwhile(InMemoryNotificationStore):
@@ -116,7 +129,7 @@ def test_a_reference_recorded_while_its_receipt_was_kept_applies_the_receipt_at_
     store = RecordedMeanwhile()
     store.put(notification(id="n1"))
     store.references["ref-n1"] = notification(id="n1")
-    moved = apply_receipts([Receipt(status="delivered", provider_reference="ref-n1")], store, NOW)
+    moved = apply_receipts([Receipt(status="delivered", provider_reference="ref-n1", channel="sms")], store, NOW)
     assert [(n.id, n.status) for n in moved] == [("n1", "delivered")] and store.unmatched == {}
 
 
@@ -126,11 +139,13 @@ def recorded_reference(old: dict[str, Any], new: dict[str, Any]) -> dict[str, An
 
 def test_a_kept_receipt_is_read_back_when_its_reference_replaces_it() -> None:
     kept = {"provider_reference": {"S": "m1"}, "receipt_status": {"S": "permanent-failure"}}
-    recorded = {"provider_reference": {"S": "m1"}, "notification": {"M": {"id": {"S": "n1"}}}}
-    receipt = from_recorded_reference(
-        recorded_reference({**kept, "receipt_reason": {"S": "Carrier refused"}}, recorded)
-    )
-    assert receipt == Receipt("permanent-failure", "m1", "Carrier refused", notification_id="n1")
+    recorded = {"provider_reference": {"S": "m1"}, "notification": {"M": {"id": {"S": "n1"}, "type": {"S": "sms"}}}}
+    told = {**kept, "receipt_reason": {"S": "Carrier refused"}, "receipt_channel": {"S": "letter"}}
+    receipt = from_recorded_reference(recorded_reference(told, recorded))
+    # the channel that told it, which apply_receipts holds to the notification's type
+    assert receipt == Receipt("permanent-failure", "m1", "letter", "Carrier refused", notification_id="n1")
+    older = from_recorded_reference(recorded_reference(kept, recorded))  # kept before receipts named a channel
+    assert older == Receipt("permanent-failure", "m1", "sms", notification_id="n1")
     assert from_recorded_reference(recorded_reference(kept, {**kept, "receipt_status": {"S": "delivered"}})) is None
     assert from_recorded_reference(recorded_reference(recorded, recorded)) is None  # a reference written again
 
@@ -144,19 +159,21 @@ def ses(event_type: str, bounce: str | None = None, tags: dict[str, list[str]] |
 
 
 def from_ses_event(message: str) -> Receipt | None:
-    return from_topic_message(message, NOW)[0]
+    return from_topic_message(message, NOW, from_printer=False)[0]
 
 
 def complaint_from_ses_event(message: str, received_at: datetime) -> Complaint | None:
-    receipt, complaint = from_topic_message(message, received_at)
-    assert complaint is None or receipt == Receipt("delivered", "m1", None, notification_id=complaint.notification_id)
+    receipt, complaint = from_topic_message(message, received_at, from_printer=False)
+    assert complaint is None or receipt == Receipt(
+        "delivered", "m1", "email", None, notification_id=complaint.notification_id
+    )
     return complaint
 
 
 def test_ses_events() -> None:
-    assert from_ses_event(ses("Delivery")) == Receipt("delivered", "m1", None)
+    assert from_ses_event(ses("Delivery")) == Receipt("delivered", "m1", "email", None)
     named = from_ses_event(ses("Delivery", tags={"notification_id": ["n1"], "other": ["x"]}))
-    assert named == Receipt("delivered", "m1", None, notification_id="n1")
+    assert named == Receipt("delivered", "m1", "email", None, notification_id="n1")
     assert from_ses_event(ses("Bounce", "Permanent")).status == "permanent-failure"  # type: ignore[union-attr]
     assert from_ses_event(ses("Bounce", "Transient")).status == "temporary-failure"  # type: ignore[union-attr]
     assert from_ses_event(ses("Complaint")).status == "delivered"  # type: ignore[union-attr]
@@ -164,11 +181,40 @@ def test_ses_events() -> None:
     assert from_ses_event("not json") is None
 
 
-def test_the_topic_carries_the_print_providers_answers_too() -> None:
+def test_the_print_topic_carries_the_print_providers_answers_and_only_those() -> None:
     printed = json.dumps({"eventType": "LetterReceived", "printReference": "p1"})
-    assert from_topic_message(printed, NOW) == (Receipt("delivered", "p1"), None)
-    assert from_topic_message(json.dumps({"eventType": "LetterLost", "printReference": "p1"}), NOW) == (None, None)
-    assert from_topic_message("", NOW) == (None, None)
+    assert from_topic_message(printed, NOW, from_printer=True) == (Receipt("delivered", "p1", "letter"), None)
+    lost = json.dumps({"eventType": "LetterLost", "printReference": "p1"})
+    assert from_topic_message(lost, NOW, from_printer=True) == (None, None)
+    assert from_topic_message("", NOW, from_printer=True) == (None, None)
+    assert from_topic_message(printed, NOW, from_printer=False) == (None, None)  # SES's topic: SES's events only
+    bounced = ses("Bounce", "Permanent", tags={"notification_id": ["n1"]})
+    assert from_topic_message(bounced, NOW, from_printer=True) == (None, None)  # the printer tells of no email
+
+
+def test_the_envelope_says_which_topic_a_message_came_from() -> None:
+    printed = json.dumps({"eventType": "LetterReceived", "printReference": "p1"})
+    envelope = json.dumps({"Type": "Notification", "TopicArn": "arn:print", "Message": printed})
+    assert from_sns_envelope(envelope, NOW, "arn:print") == (Receipt("delivered", "p1", "letter"), None)
+    assert from_sns_envelope(envelope, NOW, "arn:other") == (None, None)
+    for body in ("not json", "[]", json.dumps({"TopicArn": "arn:print"}), json.dumps({"Message": printed})):
+        assert from_sns_envelope(body, NOW, "arn:print") == (None, None)
+
+
+def test_a_receipt_moves_only_a_notification_of_its_own_channel() -> None:
+    """The references table holds SMS and letters alike: a print reference naming an SMS's moves nothing."""
+    store = InMemoryNotificationStore()
+    store.put(notification(id="n1"))
+    store.references["sns-1"] = notification(id="n1")
+    store.put(notification(id="e1", type="email"))
+    receipts = [
+        Receipt(status="permanent-failure", provider_reference="sns-1", channel="letter"),
+        Receipt(status="permanent-failure", provider_reference="ses-1", channel="letter", notification_id="e1"),
+    ]
+    assert apply_receipts(receipts, store, NOW) == []
+    assert (store.items["n1"].status, store.items["e1"].status) == ("sending", "sending")
+    moved = apply_receipts([Receipt(status="delivered", provider_reference="sns-1", channel="sms")], store, NOW)
+    assert [(n.id, n.status) for n in moved] == [("n1", "delivered")]
 
 
 def test_ses_complaints_name_their_notification_and_keep_one_id() -> None:

@@ -47,6 +47,7 @@ class DynamoProviderReferences:
             item = {
                 "provider_reference": {"S": reference},
                 "receipt_status": {"S": receipt.status},
+                "receipt_channel": {"S": str(receipt.channel)},
                 "expires_at": expires_at,
             }
             if receipt.reason:

@@ -16,7 +16,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from tidings.domain.complaints import Complaint
+from tidings.domain.models import TemplateType
 from tidings.domain.receipts import Receipt
+
+CHANNELS: dict[str, TemplateType] = {"sms": "sms", "email": "email", "letter": "letter"}
 
 # A complaint also says the email was delivered (its callback is complaints.py's).
 SES_OUTCOMES = {"Delivery": "delivered", "Complaint": "delivered", "Reject": "technical-failure"}
@@ -59,13 +62,32 @@ class _SmsLogEntry(BaseModel):
     status: str
 
 
-def from_topic_message(message: str, received_at: datetime) -> tuple[Receipt | None, Complaint | None]:
-    """One message of the provider-events topic (the SNS message body), read once: an SES configuration-set
-    event, with the complaint a Complaint event also tells (`received_at` when it has no time of its own), or
-    else the print provider's answer for a letter."""
+def from_sns_envelope(
+    body: str, received_at: datetime, print_topic_arn: str
+) -> tuple[Receipt | None, Complaint | None]:
+    """One message the receipts queue got from a topic: the SNS envelope says which topic, so which provider."""
+    try:
+        envelope = json.loads(body)
+        topic, message = envelope.get("TopicArn"), envelope.get("Message")
+    except (ValueError, AttributeError):
+        return None, None
+    if not isinstance(topic, str) or not isinstance(message, str):
+        return None, None
+    return from_topic_message(message, received_at, from_printer=bool(print_topic_arn) and topic == print_topic_arn)
+
+
+def from_topic_message(
+    message: str, received_at: datetime, from_printer: bool
+) -> tuple[Receipt | None, Complaint | None]:
+    """One message of a provider topic (the SNS message body), read once: from the print events topic, the
+    print provider's answer for a letter; from SES's, a configuration-set event, with the complaint a Complaint
+    event also tells (`received_at` when it has no time of its own). Each topic's publishers speak for their
+    own channel only: the printer's grant to publish lets it tell nothing about emails."""
+    if from_printer:
+        return from_print_event(message), None
     event = _ses_event(message)
     if event is None:
-        return from_print_event(message), None
+        return None, None
     return _ses_receipt(event), _ses_complaint(event, received_at)
 
 
@@ -77,7 +99,8 @@ def _ses_receipt(event: _SesEvent) -> Receipt | None:
     if status is None:
         return None  # Send, DeliveryDelay, Open, Click...: no change of status
     reason = None if status == "delivered" else event.eventType
-    return Receipt(status=status, provider_reference=event.mail.messageId, reason=reason, notification_id=_named(event))
+    reference, named = event.mail.messageId, _named(event)
+    return Receipt(status=status, provider_reference=reference, channel="email", reason=reason, notification_id=named)
 
 
 def _ses_complaint(event: _SesEvent, received_at: datetime) -> Complaint | None:
@@ -119,7 +142,7 @@ def from_print_event(message: str) -> Receipt | None:
     except ValidationError:
         return None
     status = PRINT_OUTCOMES.get(event.eventType)
-    return Receipt(status=status, provider_reference=event.printReference) if status else None
+    return Receipt(status=status, provider_reference=event.printReference, channel="letter") if status else None
 
 
 def from_sms_log_events(awslogs_data: str) -> list[Receipt | None]:
@@ -137,12 +160,13 @@ def _from_sms_log(message: str) -> Receipt | None:
     except ValidationError:
         return None
     if entry.status == "SUCCESS":
-        return Receipt(status="delivered", provider_reference=entry.notification.messageId)
+        return Receipt(status="delivered", provider_reference=entry.notification.messageId, channel="sms")
     response = entry.delivery.providerResponse.lower()
     permanent = any(hint in response for hint in SMS_PERMANENT_HINTS)
     return Receipt(
         status="permanent-failure" if permanent else "temporary-failure",
         provider_reference=entry.notification.messageId,
+        channel="sms",
         reason="Carrier refused" if permanent else "Carrier could not deliver",
     )
 
@@ -153,12 +177,16 @@ def from_recorded_reference(record: dict[str, Any]) -> Receipt | None:
     stream = record.get("dynamodb", {})
     kept, recorded = stream.get("OldImage", {}), stream.get("NewImage", {})
     status = kept.get("receipt_status", {}).get("S")
-    notification_id = recorded.get("notification", {}).get("M", {}).get("id", {}).get("S")
-    if not status or not notification_id:
+    notification = recorded.get("notification", {}).get("M", {})
+    notification_id = notification.get("id", {}).get("S")
+    # a receipt kept before receipts named their channel (at most UNMATCHED_KEPT ago) is taken as the owner's
+    channel = CHANNELS.get(kept.get("receipt_channel", notification.get("type", {})).get("S", ""))
+    if not status or not notification_id or channel is None:
         return None
     return Receipt(
         status=status,
         provider_reference=str(recorded["provider_reference"]["S"]),
+        channel=channel,
         reason=kept.get("receipt_reason", {}).get("S"),
         notification_id=notification_id,
     )

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from tidings.domain.models import TemplateType
 from tidings.domain.notifications import Notification
 from tidings.domain.statuses import statuses_before
 from tidings.ports import Move, NotificationStore
@@ -26,6 +27,9 @@ from tidings.ports import Move, NotificationStore
 class Receipt:
     status: str  # delivered, permanent-failure, temporary-failure or technical-failure
     provider_reference: str
+    # Whose provider told (SES email, SNS SMS, the printer letters): it moves a notification of that type only,
+    # so a provider can never move another channel's (the references table holds SMS and letters alike).
+    channel: TemplateType
     reason: str | None = None
     notification_id: str | None = None  # when the event names it (SES): no reference to look up
 
@@ -50,7 +54,7 @@ def apply_receipts(
             owner = by_reference.get(receipt.provider_reference)
         else:
             owner = by_name.get(receipt.notification_id)
-        if owner is not None:
+        if owner is not None and owner.type == receipt.channel:
             change: dict[str, object] = {
                 "status": receipt.status,
                 "updated_at": now,
