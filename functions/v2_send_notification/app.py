@@ -21,8 +21,8 @@ from tidings.api.notify_v2.notification_views import (
     PRECOMPILED_REQUEST,
     SMS_REQUEST,
     accepted_json,
-    check_scheduled_for,
     precompiled_json,
+    scheduled_for_problems,
 )
 from tidings.api.notify_v2.resolver import notify_v2_resolver
 from tidings.domain.errors import TidingsError
@@ -88,8 +88,8 @@ def post_email() -> Response[dict[str, Any]]:
 
 def _validated(schema: Any) -> dict[str, Any]:
     body = json_body(app)  # no body: 400 Invalid JSON, as Notify answers
-    schema.check(body)
-    check_scheduled_for(body.get("scheduled_for"), deps().clock.now())
+    scheduled = body.get("scheduled_for") if isinstance(body, dict) else None
+    schema.check(body, more=scheduled_for_problems(scheduled, deps().clock.now()))
     return dict(body)
 
 

@@ -302,6 +302,18 @@ def test_a_page_of_long_emails_reads_the_content_of_no_more_than_it_can_show(
     assert len(page) == 4 and len(read) == 5 and {n["id"] for n in page} < set(read)
 
 
+def test_scheduled_for_is_told_with_the_other_schema_errors(
+    api: InProcessApi, service: SeededService, templates: dict[str, str]
+) -> None:
+    """Notify's schema checks it by a format (spec §5.5 step 2: all schema errors together)."""
+    body = {"phone_number": "123", "template_id": templates["sms"], "scheduled_for": "2020-01-01T00:00:00"}
+    reply = api.v2("POST", "/v2/notifications/sms", service.keys["test"], body)
+    assert (reply.status, [e["message"] for e in reply.json()["errors"]]) == (
+        400,
+        ["phone_number Not enough digits", "scheduled_for datetime can not be in the past"],
+    )
+
+
 @pytest.mark.parametrize(
     ("offset", "given", "message"),
     [

@@ -6,6 +6,7 @@ only for what its requests use.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -74,12 +75,13 @@ class Schema:
         self.schema = schema
         self._validator: Draft7Validator | None = None
 
-    def check(self, instance: Any) -> None:
+    def check(self, instance: Any, more: Sequence[str] = ()) -> None:
+        """Every message the schema gives, then `more` (the request's own rules'), in one ValidationError."""
         if self._validator is None:
             from jsonschema import Draft7Validator  # noqa: PLC0415
 
             self._validator = Draft7Validator(self.schema, format_checker=formats())
-        messages = list(dict.fromkeys(_message(e) for e in self._validator.iter_errors(instance)))
+        messages = list(dict.fromkeys([*(_message(e) for e in self._validator.iter_errors(instance)), *more]))
         if messages:
             raise ValidationFailed(messages)
 

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from tidings.api.answer_size import how_many_fit
 from tidings.api.notify_v2.template_views import TEMPLATE_TYPES, UUID_FIELD
 from tidings.api.validation import Schema
-from tidings.domain.errors import ValidationFailed
 from tidings.domain.letters.postage import estimated_delivery
 from tidings.domain.notifications import STATUSES, Notification, cost
 from tidings.domain.send import Accepted
@@ -91,20 +90,22 @@ REPEATABLE = ("template_type", "status")
 ISO_FORMAT_HELP = "It must be a valid ISO8601 date time format, https://en.wikipedia.org/wiki/ISO_8601"
 
 
-def check_scheduled_for(value: str | None, now: datetime) -> None:
-    """Notify accepts `scheduled_for` up to 24 hours ahead and then ignores it; so do we."""
-    if value is None:
-        return
+def scheduled_for_problems(value: object, now: datetime) -> list[str]:
+    """Notify accepts `scheduled_for` up to 24 hours ahead and then ignores it; so do we. Its schema's format
+    checks it, so the message comes with the other schema errors (one not a string is the schema's)."""
+    if not isinstance(value, str):
+        return []
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as error:
-        raise ValidationFailed([f"scheduled_for datetime format is invalid. {ISO_FORMAT_HELP}"]) from error
+    except ValueError:
+        return [f"scheduled_for datetime format is invalid. {ISO_FORMAT_HELP}"]
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=now.tzinfo)
     if moment < now:
-        raise ValidationFailed(["scheduled_for datetime can not be in the past"])
+        return ["scheduled_for datetime can not be in the past"]
     if moment > now + timedelta(hours=24):
-        raise ValidationFailed(["scheduled_for datetime can only be 24 hours in the future"])
+        return ["scheduled_for datetime can only be 24 hours in the future"]
+    return []
 
 
 def list_query(pairs: Sequence[tuple[str, str]]) -> dict[str, Any]:
