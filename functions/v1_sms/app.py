@@ -15,7 +15,7 @@ from tidings.api.notifea_v1.gate import client_ip, count_refused, current_v1_cal
 from tidings.api.notifea_v1.requests import PageQuery, SmsCreate, SmsQuery, parse_body, parse_query
 from tidings.api.notifea_v1.resolver import v1_resolver
 from tidings.api.notifea_v1.views import ok, paginated, sms_json
-from tidings.domain.limits import v1_request_counter
+from tidings.domain.limits import V1_FAMILY, LimitExceeded, v1_request_counter
 from tidings.domain.notifications import Notification
 from tidings.domain.v1_sms import send_v1_sms, sender_for
 from tidings.observability import logger
@@ -38,7 +38,12 @@ def list_sms() -> dict[str, Any]:
 @app.post("/v1/sms")  # counts the caller's /v1 request limit in the same write as the send limits
 def post_sms() -> Response[dict[str, Any]]:
     with refusals_counted(lambda _: count_refused(app)):  # refused before that write: counted alone
-        return _send()
+        try:
+            return _send()
+        except LimitExceeded as spent:
+            if spent.counter.family != V1_FAMILY:  # a send limit refused that write: Laravel's throttle, which
+                count_refused(app)  # runs first, still counted the request (or, spent, answers for it)
+            raise
 
 
 def _send() -> Response[dict[str, Any]]:

@@ -78,6 +78,15 @@ def test_a_daily_limit_reached_through_v1_is_its_429_with_notifys_message(
     assert 1 <= int(refused.headers["retry-after"]) <= 86_400
 
 
+def test_a_send_the_day_refuses_still_counts_against_the_per_ip_limit(api: InProcessApi, account: V1Account) -> None:
+    """Laravel's throttle runs before Notifea's controller: request v1_rate_limit + 1 is 429 too.many.attempts."""
+    limits = {"sms_message_limit": 1, "v1_rate_limit": 3}
+    assert api.admin("POST", f"/admin/services/{account.service_id}", limits).status == 200
+    body = {"sms_sender_id": account.sender, "content": "Hi", "recipient": "+447700900123"}
+    codes = [v1(api, account, "POST", "/v1/sms", body).json().get("code") for _ in range(4)]
+    assert codes == ["ok", "daily.limit.exceeded", "daily.limit.exceeded", "too.many.attempts"]
+
+
 def test_7_an_expired_token(api: InProcessApi, account: V1Account, clock_at: Any) -> None:
     expires = (datetime.now(UTC) + timedelta(days=1)).isoformat()
     issued = api.admin(
