@@ -15,6 +15,7 @@ from tidings.api.notifea_v1.gate import client_ip, count_refused, current_v1_cal
 from tidings.api.notifea_v1.requests import PageQuery, SmsCreate, SmsQuery, parse_body, parse_query
 from tidings.api.notifea_v1.resolver import v1_resolver
 from tidings.api.notifea_v1.views import ok, paginated, sms_json
+from tidings.domain.errors import TidingsError
 from tidings.domain.limits import V1_FAMILY, LimitExceeded, v1_request_counter
 from tidings.domain.notifications import Notification
 from tidings.domain.v1_sms import send_v1_sms, sender_for
@@ -37,13 +38,14 @@ def list_sms() -> dict[str, Any]:
 
 @app.post("/v1/sms")  # counts the caller's /v1 request limit in the same write as the send limits
 def post_sms() -> Response[dict[str, Any]]:
-    with refusals_counted(lambda _: count_refused(app)):  # refused before that write: counted alone
-        try:
-            return _send()
-        except LimitExceeded as spent:
-            if spent.counter.family != V1_FAMILY:  # a send limit refused that write: Laravel's throttle, which
-                count_refused(app)  # runs first, still counted the request (or, spent, answers for it)
-            raise
+    # Refused before that write, or by a send limit in it, the request is counted alone: Laravel's throttle, which
+    # runs first, counted it (and, spent, answers for it).
+    with refusals_counted(lambda _: count_refused(app), also=_send_limit_spent):
+        return _send()
+
+
+def _send_limit_spent(error: TidingsError) -> bool:
+    return isinstance(error, LimitExceeded) and error.counter.family != V1_FAMILY
 
 
 def _send() -> Response[dict[str, Any]]:

@@ -289,3 +289,6 @@ def test_closing_writes_that_keep_failing_end_in_the_dlq_with_what_they_would_wr
     assert len(published) == 1  # sent once; every later receive was the closing writes'
     [kept] = [json.loads(body) for body in dead_letters(queues)]  # for a redrive once the store is back
     assert [n["id"] for n in kept["closing"]["references"].values()] == [sent["id"]]
+    [copy] = kept["closing"]["references"].values()  # kept 14 days: no content, no recipient
+    assert (copy["body"], copy["to"], copy["normalised_to"]) == ("", "", "")
+    assert "Hello Jo" not in json.dumps(kept) and "7700900123" not in json.dumps(kept)

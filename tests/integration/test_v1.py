@@ -63,14 +63,20 @@ def test_live_time_15_sets_delete_at_and_the_ttl_instant(api: InProcessApi, acco
     assert "Item" in still_stored  # DynamoDB's TTL has not run; reads hide it anyway
 
 
+def day_spent(api: InProcessApi, account: V1Account, **limits: int) -> dict[str, str]:
+    """A send's body, once the service's day limit of 1 SMS is spent (with `limits` too)."""
+    changes = {"sms_message_limit": 1, **limits}
+    assert api.admin("POST", f"/admin/services/{account.service_id}", changes).status == 200
+    body = {"sms_sender_id": account.sender, "content": "Hi", "recipient": "+447700900123"}
+    assert v1(api, account, "POST", "/v1/sms", body).status == 200
+    return body
+
+
 def test_a_daily_limit_reached_through_v1_is_its_429_with_notifys_message(
     api: InProcessApi, account: V1Account
 ) -> None:
     """The day's SMS limit is the service's, shared with /v2; Notifea has no code for it (README)."""
-    assert api.admin("POST", f"/admin/services/{account.service_id}", {"sms_message_limit": 1}).status == 200
-    body = {"sms_sender_id": account.sender, "content": "Hi", "recipient": "+447700900123"}
-    assert v1(api, account, "POST", "/v1/sms", body).status == 200
-    refused = v1(api, account, "POST", "/v1/sms", body)
+    refused = v1(api, account, "POST", "/v1/sms", day_spent(api, account))
     assert (refused.status, refused.json()) == (
         429,
         {"data": {"message": "Exceeded send limits (sms: 1) for today"}, "code": "daily.limit.exceeded"},
@@ -80,11 +86,20 @@ def test_a_daily_limit_reached_through_v1_is_its_429_with_notifys_message(
 
 def test_a_send_the_day_refuses_still_counts_against_the_per_ip_limit(api: InProcessApi, account: V1Account) -> None:
     """Laravel's throttle runs before Notifea's controller: request v1_rate_limit + 1 is 429 too.many.attempts."""
-    limits = {"sms_message_limit": 1, "v1_rate_limit": 3}
-    assert api.admin("POST", f"/admin/services/{account.service_id}", limits).status == 200
-    body = {"sms_sender_id": account.sender, "content": "Hi", "recipient": "+447700900123"}
-    codes = [v1(api, account, "POST", "/v1/sms", body).json().get("code") for _ in range(4)]
-    assert codes == ["ok", "daily.limit.exceeded", "daily.limit.exceeded", "too.many.attempts"]
+    body = day_spent(api, account, v1_rate_limit=3)  # the first of 3
+    codes = [v1(api, account, "POST", "/v1/sms", body).json().get("code") for _ in range(3)]
+    assert codes == ["daily.limit.exceeded", "daily.limit.exceeded", "too.many.attempts"]
+
+
+def test_a_send_the_day_refuses_is_still_its_429_when_the_request_cannot_be_counted(
+    api: InProcessApi, account: V1Account
+) -> None:
+    body = day_spent(api, account)
+    alone = lambda request: "day_sms" not in json.dumps(request)  # noqa: E731 (the request's count, not the send's)
+    with aws_error(dynamodb(), "UpdateItem", "InternalServerError", status=500, when=alone) as fault:
+        refused = v1(api, account, "POST", "/v1/sms", body)
+    assert fault.hits, "the request's own count was tried"
+    assert (refused.status, refused.json()["code"]) == (429, "daily.limit.exceeded")
 
 
 def test_7_an_expired_token(api: InProcessApi, account: V1Account, clock_at: Any) -> None:

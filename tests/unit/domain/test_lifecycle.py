@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -181,13 +182,14 @@ def test_ses_events() -> None:
     assert from_ses_event("not json") is None
 
 
-def test_the_print_topic_carries_the_print_providers_answers_and_only_those() -> None:
+def test_the_print_topic_carries_the_print_providers_answers_and_only_those(caplog: pytest.LogCaptureFixture) -> None:
     printed = json.dumps({"eventType": "LetterReceived", "printReference": "p1"})
     assert from_topic_message(printed, NOW, from_printer=True) == (Receipt("delivered", "p1", "letter"), None)
     lost = json.dumps({"eventType": "LetterLost", "printReference": "p1"})
     assert from_topic_message(lost, NOW, from_printer=True) == (None, None)
     assert from_topic_message("", NOW, from_printer=True) == (None, None)
     assert from_topic_message(printed, NOW, from_printer=False) == (None, None)  # SES's topic: SES's events only
+    assert "print event on SES's topic" in caplog.text  # said, so a printer publishing there is noticed
     bounced = ses("Bounce", "Permanent", tags={"notification_id": ["n1"]})
     assert from_topic_message(bounced, NOW, from_printer=True) == (None, None)  # the printer tells of no email
 

@@ -206,6 +206,10 @@ def test_a_sender_cannot_send_from_a_number_another_service_sends_from() -> None
     kept = update_sender(store, ours, name="12025550199", test_mode=True, **changes(fields))  # its own number
     assert kept.test_mode
     assert [s.sms_sender for s in store.list_for_service("svc")] == ["12025550199"]
+    # one an admin gave it beside another service (README: admins may share a number) keeps changing its fields
+    shared = SmsSender(id="s2", service_id="svc", sms_sender="12025550123", created_at=NOW)
+    store.put(shared)
+    assert update_sender(store, shared, name="12025550123", test_mode=True, **changes(fields)).test_mode
 
 
 def test_laravel_pagination() -> None:

@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 from tidings.adapters.aws import dynamodb
 from tidings.adapters.dynamo_items import batch_get, batch_put, from_item, key, to_item
 from tidings.adapters.notification_ttl import kept_until
-from tidings.domain.notifications import Notification
+from tidings.domain.notifications import Notification, without_content
 from tidings.domain.receipts import Receipt
 
 UNMATCHED_KEPT = timedelta(days=4)  # a closing write may wait on the queue (and its DLQ) until that timeout too
@@ -63,23 +63,9 @@ class DynamoProviderReferences:
         return recorded
 
 
-# A receipt moves the notification by id (callbacks are built from the stored notification, from its stream). This
-# copy outlives a /v1 SMS its sender deletes, so it keeps none of what was sent, nor to whom.
-CONTENT_LEFT_OUT: dict[str, object] = {
-    "body": "",
-    "subject": None,
-    "to": "",
-    "normalised_to": "",
-    "address": [],
-    "letter_contact_block": None,
-    "reply_to": None,
-    "one_click_unsubscribe_url": None,
-}
-
-
 def _item(reference: str, notification: Notification) -> dict[str, Any]:
     return {
         "provider_reference": {"S": reference},
-        "notification": {"M": to_item(notification.model_copy(update=CONTENT_LEFT_OUT))},
+        "notification": {"M": to_item(without_content(notification))},
         "expires_at": {"N": str(int(kept_until(notification).timestamp()))},
     }

@@ -148,13 +148,17 @@ REFUSALS = (ValidationFailed, BadRequest, InvalidPhone, NotFound, Refused)
 
 
 @contextmanager
-def refusals_counted(count: Callable[[TidingsError], None]) -> Iterator[None]:
-    """A refusal raised inside is counted against its rate limit with `count` (given the refusal), then goes on.
-    A spent limit turns it into a 429 (LimitExceeded goes on instead); a backend that cannot count it now must
-    not turn it into a 503, so it is answered as it was."""
+def refusals_counted(
+    count: Callable[[TidingsError], None], also: Callable[[TidingsError], bool] = lambda _: False
+) -> Iterator[None]:
+    """A refusal raised inside (or another error `also` names) is counted against its rate limit with `count`
+    (given the refusal), then goes on. A spent limit turns it into a 429 (LimitExceeded goes on instead); a
+    backend that cannot count it now must not turn it into a 503, so it is answered as it was."""
     try:
         yield
-    except REFUSALS as refusal:
+    except TidingsError as refusal:
+        if not isinstance(refusal, REFUSALS) and not also(refusal):
+            raise
         try:
             count(refusal)
         except Exception as error:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from tidings.domain.complaints import Complaint
 from tidings.domain.models import TemplateType
 from tidings.domain.receipts import Receipt
+from tidings.observability import logger
 
 CHANNELS: dict[str, TemplateType] = {"sms": "sms", "email": "email", "letter": "letter"}
 
@@ -87,6 +88,8 @@ def from_topic_message(
         return from_print_event(message), None
     event = _ses_event(message)
     if event is None:
+        if from_print_event(message) is not None:  # a printer still publishing where it did before: say so
+            logger.warning("print event on SES's topic, not applied: the printer publishes to PrintEventsTopic")
         return None, None
     return _ses_receipt(event), _ses_complaint(event, received_at)
 

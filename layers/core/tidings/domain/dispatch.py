@@ -21,7 +21,7 @@ from enum import StrEnum
 
 from tidings.domain.errors import ProviderError
 from tidings.domain.letters.delivery import prepare_letter
-from tidings.domain.notifications import Notification, simulated_outcome
+from tidings.domain.notifications import Notification, simulated_outcome, without_content
 from tidings.ports import (
     Closing,
     DispatchQueue,
@@ -111,7 +111,7 @@ def dispatch_batch(jobs: Sequence[Job], context: DispatchContext) -> dict[str, O
         )
         outcomes[notification_id] = outcome
         if reference is not None and notification.type != "email":  # SES events name the notification
-            references[reference] = notification
+            references[reference] = without_content(notification)
         if changes:  # most sends change nothing more: `sending` until the receipt
             moves.append(Move(notification_id, ["sending"], {**changes, "updated_at": context.now}))
     closing = Closing(references, moves)

@@ -126,6 +126,26 @@ class Notification(Record):
         return shown if shown == "pending-virus-check" else self.status
 
 
+# What a provider reference keeps of its notification (and a deferred closing carries on the queue): a receipt
+# moves the notification by id, and callbacks are built from the stored one. The copy outlives a /v1 SMS its
+# sender deletes (and may wait in a DLQ), so it keeps none of what was sent, to whom, or the sender's webhook.
+CONTENT_LEFT_OUT: dict[str, object] = {
+    "body": "",
+    "subject": None,
+    "to": "",
+    "normalised_to": "",
+    "address": [],
+    "letter_contact_block": None,
+    "reply_to": None,
+    "one_click_unsubscribe_url": None,
+    "extra": {},
+}
+
+
+def without_content(notification: Notification) -> Notification:
+    return notification.model_copy(update=CONTENT_LEFT_OUT)
+
+
 def content_bytes(body: str, subject: str | None) -> int:
     return len(body.encode()) + len((subject or "").encode())
 

@@ -80,7 +80,8 @@ def update_sender(
     service_id = sender.service_id
     if any(s.sms_sender == name and s.id != sender.id for s in store.list_for_service(service_id)):
         raise NAME_TAKEN
-    _refuse_another_services_number(store, service_id, name, owner_of_number)
+    if name != sender.sms_sender:  # a name it has (one an admin gave it) stays its own: its other fields may change
+        _refuse_another_services_number(store, service_id, name, owner_of_number)
     changes: dict[str, object] = {"sms_sender": name, "sms_live_time": sms_live_time}
     if test_mode is not None:
         changes["test_mode"] = test_mode
