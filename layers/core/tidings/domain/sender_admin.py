@@ -35,6 +35,12 @@ def owned_by_another(sender: str, service_id: str, owner_of_number: Callable[[st
     return sender.isdigit() and owner_of_number(sender) not in (None, service_id)
 
 
+def sent_from_by_another(senders: SenderStore, number: str, service_id: str) -> bool:
+    """Whether another service sends as `number`: SNS sends from any number the account owns, so the number is
+    that service's, for its recipients' replies and for what is sent from it."""
+    return bool(senders.services_sending_as(number) - {service_id})
+
+
 def add_sms_sender(
     store: SenderStore,
     clock: Clock,

@@ -22,6 +22,7 @@ from tidings.domain.models import (
     ServiceBundle,
 )
 from tidings.domain.phone import PhoneNumberError, parse_phone_number
+from tidings.domain.sender_admin import sent_from_by_another
 from tidings.domain.urls import check_callback_url
 from tidings.ports import Clock, SenderStore, ServiceStore
 
@@ -170,7 +171,7 @@ def add_inbound_number(
     except PhoneNumberError as error:
         raise ValidationFailed([f"number {error}"]) from error
     inbound = InboundNumber(number=number, service_id=service_id, created_at=clock.now())
-    if not senders.services_sending_as(number) - {service_id} and store.claim_inbound_number(inbound):
+    if not sent_from_by_another(senders, number, service_id) and store.claim_inbound_number(inbound):
         return inbound
     held = next((own for own in bundle.inbound_numbers if own.number == number), None)
     if held is None:

@@ -9,7 +9,7 @@ from uuid import uuid4
 from tidings.domain.errors import Refused, ValidationFailed
 from tidings.domain.ids import is_canonical_uuid
 from tidings.domain.models import AccessToken, SmsSender
-from tidings.domain.sender_admin import owned_by_another
+from tidings.domain.sender_admin import owned_by_another, sent_from_by_another
 from tidings.domain.urls import check_callback_url
 from tidings.domain.v1_sms import SENDER_NOT_FOUND, not_whitelisted
 from tidings.ports import SenderStore
@@ -33,7 +33,7 @@ def _refuse_another_services_number(
 ) -> None:
     if owned_by_another(name, service_id, owner_of_number):
         raise NUMBER_NOT_OURS
-    if name.isdigit() and store.services_sending_as(name) - {service_id}:
+    if name.isdigit() and sent_from_by_another(store, name, service_id):
         raise NUMBER_NOT_OURS
 
 
